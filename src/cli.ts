@@ -1,0 +1,96 @@
+/**
+ * Command-line parsing (PRODUCT §4). Flags win over the CONFIG_PATH / LOG_LEVEL environment
+ * variables, which win over the defaults. An unknown flag or a bad value is a usage error
+ * (exit code 2) with the usage text on stderr.
+ */
+import { parseArgs } from 'node:util'
+import { AppError } from './errors.ts'
+import type { Environment } from './config/env.ts'
+import { parseLogLevel, type LogLevel } from './log.ts'
+
+export const DEFAULT_CONFIG_PATH = 'config/orchestrator_config.yaml'
+
+export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level debug|info|warn|error] [--once]
+                          [--no-telemetry] [--test-prefix] [--print-config-normalized]
+                          [--demo] [--version] [--help]
+
+Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
+safely: Prometheus metrics, JSON and a dashboard.
+
+  --config PATH              configuration file (default: $CONFIG_PATH, else ${DEFAULT_CONFIG_PATH};
+                             without a file at the default path the shipped defaults are used)
+  --log-level LEVEL          debug, info, warn or error (default: $LOG_LEVEL, else runtime.log_level)
+  --once                     evaluate once, print one line per asset, exit (1 if an asset is ERROR)
+  --no-telemetry             evaluate on schedule without the HTTP server
+  --test-prefix              write synced transactions to test_* tables (reads use the normal tables)
+  --print-config-normalized  print the resolved configuration as JSON (secrets redacted) and exit
+  --demo                     use the embedded store filled with the synthetic demo market
+  --version                  print version and commit
+  --help                     print this help
+
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once) or a runtime failure, 2 bad arguments
+or configuration.`
+
+export type Mode = 'serve' | 'once' | 'print-config' | 'version' | 'help'
+
+export interface CliOptions {
+  mode: Mode
+  configPath: string
+  /** true when the path came from --config or CONFIG_PATH (a missing file is then an error) */
+  configPathExplicit: boolean
+  logLevel: LogLevel | null
+  noTelemetry: boolean
+  testPrefix: boolean
+  demo: boolean
+}
+
+export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        'log-level': { type: 'string' },
+        once: { type: 'boolean' },
+        'no-telemetry': { type: 'boolean' },
+        'test-prefix': { type: 'boolean' },
+        'print-config-normalized': { type: 'boolean' },
+        demo: { type: 'boolean' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    throw new AppError('usage', (error as Error).message)
+  }
+  const values = parsed.values
+  const levelText = values['log-level'] ?? env.LOG_LEVEL
+  const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
+  if (levelText && logLevel === null)
+    throw new AppError('usage', `invalid log level '${levelText}' (${values['log-level'] ? '--log-level' : 'LOG_LEVEL'}): use debug, info, warn or error`)
+  if (values.once && values['no-telemetry'])
+    throw new AppError('usage', '--once and --no-telemetry cannot be combined (--once never starts the HTTP server)')
+
+  const explicitPath = values.config ?? (env.CONFIG_PATH ? env.CONFIG_PATH : undefined)
+  const mode: Mode = values.help
+    ? 'help'
+    : values.version
+      ? 'version'
+      : values['print-config-normalized']
+        ? 'print-config'
+        : values.once
+          ? 'once'
+          : 'serve'
+  return {
+    mode,
+    configPath: explicitPath ?? DEFAULT_CONFIG_PATH,
+    configPathExplicit: explicitPath !== undefined,
+    logLevel,
+    noTelemetry: values['no-telemetry'] ?? false,
+    testPrefix: values['test-prefix'] ?? false,
+    demo: values.demo ?? false,
+  }
+}

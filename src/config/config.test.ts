@@ -1,0 +1,358 @@
+import { describe, expect, it } from 'bun:test'
+import { resolve } from 'node:path'
+import { ConfigError, loadConfigFile, loadConfigText, type LoadedConfig } from './load.ts'
+import { normalizedConfig, normalizedConfigJson } from './normalize.ts'
+
+const ROOT = resolve(import.meta.dir, '../..')
+const WALLET_ENV = {
+  LIQWID_MAIN_WALLET_ADDRESS: 'addr1qmainwallet0000000000000000000000000000000000000000main',
+  LIQWID_WALLET_OTHER_ADDRESS: 'addr1qotherwallet000000000000000000000000000000000000000other',
+}
+
+function problemsOf(yaml: string, env: Record<string, string> = {}): string[] {
+  try {
+    loadConfigText(yaml, env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`)
+    throw error
+  }
+  throw new Error('expected the configuration to be rejected')
+}
+
+function expectProblem(yaml: string, path: string, fragment: string, env: Record<string, string> = {}) {
+  const problems = problemsOf(yaml, env)
+  const match = problems.find((line) => line.startsWith(`${path}: `) && line.includes(fragment))
+  if (!match) throw new Error(`no problem "${path}: …${fragment}…" in:\n${problems.join('\n')}`)
+}
+
+function roundTrips(loaded: LoadedConfig, env: Record<string, string>) {
+  const json = normalizedConfigJson(loaded)
+  const again = loadConfigText(json, env, '(normalized output)')
+  expect(normalizedConfigJson(again)).toBe(json)
+}
+
+describe('shipped configuration files', () => {
+  it('loads the default demo config without warnings', () => {
+    const loaded = loadConfigFile(resolve(ROOT, 'config/orchestrator_config.yaml'), {})
+    expect(loaded.warnings).toEqual([])
+    const config = loaded.config
+    expect(config.resolved.store).toBe('embedded')
+    expect(config.data.embedded.seed).toBe('demo')
+    expect(config.domain.assets).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
+    expect(config.resolved.assets.usdc!.tables.positions).toBe('liqwid_supply_positions_wanusdc')
+    expect(config.resolved.assets.usdc!.tables.minswap_prices).toBe('minswap.minswap_prices_wanusdc')
+    expect(config.analysis.decision.safety_factor.c).toBe(0.5)
+    expect(config.analysis.decision.gate.k_sigma).toBe(2)
+    expect(config.runtime.telemetry.listen_port).toBe(9808)
+  })
+
+  it('loads the GreptimeDB example with its wallet variables and reads the range start in Asia/Tokyo', () => {
+    const loaded = loadConfigFile(resolve(ROOT, 'config/greptime.example.yaml'), {
+      ...WALLET_ENV,
+      WO_BASIC_AUTH_USER: 'ops',
+      WO_BASIC_AUTH_PASS: 'pw',
+    })
+    expect(loaded.warnings).toEqual([])
+    expect(loaded.config.resolved.store).toBe('database')
+    expect(loaded.config.resolved.date_range.start).toBe('2025-11-03T15:00:00.000Z')
+    expect(loaded.config.resolved.wallets).toEqual(Object.values(WALLET_ENV))
+    expect(loaded.config.resolved.auth).toEqual({ mode: 'environment', username: 'ops', secret: 'pw' })
+  })
+
+  it("loads the predecessor's shipped config with its two wallet variables set", () => {
+    const loaded = loadConfigFile(resolve(ROOT, 'tests/fixtures/predecessor_orchestrator_config.yaml'), WALLET_ENV)
+    const config = loaded.config
+    expect(config.data.databases.greptime!.host).toBe('localhost')
+    expect(config.data.databases.greptime!.port).toBe(7010)
+    expect(config.analysis.decision.gate.basis).toBe('change_rate_usd')
+    expect(config.analysis.decision.gate.method).toBe('median')
+    expect(config.resolved.price_compare_sources).toEqual(['liqwid', 'minswap'])
+    expect(config.maintenance.cleanup.expire_before).toBe('7d')
+    // Dead keys are accepted with a warning; missing auth variables lock the routes, not the service.
+    expect(loaded.warnings).toContain('analysis.decision.reference.plot_fallback has no effect (the predecessor never read it either)')
+    expect(loaded.warnings.some((w) => w.includes('WO_BASIC_AUTH_USER is not set'))).toBe(true)
+    expect(config.resolved.auth.secret).toBeNull()
+  })
+
+  it("names the missing variable when the predecessor's wallet variables are not set", () => {
+    const path = resolve(ROOT, 'tests/fixtures/predecessor_orchestrator_config.yaml')
+    expect(() => loadConfigFile(path, { LIQWID_MAIN_WALLET_ADDRESS: WALLET_ENV.LIQWID_MAIN_WALLET_ADDRESS })).toThrow(
+      'wallets[1].address_env: environment variable LIQWID_WALLET_OTHER_ADDRESS is not set',
+    )
+  })
+})
+
+describe('the seed README layout (client: / orchestrator:)', () => {
+  it('maps "Monitor DJED Withdrawals" onto v2 with one warning per legacy key', () => {
+    const loaded = loadConfigText(
+      `client:
+  assets: ["djed"]
+orchestrator:
+  reference_keyword: "alert_driven_withdrawal"
+  safety_factor:
+    c: 0.5
+  decision_gate:
+    enabled: true
+    whitelist: ["djed"]
+    k_sigma: 2.0
+`,
+      {},
+    )
+    const config = loaded.config
+    expect(config.domain.assets).toEqual(['djed'])
+    expect(config.analysis.decision.reference.keyword).toBe('alert_driven_withdrawal')
+    expect(config.analysis.decision.safety_factor.c).toBe(0.5)
+    expect(config.analysis.decision.gate.assets).toEqual(['djed'])
+    expect(config.resolved.assets.djed!.settings.gate).toMatchObject({ enabled: true, k_sigma: 2 })
+    expect(loaded.warnings).toHaveLength(6)
+    expect(loaded.warnings).toContain('orchestrator.decision_gate.whitelist is deprecated (legacy layout): use analysis.decision.gate.assets')
+  })
+
+  it('maps "Multiple Assets with Per-Asset Settings" onto per-asset gate and trend values', () => {
+    const config = loadConfigText(
+      `client:
+  assets: ["djed", "usdm", "wanusdc"]
+  output:
+    smoothing:
+      default:
+        polynomial_order: 2
+      djed:
+        polynomial_order: 3
+orchestrator:
+  decision_gate:
+    enabled: true
+    whitelist: ["djed", "usdm"]
+    per_asset:
+      djed:
+        k_sigma: 2.5
+      usdm:
+        k_sigma: 2.0
+`,
+      {},
+    ).config
+    const assets = config.resolved.assets
+    expect(assets.djed!.settings.gate).toMatchObject({ enabled: true, k_sigma: 2.5 })
+    expect(assets.usdm!.settings.gate).toMatchObject({ enabled: true, k_sigma: 2 })
+    expect(assets.wanusdc!.settings.gate.enabled).toBe(false)
+    expect(assets.djed!.settings.trend.polynomial_order).toBe(3)
+    expect(assets.usdm!.settings.trend.polynomial_order).toBe(2)
+    expect(assets.wanusdc!.symbol).toBe('wanusdc')
+  })
+
+  it('refuses a legacy key whose v2 key is also set', () => {
+    expectProblem('client: {assets: [djed]}\ndomain: {assets: [usdm]}', 'client.assets', 'conflicts with domain.assets')
+  })
+
+  it("maps the legacy auth block, accepting the docs' bcrypt: prefix", () => {
+    const hash = '$2b$10$' + 'a'.repeat(53)
+    const config = loadConfigText(
+      `orchestrator:\n  auth:\n    enabled: true\n    username: admin\n    password_hash: "bcrypt:${hash}"\n`,
+      {},
+    ).config
+    expect(config.resolved.auth).toEqual({ mode: 'password_hash', username: 'admin', secret: hash })
+  })
+})
+
+describe('validation', () => {
+  const cases: [string, string, string, string][] = [
+    ['unknown top-level key', 'bogus: 1', 'bogus', 'unknown key'],
+    ['unknown nested key', 'analysis: {decision: {gate: {k_sigam: 2}}}', 'analysis.decision.gate.k_sigam', 'unknown key'],
+    ['a type error', 'runtime: {telemetry: {listen_port: "x"}}', 'runtime.telemetry.listen_port', 'expected a number, got string "x"'],
+    ['a list where a mapping belongs', 'settings: [1]', 'settings', 'expected an object, got a list'],
+    ['an invalid time zone', 'settings: {timezone: Mars/Base}', 'settings.timezone', 'not a valid IANA time zone'],
+    ['an empty asset list', 'domain: {assets: []}', 'domain.assets', 'must be a non-empty list'],
+    ['a safety factor above 1', 'analysis: {decision: {safety_factor: {c: 1.5}}}', 'analysis.decision.safety_factor.c', 'must be in [0,1]'],
+    ['k_sigma = 0', 'analysis: {decision: {gate: {k_sigma: 0}}}', 'analysis.decision.gate.k_sigma', 'must be > 0 (got: 0)'],
+    ['min_points below order + 1', 'analysis: {decision: {gate: {polynomial_order: 3, min_points: 3}}}', 'analysis.decision.gate.min_points', 'must be >= polynomial_order + 1 (4)'],
+    ['a per-asset min_points below its order + 1', 'analysis: {decision: {gate: {per_asset: {djed: {polynomial_order: 5, min_points: 4}}}}}', 'analysis.decision.gate.per_asset.djed.min_points', 'must be >= polynomial_order + 1 (6)'],
+    ['a per-asset override for an unknown asset', 'analysis: {decision: {gate: {per_asset: {btc: {k_sigma: 3}}}}}', 'analysis.decision.gate.per_asset.btc', "'btc' is not in domain.assets"],
+    ['a gate whitelist with an unknown asset', 'analysis: {decision: {gate: {assets: [btc]}}}', 'analysis.decision.gate.assets.btc', 'is not in domain.assets'],
+    ['central_confidence = 1', 'analysis: {decision: {gate: {central_confidence: 1}}}', 'analysis.decision.gate.central_confidence', 'must be in (0,1)'],
+    ['an unknown gate method', 'analysis: {decision: {gate: {method: spline}}}', 'analysis.decision.gate.method', "must be one of 'polynomial_fit', 'median'"],
+    ['an unknown basis', 'analysis: {decision: {gate: {basis: volume}}}', 'analysis.decision.gate.basis', "must be one of 'corrected_position', 'change_rate_usd'"],
+    ['a negative lookback', 'analysis: {decision: {gate: {lookback_hours: -1}}}', 'analysis.decision.gate.lookback_hours', 'must be > 0'],
+    ['sigma_epsilon = 0', 'analysis: {decision: {gate: {sigma_epsilon: 0}}}', 'analysis.decision.gate.sigma_epsilon', 'must be > 0'],
+    ['an unknown threshold mode', 'analysis: {decision: {gate: {threshold_mode: mad}}}', 'analysis.decision.gate.threshold_mode', "must be one of 'stddev', 'percentile'"],
+    ['an unknown on_trigger', 'analysis: {decision: {gate: {on_trigger: panic}}}', 'analysis.decision.gate.on_trigger', "must be one of 'hold', 'withdraw'"],
+    ['an unknown tail', 'analysis: {decision: {gate: {tail: left}}}', 'analysis.decision.gate.tail', "must be one of 'both', 'upper', 'lower'"],
+    ['an unknown reference fallback', 'analysis: {decision: {reference: {fallback: latest}}}', 'analysis.decision.reference.fallback', "must be one of 'null', 'data_range'"],
+    ['a blank keyword', 'analysis: {decision: {reference: {keyword: "  "}}}', 'analysis.decision.reference.keyword', 'must be a non-empty string'],
+    ['an unknown alignment method', 'data: {datasets: {transactions: {alignment_method: nearest}}}', 'data.datasets.transactions.alignment_method', "'snap_to_nearest_pos'"],
+    ['a range start after its end', 'data: {date_range: {start: "2025-02-01", end: "2025-01-01"}}', 'data.date_range.start', 'must be before data.date_range.end'],
+    ['a malformed range start', 'data: {date_range: {start: "yesterday"}}', 'data.date_range.start', 'must be an ISO date'],
+    ['a table prefix with a quote', `data: {datasets: {transactions: {sources: {liqwid: {deposits_prefix: "dep'"}}}}}`, 'data.datasets.transactions.sources.liqwid.deposits_prefix', 'only letters, digits and _'],
+    ['a table prefix with a space and ;', 'data: {datasets: {transactions: {sources: {liqwid: {table_asset_prefix: "a b;"}}}}}', 'data.datasets.transactions.sources.liqwid.table_asset_prefix', 'only letters, digits and _'],
+    ['an asset symbol with a quote', `domain: {symbols: {djed: "dj'ed"}}`, "domain.symbols.djed", 'only letters, digits and _'],
+    ['a database port of 0', 'data: {databases: {greptime: {port: 0}}}', 'data.databases.greptime.port', 'must be in [1,65535]'],
+    ['a fractional port', 'runtime: {telemetry: {listen_port: 80.5}}', 'runtime.telemetry.listen_port', 'expected an integer'],
+    ['an unknown dialect', 'data: {databases: {greptime: {dialect: mysql}}}', 'data.databases.greptime.dialect', "must be one of 'auto', 'greptime', 'postgres'"],
+    ['a relative metrics path', 'runtime: {telemetry: {path: metrics}}', 'runtime.telemetry.path', 'absolute URL path'],
+    ['a metric prefix with a dash', 'runtime: {telemetry: {metric_prefix: "wo-"}}', 'runtime.telemetry.metric_prefix', 'Prometheus metric name'],
+    ['an unknown metric toggle', 'runtime: {telemetry: {expose: {wmax: true}}}', 'runtime.telemetry.expose.wmax', 'unknown key'],
+    ['a YAML 1.1 boolean word', 'runtime: {telemetry: {enabled: "yes"}}', 'runtime.telemetry.enabled', 'expected a boolean, got string "yes"'],
+    ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be > 0'],
+    ['a negative tolerance', 'analysis: {price_compare: {tolerance_epsilon: -0.1}}', 'analysis.price_compare.tolerance_epsilon', 'must be >= 0'],
+    ['price compare with one source', 'analysis: {price_compare: {enabled: true, sources: [liqwid]}}', 'analysis.price_compare.sources', 'at least two sources'],
+    ['a compared source without providers', 'analysis: {price_compare: {enabled: true, sources: [liqwid, oracle]}}', 'prices.priority_by_logical.oracle', "no providers for source 'oracle'"],
+    ['an unknown provider', 'prices: {priority_by_logical: {liqwid: ["coingecko"]}}', 'prices.priority_by_logical.liqwid[0]', 'greptime(<database>), liqwid or minswap'],
+    ['a duty cycle above 1', 'prices: {duty_cycle_threshold: 1.5}', 'prices.duty_cycle_threshold', 'must be in (0,1]'],
+    ['an endpoint that is not a URL', 'prices: {endpoints: {liqwid_graphql: "not a url"}}', 'prices.endpoints.liqwid_graphql', 'http(s) URL'],
+    ['persistence_threshold = 0', 'analysis: {price_compare: {persistence_threshold: 0}}', 'analysis.price_compare.persistence_threshold', 'must be >= 1'],
+    ['a username without a hash', 'runtime: {auth: {enabled: true, username: admin}}', 'runtime.auth.password_hash', 'required together'],
+    ['an unsupported password hash', 'runtime: {auth: {enabled: true, username: admin, password_hash: "md5:abc"}}', 'runtime.auth.password_hash', 'sha256:<64 hex>'],
+    ['cleanup without an age', 'maintenance: {cleanup: {enabled: true, paths: [output]}}', 'maintenance.cleanup.expire_before', 'is required when cleanup is enabled'],
+    ['cleanup without paths', 'maintenance: {cleanup: {enabled: true, expire_before: 7d}}', 'maintenance.cleanup.paths', 'must be a non-empty list'],
+    ['a malformed cleanup age', 'maintenance: {cleanup: {expire_before: "a week"}}', 'maintenance.cleanup.expire_before', 'relative age like 7d'],
+    ['a relative plot range without duration', 'visualization: {diagnostics: {plot_range: {mode: relative}}}', 'visualization.diagnostics.plot_range.relative_duration', 'is required when mode is relative'],
+    ['a wallet that is not an address', 'wallets: ["0xabc"]', 'wallets[0]', 'must be a Cardano address starting with addr1'],
+    ['an empty wallet list', 'wallets: []', 'wallets', 'must be a non-empty list when provided'],
+    ['a wallet mapping with an unknown key', 'wallets: [{adress: addr1qxyz}]', 'wallets[0].adress', 'unknown key'],
+    ['a missing ${VAR}', 'data: {databases: {greptime: {host: "${DB_HOST}"}}}', 'data.databases.greptime.host', 'environment variable DB_HOST is not set'],
+    ['a malformed ${VAR', 'data: {databases: {greptime: {host: "${DB_HOST"}}}', 'data.databases.greptime.host', 'malformed variable reference'],
+    ['a missing password_env variable', 'data: {databases: {greptime: {password_env: PGPASS}}}', 'data.databases.greptime.password_env', 'environment variable PGPASS is not set'],
+  ]
+  for (const [name, yaml, path, fragment] of cases) {
+    it(`rejects ${name} at ${path}`, () => expectProblem(yaml, path, fragment))
+  }
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf(
+      'bogus: 1\nanalysis: {decision: {gate: {k_sigma: -1}, safety_factor: {c: 2}}}\nwallets: [{address_env: NOPE}]',
+    )
+    expect(problems).toEqual([
+      'wallets[0].address_env: environment variable NOPE is not set',
+      'analysis.decision.safety_factor.c: must be in [0,1] (got: 2)',
+      'analysis.decision.gate.k_sigma: must be > 0 (got: -1)',
+      'bogus: unknown key',
+    ])
+  })
+
+  it('says plainly when the file is not YAML', () => {
+    expect(problemsOf('analysis: [1\n')[0]).toMatch(/^line \d+: not valid YAML/)
+  })
+
+  it('says plainly when the file is not a mapping', () => {
+    expect(problemsOf('- djed\n- usdm\n')).toEqual(['(top level): must be a mapping of sections, got a list'])
+  })
+
+  it('refuses duplicate keys instead of keeping the last one', () => {
+    expect(problemsOf('domain: {assets: [djed]}\ndomain: {assets: [usdm]}\n')[0]).toContain('not valid YAML')
+  })
+
+  it('says plainly when the file is missing', () => {
+    expect(() => loadConfigFile('/nonexistent/orchestrator.yaml', {})).toThrow('configuration file not found: /nonexistent/orchestrator.yaml')
+  })
+
+  it('treats an empty file and empty sections as all defaults', () => {
+    const config = loadConfigText('settings:\nanalysis:\n', {}).config
+    expect(config.settings.timezone).toBe('Asia/Tokyo')
+    expect(config.analysis.decision.gate.enabled).toBe(false)
+    expect(loadConfigText('', {}).config.domain.assets).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
+  })
+})
+
+describe('environment expansion', () => {
+  it('expands ${VAR} in string values and keeps $$ as a literal $', () => {
+    const config = loadConfigText('data: {databases: {greptime: {host: "${DB_HOST}", user: "ops$$1"}}}', { DB_HOST: 'db.internal' }).config
+    expect(config.data.databases.greptime!.host).toBe('db.internal')
+    expect(config.data.databases.greptime!.user).toBe('ops$1')
+  })
+
+  it('reads the database password from password_env, which wins over password', () => {
+    const config = loadConfigText('data: {databases: {greptime: {password: literal, password_env: PGPASS}}}', { PGPASS: 's3cret' }).config
+    expect(config.data.databases.greptime!.password).toBe('s3cret')
+  })
+})
+
+describe('resolution per asset', () => {
+  it('defaults the tail by on_trigger: both for hold, upper for withdraw', () => {
+    expect(loadConfigText('', {}).config.analysis.decision.gate.tail).toBe('both')
+    const withdraw = loadConfigText('analysis: {decision: {gate: {on_trigger: withdraw}}}', {}).config
+    expect(withdraw.analysis.decision.gate.tail).toBe('upper')
+  })
+
+  it("keeps the predecessor's default order: 1 without method, 2 with an explicit polynomial_fit", () => {
+    expect(loadConfigText('', {}).config.analysis.decision.gate.polynomial_order).toBe(1)
+    const explicit = loadConfigText('analysis: {decision: {gate: {method: polynomial_fit}}}', {}).config
+    expect(explicit.analysis.decision.gate.polynomial_order).toBe(2)
+  })
+
+  it('applies gate.per_asset and the gate.assets whitelist', () => {
+    const config = loadConfigText(
+      `analysis: {decision: {gate: {enabled: true, assets: [djed, usdm], k_sigma: 2, per_asset: {djed: {k_sigma: 3, method: median, lookback_hours: 24}}}}}`,
+      {},
+    ).config
+    const { djed, usdm, usdc } = config.resolved.assets
+    expect(djed!.settings.gate).toMatchObject({ enabled: true, k_sigma: 3, method: 'median', lookback_hours: 24 })
+    expect(usdm!.settings.gate).toMatchObject({ enabled: true, k_sigma: 2, method: 'polynomial_fit', lookback_hours: null })
+    expect(usdc!.settings.gate.enabled).toBe(false)
+  })
+
+  it('honours a per-asset tolerance of 0 (the predecessor fell back to the default)', () => {
+    const config = loadConfigText('analysis: {price_compare: {per_asset_overrides: {djed: {tolerance_epsilon: 0, epsilon_mode: absolute}}}}', {}).config
+    expect(config.resolved.assets.djed!.settings.price_compare).toMatchObject({ tolerance_epsilon: 0, epsilon_mode: 'absolute' })
+    expect(config.resolved.assets.usdm!.settings.price_compare).toMatchObject({ tolerance_epsilon: 0.01, epsilon_mode: 'relative' })
+  })
+
+  it('resolves display names to table symbols, with domain.symbols winning', () => {
+    const config = loadConfigText('domain: {assets: [usdc, usdt, iusd], symbols: {iusd: iusd_v2}}', {}).config
+    expect(config.resolved.assets.usdc!.symbol).toBe('wanusdc')
+    expect(config.resolved.assets.usdt!.tables.withdrawals).toBe('liqwid_withdrawals_wanusdt')
+    expect(config.resolved.assets.iusd!.symbol).toBe('iusd_v2')
+  })
+
+  it('normalizes cleanup extensions to a leading dot', () => {
+    const config = loadConfigText('maintenance: {cleanup: {extensions: [png, ".CSV"]}}', {}).config
+    expect(config.maintenance.cleanup.extensions).toEqual(['.png', '.csv'])
+  })
+})
+
+describe('normalized output', () => {
+  const secretYaml = `
+wallets:
+  - addr1qliteral0000000000000000000000000000000000000000000000
+  - address_env: MAIN_WALLET
+data:
+  databases:
+    greptime: {host: db, password_env: PGPASS}
+runtime:
+  auth: {enabled: true, username: admin, password_hash: "sha256:${'ab'.repeat(32)}"}
+`
+  const env = { MAIN_WALLET: 'addr1qfromenv000000000000000000000000000000000000000000000', PGPASS: 'hunter2' }
+
+  it('redacts every secret and anything read from a *_env variable', () => {
+    const printed = normalizedConfigJson(loadConfigText(secretYaml, env))
+    expect(printed).not.toContain('hunter2')
+    expect(printed).not.toContain('ab'.repeat(32))
+    expect(printed).not.toContain(env.MAIN_WALLET)
+    const tree = normalizedConfig(loadConfigText(secretYaml, env)) as any
+    expect(tree.data.databases.greptime.password).toBe('<redacted>')
+    expect(tree.runtime.auth.password_hash).toBe('<redacted>')
+    expect(tree.resolved.wallets).toEqual(['addr1qliteral0000000000000000000000000000000000000000000000', '<redacted>'])
+    expect(tree.data.databases.greptime.password_env).toBe('PGPASS')
+  })
+
+  it('fills every default and lists per-asset effective values', () => {
+    const tree = normalizedConfig(loadConfigText('', {})) as any
+    expect(tree.analysis.decision.gate).toMatchObject({ method: 'polynomial_fit', polynomial_order: 1, tail: 'both' })
+    expect(tree.analysis.price_compare.sources).toEqual(['liqwid', 'minswap'])
+    expect(Object.keys(tree.resolved.assets)).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
+    expect(tree.resolved.assets.usdc.tables).toEqual({
+      positions: 'liqwid_supply_positions_wanusdc',
+      deposits: 'liqwid_deposits_wanusdc',
+      withdrawals: 'liqwid_withdrawals_wanusdc',
+      minswap_prices: 'minswap.minswap_prices_wanusdc',
+    })
+    expect(Object.keys(tree)).toEqual([
+      'settings', 'wallets', 'domain', 'data', 'prices', 'analysis', 'runtime', 'visualization', 'maintenance', 'resolved',
+    ])
+  })
+
+  it('normalizes to the same JSON when its own output is fed back', () => {
+    roundTrips(loadConfigText(secretYaml, env), env)
+    roundTrips(loadConfigText('', {}), {})
+    roundTrips(loadConfigFile(resolve(ROOT, 'config/orchestrator_config.yaml'), {}), {})
+    roundTrips(loadConfigFile(resolve(ROOT, 'tests/fixtures/predecessor_orchestrator_config.yaml'), WALLET_ENV), WALLET_ENV)
+    roundTrips(loadConfigText('client: {assets: [djed]}\norchestrator: {decision_gate: {enabled: true, method: polynomial_fit}}', {}), {})
+  })
+})
