@@ -194,7 +194,7 @@ describe('validation', () => {
     ['a negative tolerance', 'analysis: {price_compare: {tolerance_epsilon: -0.1}}', 'analysis.price_compare.tolerance_epsilon', 'must be >= 0'],
     ['price compare with one source', 'analysis: {price_compare: {enabled: true, sources: [liqwid]}}', 'analysis.price_compare.sources', 'at least two sources'],
     ['a compared source without providers', 'analysis: {price_compare: {enabled: true, sources: [liqwid, oracle]}}', 'prices.priority_by_logical.oracle', "no providers for source 'oracle'"],
-    ['an unknown provider', 'prices: {priority_by_logical: {liqwid: ["coingecko"]}}', 'prices.priority_by_logical.liqwid[0]', 'greptime(<database>), liqwid or minswap'],
+    ['an unknown provider', 'prices: {priority_by_logical: {liqwid: ["coingecko"]}}', 'prices.priority_by_logical.liqwid[0]', 'greptime(liqwid), greptime(minswap), liqwid or minswap'],
     ['a duty cycle above 1', 'prices: {duty_cycle_threshold: 1.5}', 'prices.duty_cycle_threshold', 'must be in (0,1]'],
     ['an endpoint that is not a URL', 'prices: {endpoints: {liqwid_graphql: "not a url"}}', 'prices.endpoints.liqwid_graphql', 'http(s) URL'],
     ['persistence_threshold = 0', 'analysis: {price_compare: {persistence_threshold: 0}}', 'analysis.price_compare.persistence_threshold', 'must be >= 1'],

@@ -114,13 +114,13 @@ const dataSection = section({
 })
 
 const DEFAULT_PRIORITY = { liqwid: ['greptime(liqwid)', 'liqwid'], minswap: ['greptime(minswap)', 'minswap'] }
-const PROVIDER = /^(greptime\([a-z0-9_]+\)|liqwid|minswap)$/
+const PROVIDER = /^(greptime\(liqwid\)|greptime\(minswap\)|liqwid|minswap)$/
 
 const providerName = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(PROVIDER, 'must be greptime(<database>), liqwid or minswap')
+  .regex(PROVIDER, 'must be greptime(liqwid), greptime(minswap), liqwid or minswap')
 
 /** null turns the live provider (and, for Liqwid, the transaction sync) off */
 const endpointUrl = (defaultUrl: string | null) =>

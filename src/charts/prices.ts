@@ -1,0 +1,107 @@
+/**
+ * The price comparison chart: one line per price source over time, the latest quote of each
+ * source as a dot (live APIs only ever give a single point), and the band of prices that agree
+ * within the configured tolerance.
+ */
+
+import { downsampleForDrawing, type Points } from './downsample.ts'
+import { formatHourMinute, formatValue } from './format.ts'
+import { type Domain, paddedDomain } from './scale.ts'
+import { HEADER_HEIGHT, OUTER_PADDING, type Scene, bottomMargin, createScene, drawHeader, drawPanel, leftMargin, noDataScene, resolveSize, yTickLabels } from './scene.ts'
+import { circle, line, polyline, rect } from './svg.ts'
+import { type LegendItem, legend, textAt } from './text.ts'
+import { COLORS, SOURCE_PALETTE, TYPE } from './theme.ts'
+import type { PriceChartInput, PriceQuote, ValueUnit } from './types.ts'
+
+const HOUR = 3_600_000
+const Y_PADDING = 0.08
+
+interface SourceDrawing {
+  readonly source: string
+  readonly color: string
+  readonly points: Points
+  readonly quote: PriceQuote | null
+}
+
+/** Sources in input order, each with a stable colour; quotes of sources without a line get their own. */
+function sourceDrawings(input: PriceChartInput): SourceDrawing[] {
+  const quotes = (input.latest ?? []).filter((q) => Number.isFinite(q.ts) && Number.isFinite(q.value))
+  const names = [...new Set([...(input.sources ?? []).map((s) => s.source), ...quotes.map((q) => q.source)])]
+  return names.map((source, i) => {
+    const series = (input.sources ?? []).filter((s) => s.source === source)
+    const points = series.length > 0 ? downsampleForDrawing(series[0]!.ts, series[0]!.values) : { ts: [], values: [] }
+    const quote = quotes.filter((q) => q.source === source).sort((a, b) => b.ts - a.ts)[0] ?? null
+    return { source, color: SOURCE_PALETTE[i % SOURCE_PALETTE.length]!, points, quote }
+  })
+}
+
+function timeDomain(drawings: readonly SourceDrawing[]): Domain | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const d of drawings) {
+    for (const t of [d.points.ts[0], d.points.ts[d.points.ts.length - 1], d.quote?.ts]) {
+      if (t === undefined) continue
+      lo = Math.min(lo, t)
+      hi = Math.max(hi, t)
+    }
+  }
+  if (!Number.isFinite(lo)) return null
+  // Quotes alone are one instant: give them an hour either side so the axis has a span.
+  return hi > lo ? [lo, hi + (hi - lo) * 0.02] : [lo - HOUR, hi + HOUR]
+}
+
+function legendItems(drawings: readonly SourceDrawing[], unit: ValueUnit): LegendItem[] {
+  return drawings.map((d) => {
+    const quote = d.quote ? `  ${formatValue(d.quote.value, unit)} at ${formatHourMinute(d.quote.ts)}` : ''
+    return { label: `${d.source}${quote}`, swatch: d.points.ts.length > 0 ? { kind: 'line', color: d.color } : { kind: 'dot', color: d.color } }
+  })
+}
+
+export function priceScene(input: PriceChartInput): Scene {
+  const size = resolveSize(input.size)
+  const unit = input.unit ?? 'rate'
+  const drawings = sourceDrawings(input)
+  const xDomain = timeDomain(drawings)
+  if (!xDomain) return noDataScene(size, input.title, input.subtitle, 'no price source has a finite sample')
+
+  const scene = createScene(size)
+  drawHeader(scene, input.title, input.subtitle)
+  const tolerance = input.tolerance && Number.isFinite(input.tolerance.low) && Number.isFinite(input.tolerance.high) ? input.tolerance : null
+  const items = legendItems(drawings, unit)
+  if (tolerance) items.push({ label: tolerance.label ?? 'Tolerance', swatch: { kind: 'band', color: COLORS.band, opacity: 0.35 } })
+  scene.texts.push(legend(items, size.width - OUTER_PADDING, 14, size.width * 0.55))
+
+  const yDomain = paddedDomain(
+    [...drawings.map((d) => d.points.values), drawings.flatMap((d) => (d.quote ? [d.quote.value] : [])), tolerance ? [tolerance.low, tolerance.high] : []],
+    Y_PADDING,
+  )
+  const top = HEADER_HEIGHT + 16
+  const height = size.height - OUTER_PADDING - top - bottomMargin(true, true)
+  const yTicks = yTickLabels(yDomain, height)
+  const left = OUTER_PADDING + leftMargin(yTicks, true)
+  const panel = drawPanel(
+    scene,
+    { x: left, y: top, width: size.width - OUTER_PADDING - left, height },
+    { xDomain, yDomain, xKind: 'time', xTickLabels: true, xLabel: 'Time (UTC)', yLabel: input.yLabel ?? 'Price (USD)', yTicks },
+  )
+  const { x, y } = panel
+
+  if (tolerance) {
+    const yHigh = y(Math.max(tolerance.low, tolerance.high))
+    const yLow = y(Math.min(tolerance.low, tolerance.high))
+    scene.shapes.push(rect(panel.rect.x, yHigh, panel.rect.width, Math.max(1, yLow - yHigh), COLORS.band, ` fill-opacity="0.16"`))
+    scene.shapes.push(line(panel.rect.x, yHigh, panel.rect.x + panel.rect.width, yHigh, { color: COLORS.band, width: 1, dash: '4 3' }))
+    scene.shapes.push(line(panel.rect.x, yLow, panel.rect.x + panel.rect.width, yLow, { color: COLORS.band, width: 1, dash: '4 3' }))
+  }
+  for (const d of drawings) {
+    scene.shapes.push(polyline(d.points.ts.map(x), d.points.values.map(y), { color: d.color, width: 1.6 }))
+  }
+  for (const d of drawings) {
+    if (!d.quote) continue
+    scene.shapes.push(circle(x(d.quote.ts), y(d.quote.value), 5.5, d.color, { color: '#ffffff', width: 1.5 }))
+  }
+  if (drawings.every((d) => d.points.ts.length === 0)) {
+    scene.texts.push(textAt('latest quotes only: no stored history', panel.rect.x + 8, panel.rect.y + 6, 'start', 'top', { size: TYPE.annotation, color: COLORS.mutedText }))
+  }
+  return scene
+}

@@ -1,0 +1,129 @@
+/**
+ * The corrected gain (spec-math §2.5): positions and transactions on one timebase.
+ *
+ *   G(t) = [V(t) − V(t_r)] − [D(t) − D(t_r)] + [W(t) − W(t_r)]
+ *
+ * where the timebase is the set union of position and transaction instants (ascending), V the
+ * positions linearly interpolated on it (numpy.interp, clamped at both ends), D and W the running
+ * sums of deposits and |withdrawals| placed by the alignment method, and t_r the reference index
+ * (0 in the service: the start of the window).
+ *
+ * Deliberate deviation from the predecessor (PRODUCT §3): transactions of the same kind that land
+ * on the same timebase index ADD UP; the predecessor kept only the last one.
+ *
+ * Floating-point order is the predecessor's (interp in float seconds, sequential cumulative sums,
+ * `((P − P_r) − (D − D_r)) + (W − W_r)`), which makes every golden A-case bit-exact.
+ */
+import { createAligner } from './alignment.ts'
+import { cumsum, interpAll } from './numeric.ts'
+import { normalizeSeries } from './series.ts'
+import type { AlignmentMethod } from './settings.ts'
+import type { EpochMs, Series, TransactionKind } from './types.ts'
+
+/** What the gain needs to know about a transaction (amounts already in the positions' unit, USD). */
+export interface GainTransaction {
+  readonly ts: EpochMs
+  readonly createdAt: EpochMs
+  readonly kind: TransactionKind
+  /** signed like the stored rows: deposits > 0, withdrawals < 0 */
+  readonly amountUsd: number
+}
+
+export type TxTimestampSource = 'timestamp' | 'created_at'
+
+export interface CorrectedGainsOptions {
+  readonly alignment: AlignmentMethod
+  /** which instant of a transaction places it on the timebase (default `timestamp`) */
+  readonly txTimestampSource?: TxTimestampSource
+  /** index of the reference point on the timebase (default 0; negative counts from the end) */
+  readonly referenceIndex?: number
+}
+
+export interface CorrectedGains {
+  readonly timebase: EpochMs[]
+  /** true where the timebase point is one of the position samples */
+  readonly isPositionSample: boolean[]
+  /** positions interpolated on the timebase (the raw position, not corrected) */
+  readonly positions: number[]
+  readonly depositCdf: number[]
+  readonly withdrawalCdf: number[]
+  readonly gains: number[]
+  /** timebase index each transaction was placed at, in input order */
+  readonly placements: number[]
+}
+
+/** The instant that places a transaction on the timebase. */
+export function transactionInstant(tx: GainTransaction, source: TxTimestampSource = 'timestamp'): EpochMs {
+  return source === 'created_at' ? tx.createdAt : tx.ts
+}
+
+/** Set union of both lists of instants, ascending. */
+export function unifiedTimebase(positionTs: readonly EpochMs[], transactionTs: readonly EpochMs[]): EpochMs[] {
+  return [...new Set([...positionTs, ...transactionTs])].sort((a, b) => a - b)
+}
+
+/**
+ * Corrected gains of one position series (the aggregate of an asset or one wallet) and its
+ * transactions. Positions are sorted and de-duplicated first (the last value of a repeated
+ * timestamp wins). Throws a RangeError without positions or with a reference index out of range:
+ * callers decide what an empty series means before asking for a gain.
+ */
+export function correctedGains(
+  positionSeries: Series,
+  transactions: readonly GainTransaction[],
+  options: CorrectedGainsOptions,
+): CorrectedGains {
+  const series = normalizeSeries(positionSeries)
+  if (series.ts.length === 0) throw new RangeError('correctedGains: no position samples')
+  const source = options.txTimestampSource ?? 'timestamp'
+  const instants = transactions.map((tx) => transactionInstant(tx, source))
+
+  const timebase = unifiedTimebase(series.ts, instants)
+  const n = timebase.length
+  const sampleSet = new Set(series.ts)
+  const isPositionSample = timebase.map((t) => sampleSet.has(t))
+  // float seconds, like the predecessor's datetime.timestamp(): ms / 1000 is the same double
+  const positions = interpAll(
+    timebase.map((t) => t / 1000),
+    series.ts.map((t) => t / 1000),
+    series.values,
+  )
+
+  const indexOf = new Map<EpochMs, number>()
+  timebase.forEach((t, i) => indexOf.set(t, i))
+  const align = createAligner(options.alignment, { timebase, isPositionSample, positions })
+  const deposits = new Array<number>(n).fill(0)
+  const withdrawals = new Array<number>(n).fill(0)
+  const placements = transactions.map((tx, k) => {
+    const instant = instants[k] as EpochMs
+    const index = align(indexOf.get(instant) as number, { instant, kind: tx.kind, amountUsd: tx.amountUsd })
+    // same-slot transactions add up (PRODUCT §3), in list order
+    if (tx.kind === 'deposit') deposits[index] = (deposits[index] as number) + tx.amountUsd
+    else withdrawals[index] = (withdrawals[index] as number) + Math.abs(tx.amountUsd)
+    return index
+  })
+
+  const depositCdf = cumsum(deposits)
+  const withdrawalCdf = cumsum(withdrawals)
+  const r = resolveReferenceIndex(options.referenceIndex ?? 0, n)
+  const pRef = positions[r] as number
+  const dRef = depositCdf[r] as number
+  const wRef = withdrawalCdf[r] as number
+  const gains = positions.map(
+    (p, i) => p - pRef - ((depositCdf[i] as number) - dRef) + ((withdrawalCdf[i] as number) - wRef),
+  )
+  return { timebase, isPositionSample, positions, depositCdf, withdrawalCdf, gains, placements }
+}
+
+function resolveReferenceIndex(index: number, n: number): number {
+  const resolved = index < 0 ? n + index : index
+  if (!Number.isInteger(resolved) || resolved < 0 || resolved >= n) {
+    throw new RangeError(`Reference time index ${index} out of bounds`)
+  }
+  return resolved
+}
+
+/** G at the last timebase point (what decisions use); 0 for an empty result. */
+export function finalGain(result: CorrectedGains): number {
+  return result.gains.at(-1) ?? 0
+}

@@ -1,0 +1,82 @@
+/**
+ * Deletes expired output files (`maintenance.cleanup`): at start and then every
+ * `interval_minutes`. A file is deleted only if it lies inside one of the configured paths
+ * (symbolic links are never followed, so nothing outside can be reached), its extension is
+ * listed, and it was last modified before the cutoff — `expire_before` as an age (`7d`, `48h`)
+ * or an absolute date (read in `settings.timezone` when it has no offset).
+ */
+import { lstatSync, readdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs'
+import { extname, join, resolve, sep } from 'node:path'
+import { parseDurationMs } from './config/fields.ts'
+import type { Config } from './config/resolve.ts'
+import { instantOf } from './config/time.ts'
+import { describeError } from './errors.ts'
+import { log } from './log.ts'
+
+export interface CleanupReport {
+  readonly cutoff: number
+  readonly deleted: string[]
+  readonly errors: string[]
+}
+
+export function cleanupCutoff(expireBefore: string, now: number, timezone: string): number {
+  const age = parseDurationMs(expireBefore)
+  return age !== null ? now - age : instantOf(expireBefore, timezone)
+}
+
+export function cleanupOnce(config: Config, now: number): CleanupReport {
+  const cleanup = config.maintenance.cleanup
+  const cutoff = cleanupCutoff(cleanup.expire_before ?? '0s', now, config.settings.timezone)
+  const extensions = new Set(cleanup.extensions)
+  const deleted: string[] = []
+  const errors: string[] = []
+
+  const visit = (path: string, root: string) => {
+    let stats: Stats
+    try {
+      stats = lstatSync(path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') errors.push(`${path}: ${describeError(error)}`)
+      return
+    }
+    if (stats.isSymbolicLink()) return
+    if (stats.isDirectory()) {
+      for (const name of readdirSync(path)) visit(join(path, name), root)
+      return
+    }
+    if (!stats.isFile() || !extensions.has(extname(path).toLowerCase()) || stats.mtimeMs >= cutoff) return
+    const real = realpathSync(path)
+    if (real !== root && !real.startsWith(root + sep)) return
+    try {
+      unlinkSync(path)
+      deleted.push(path)
+    } catch (error) {
+      errors.push(`${path}: ${describeError(error)}`)
+    }
+  }
+
+  for (const configured of cleanup.paths) {
+    const absolute = resolve(configured)
+    let root: string
+    try {
+      root = realpathSync(absolute)
+    } catch {
+      continue // nothing there yet
+    }
+    visit(absolute, root)
+  }
+  return { cutoff, deleted, errors }
+}
+
+export function startHousekeeping(config: Config): { stop(): void } {
+  const cleanup = config.maintenance.cleanup
+  if (!cleanup.enabled) return { stop() {} }
+  const run = () => {
+    const report = cleanupOnce(config, Date.now())
+    for (const error of report.errors) log.warn('cleanup could not delete a file', { error })
+    log.info('cleanup finished', { deleted: report.deleted.length, older_than: new Date(report.cutoff).toISOString() })
+  }
+  run()
+  const timer = setInterval(run, cleanup.interval_minutes * 60_000)
+  return { stop: () => clearInterval(timer) }
+}

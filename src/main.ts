@@ -1,0 +1,62 @@
+/**
+ * alert-orchestrator: argv → config → one of print config | once | serve; exit codes
+ * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
+ */
+import { parseCommandLine, USAGE } from './cli.ts'
+import { serve } from './commands/serve.ts'
+import { runOnce } from './commands/once.ts'
+import { ConfigError } from './config/load.ts'
+import { normalizedConfigJson } from './config/normalize.ts'
+import { loadConfiguration } from './config/source.ts'
+import { AppError, describeError, isAppError } from './errors.ts'
+import { log, setLogLevel } from './log.ts'
+import { startServices } from './services.ts'
+import { buildCommit, VERSION } from './version.ts'
+
+const out = (line: string) => process.stdout.write(`${line}\n`)
+const err = (line: string) => process.stderr.write(`${line}\n`)
+
+export async function main(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
+  let options
+  try {
+    options = parseCommandLine(argv, env)
+  } catch (error) {
+    err(`alert-orchestrator: ${describeError(error)}\n\n${USAGE}`)
+    return 2
+  }
+  if (options.mode === 'help') return out(USAGE), 0
+  if (options.mode === 'version') return out(`alert-orchestrator ${VERSION} (commit ${buildCommit()})`), 0
+
+  let loaded
+  try {
+    loaded = loadConfiguration(options, env)
+  } catch (error) {
+    if (error instanceof ConfigError) return err(error.message), 2
+    throw error
+  }
+  setLogLevel(options.logLevel ?? loaded.config.runtime.log_level)
+  for (const warning of loaded.warnings) log.warn('configuration', { warning })
+  if (options.mode === 'print-config') return out(normalizedConfigJson(loaded)), 0
+
+  log.info('starting', { version: VERSION, config: loaded.source, mode: options.mode })
+  if (options.testPrefix) log.warn("TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables")
+  const services = await startServices(loaded, { demo: options.demo, testPrefix: options.testPrefix })
+  if (options.mode === 'once') {
+    try {
+      return await runOnce(services, out)
+    } finally {
+      await services.close()
+    }
+  }
+  return serve(services, { telemetry: !options.noTelemetry })
+}
+
+if (import.meta.main) {
+  main(Bun.argv.slice(2), process.env)
+    .then((code) => process.exit(code))
+    .catch((error) => {
+      const code = isAppError(error, 'store_locked') || isAppError(error, 'invalid_identifier') ? 2 : 1
+      log.error('fatal', { error: describeError(error), code: error instanceof AppError ? error.code : 'internal' })
+      process.exit(code)
+    })
+}

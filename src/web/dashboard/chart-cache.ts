@@ -1,0 +1,58 @@
+/**
+ * Chart PNGs, rendered once per evaluation, asset and chart (in the renderer's worker, off the
+ * event loop) and kept until the next evaluation replaces them. Concurrent requests for the same
+ * chart share one render. The ETag names the evaluation, so a browser revalidates cheaply.
+ */
+import type { ChartRenderer } from '../../charts/index.ts'
+import type { Config } from '../../config/resolve.ts'
+import type { AssetEvaluation } from '../../evaluate.ts'
+import type { LatestEvaluation, Snapshot } from '../../state.ts'
+import { diagnosticChartInput, priceChartInput } from './chart-inputs.ts'
+import type { ViewName } from './views.ts'
+
+export type ChartName = ViewName | 'prices'
+
+export interface RenderedChart {
+  readonly png: Uint8Array
+  readonly etag: string
+}
+
+export class ChartCache {
+  #renders = new Map<string, Promise<Uint8Array>>()
+  #sequence = 0
+
+  constructor(
+    private readonly renderer: ChartRenderer,
+    private readonly config: Config,
+    latest: LatestEvaluation,
+  ) {
+    latest.subscribe((snapshot) => this.#forgetBefore(snapshot.sequence))
+  }
+
+  #forgetBefore(sequence: number): void {
+    this.#sequence = sequence
+    for (const key of this.#renders.keys()) if (!key.startsWith(`${sequence}|`)) this.#renders.delete(key)
+  }
+
+  etag(snapshot: Snapshot, asset: string, chart: ChartName): string {
+    return `"${snapshot.sequence}-${asset}-${chart}"`
+  }
+
+  render(entry: AssetEvaluation, chart: ChartName): Promise<Uint8Array> {
+    return chart === 'prices'
+      ? this.renderer.renderPrices(priceChartInput(this.config, entry))
+      : this.renderer.renderDiagnostic(diagnosticChartInput(this.config, entry, chart))
+  }
+
+  get(snapshot: Snapshot, entry: AssetEvaluation, chart: ChartName): Promise<RenderedChart> {
+    if (snapshot.sequence > this.#sequence) this.#forgetBefore(snapshot.sequence)
+    const key = `${snapshot.sequence}|${entry.asset}|${chart}`
+    let pending = this.#renders.get(key)
+    if (!pending) {
+      pending = this.render(entry, chart)
+      this.#renders.set(key, pending)
+      pending.catch(() => this.#renders.delete(key))
+    }
+    return pending.then((png) => ({ png, etag: this.etag(snapshot, entry.asset, chart) }))
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The dashboard's chart views (`?view=`): the seed's `position` and `rate`, and the predecessor's
+ * gains / corrected / raw / ADA-rate views under their old names as aliases. Views that show the
+ * portfolio's absolute USD amounts are private when authentication is enabled.
+ */
+
+export const VIEW_NAMES = ['position', 'gains', 'raw', 'rate', 'rate_ada'] as const
+export type ViewName = (typeof VIEW_NAMES)[number]
+
+export interface ViewDefinition {
+  readonly name: ViewName
+  readonly label: string
+  readonly yLabel: string
+  readonly unit: 'USD' | '%' | 'rate'
+  /** shows absolute USD amounts of the wallets: needs an authenticated viewer when auth is on */
+  readonly private: boolean
+  /** deposit/withdrawal markers make sense on position views only */
+  readonly transactions: boolean
+}
+
+export const VIEWS: Record<ViewName, ViewDefinition> = {
+  position: { name: 'position', label: 'Corrected position', yLabel: 'Corrected position (USD)', unit: 'USD', private: true, transactions: true },
+  gains: { name: 'gains', label: 'Gains (%)', yLabel: 'Corrected position (% of baseline start)', unit: '%', private: false, transactions: true },
+  raw: { name: 'raw', label: 'Raw position', yLabel: 'Raw position (USD)', unit: 'USD', private: true, transactions: true },
+  rate: { name: 'rate', label: 'USD rate', yLabel: 'Price (USD)', unit: 'rate', private: false, transactions: false },
+  rate_ada: { name: 'rate_ada', label: 'ADA rate', yLabel: 'Price (ADA)', unit: 'rate', private: false, transactions: false },
+}
+
+const ALIASES: Record<string, ViewName> = {
+  corrected: 'position',
+  gains_pct: 'gains',
+  rate_usd: 'rate',
+}
+
+/** `?view=` → a view name; unknown or missing → null (the caller picks the default). */
+export function parseView(text: string | undefined): ViewName | null {
+  const key = text?.trim().toLowerCase() ?? ''
+  if ((VIEW_NAMES as readonly string[]).includes(key)) return key as ViewName
+  return ALIASES[key] ?? null
+}
+
+/** The view to show: the requested one when allowed, else the default the viewer may see. */
+export function effectiveView(requested: ViewName | null, canSeePrivate: boolean): ViewName {
+  if (requested !== null && (canSeePrivate || !VIEWS[requested].private)) return requested
+  return canSeePrivate ? 'position' : 'gains'
+}

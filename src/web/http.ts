@@ -1,0 +1,115 @@
+/**
+ * HTTP hygiene shared by every route (PRODUCT §3 "HTTP server"): security headers with a CSP that
+ * allows no inline script, `405` with `Allow` for a known path and a wrong method, JSON 404s under
+ * `/api/`, a request body limit, one access-log line per request, and the single place where a
+ * thrown `AppError` becomes an HTTP status.
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import { secureHeaders } from 'hono/secure-headers'
+import { AppError, describeError, type ErrorCode } from '../errors.ts'
+import { log } from '../log.ts'
+import { AUTH_CHALLENGE } from './auth.ts'
+
+/** Requests carry at most a small JSON document (a sync date range). */
+export const MAX_BODY_BYTES = 16 * 1024
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 502 | 503 | 504>> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  conflict: 409,
+  upstream_http: 502,
+  upstream_invalid: 502,
+  upstream_timeout: 504,
+  store_unreachable: 503,
+  store_timeout: 504,
+  store_query: 502,
+}
+
+export const securityHeaders = (): MiddlewareHandler =>
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    xContentTypeOptions: 'nosniff',
+    referrerPolicy: 'no-referrer',
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  })
+
+/** One line per request: method, path, status, duration, size. Never headers or bodies. */
+export const accessLog = (): MiddlewareHandler => async (c, next) => {
+  const started = performance.now()
+  await next()
+  const fields = {
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    bytes: c.res.headers.get('content-length') ?? undefined,
+  }
+  if (c.res.status >= 500) log.warn('http request', fields)
+  else log.info('http request', fields)
+}
+
+export const limitBody = (): MiddlewareHandler =>
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ success: false, error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+  })
+
+/** JSON responses are never cached: they describe the latest evaluation. */
+export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 409 | 500 | 503 = 200) {
+  return c.body(JSON.stringify(body, finiteOrNull), status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  })
+}
+
+/** Non-finite numbers are not JSON: they become null. */
+export function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value
+}
+
+export function unauthorized(c: Context) {
+  c.header('WWW-Authenticate', AUTH_CHALLENGE)
+  return jsonNoStore(c, { error: 'authentication required' }, 401)
+}
+
+/** Installs the 405/404 handling and the error translation on a fully routed app. */
+export function installErrorHandling(app: Hono<any>): void {
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? jsonNoStore(c, { error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404)
+      : c.text('not found', 404, { 'Cache-Control': 'no-store' }),
+  )
+  app.onError((error, c) => {
+    const status = error instanceof AppError ? (STATUS_BY_CODE[error.code] ?? 500) : 500
+    if (status >= 500) log.error('request failed', { path: c.req.path, error: describeError(error) })
+    if (status === 401) return unauthorized(c)
+    return c.json({ success: false, error: status === 500 ? 'internal error' : describeError(error) }, status, {
+      'Cache-Control': 'no-store',
+    })
+  })
+}
+
+export const rejectWrongMethod = (app: Hono<any>): MiddlewareHandler =>
+  methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      c.json({ error: `method ${c.req.method} not allowed; use ${methods.join(', ')}` }, 405, {
+        Allow: methods.join(', '),
+        'Cache-Control': 'no-store',
+      }),
+  })

@@ -1,0 +1,162 @@
+/**
+ * Deadlines, retries and error mapping of the one connection path. Servers started here bind to
+ * 127.0.0.1 and are stopped by the test; timeouts are short so a hang fails in well under a second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import type { TCPSocketListener } from 'bun'
+import { AppError } from '../../src/errors.ts'
+import { StoreClient, dialectFromVersion } from '../../src/store/client.ts'
+import { StoreReader } from '../../src/store/reader.ts'
+import { ALL_TIME } from '../../src/store/types.ts'
+import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(AppError)
+  return error as AppError
+}
+
+/** Accepts connections and never says a word. */
+function silentServer(): { server: TCPSocketListener<undefined>; connections: () => number } {
+  let connections = 0
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { open: () => void connections++, data: () => {} } })
+  return { server, connections: () => connections }
+}
+
+function freePort(): number {
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data: () => {} } })
+  const port = server.port
+  server.stop(true)
+  return port
+}
+
+describe('store client deadlines', () => {
+  it('fails a read against a server that never answers by its query deadline, naming it', async () => {
+    const { server } = silentServer()
+    const client = new StoreClient({ url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`, dialect: 'postgres', connectTimeoutMs: 5_000, queryTimeoutMs: 300 })
+    try {
+      const started = performance.now()
+      const error = await failure(new StoreReader(client).assetAggregate('djed', ALL_TIME))
+      expect(performance.now() - started).toBeLessThan(2_000)
+      expect(error.code).toBe('store_timeout')
+      expect(error.message).toBe(`assetAggregate liqwid_supply_positions_djed timed out after 300 ms (127.0.0.1:${server.port}/liqwid)`)
+    } finally {
+      await client.close()
+      server.stop(true)
+    }
+  })
+
+  it('retries a connect that times out, then says so', async () => {
+    const { server, connections } = silentServer()
+    const client = new StoreClient({
+      url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
+      dialect: 'postgres',
+      connectTimeoutMs: 150,
+      queryTimeoutMs: 5_000,
+      retry: { attempts: 3, firstDelayMs: 10, maxDelayMs: 40 },
+    })
+    try {
+      const error = await failure(client.query('listTables', 'SELECT 1', { retry: true }))
+      expect(error.code).toBe('store_timeout')
+      expect(error.message).toContain('connecting to')
+      expect(error.message).toContain('timed out after 150 ms after 3 attempts')
+      expect(connections()).toBe(3)
+    } finally {
+      await client.close()
+      server.stop(true)
+    }
+  })
+
+  it('reports a refused connection as unreachable after its retries', async () => {
+    const port = freePort()
+    const client = new StoreClient({ url: `postgres://postgres:secret@127.0.0.1:${port}/liqwid`, retry: { attempts: 2, firstDelayMs: 5, maxDelayMs: 5 } })
+    try {
+      const error = await failure(client.query('probe', 'SELECT 1', { retry: true }))
+      expect(error.code).toBe('store_unreachable')
+      expect(error.message).toBe(`probe: cannot reach 127.0.0.1:${port}/liqwid (ECONNREFUSED) after 2 attempts`)
+      expect(error.message).not.toContain('secret')
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('does not retry a write', async () => {
+    const { server, connections } = silentServer()
+    const client = new StoreClient({ url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`, connectTimeoutMs: 100, retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 } })
+    try {
+      expect((await failure(client.query('insertPositions', 'INSERT INTO t VALUES (1)'))).code).toBe('store_timeout')
+      expect(connections()).toBe(1)
+    } finally {
+      await client.close()
+      server.stop(true)
+    }
+  })
+
+  it('rejects a URL that is not postgres://', () => {
+    expect(() => new StoreClient({ url: 'http://localhost:4000' })).toThrow('postgres://')
+  })
+})
+
+describe('dialect detection', () => {
+  it('recognises GreptimeDB by its version string and defaults to PostgreSQL', () => {
+    expect(dialectFromVersion('PostgreSQL 16.3 GreptimeDB v1.0.0')).toBe('greptime')
+    expect(dialectFromVersion('PostgreSQL 15.20 (Debian 15.20-0+deb12u1) on x86_64-pc-linux-gnu')).toBe('postgres')
+    expect(dialectFromVersion('PostgreSQL 18.6 (PGlite 0.5.14) on wasm32-unknown-emscripten')).toBe('postgres')
+    expect(dialectFromVersion('')).toBe('postgres')
+  })
+})
+
+for (const target of await storeTargets()) {
+  describe.skipIf(target.skip !== null)(`store client on ${target.name}`, () => {
+    let database: TestDatabase
+    let client: StoreClient
+
+    beforeAll(async () => {
+      database = await target.open()
+      client = testClient(database.url, { dialect: 'auto', retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 } })
+    }, SETUP_TIMEOUT_MS)
+
+    afterAll(async () => {
+      await client?.close()
+      await database?.close()
+    }, SETUP_TIMEOUT_MS)
+
+    it('detects the PostgreSQL dialect', async () => {
+      expect(await client.dialect()).toBe('postgres')
+    })
+
+    it('parses INT8 and NUMERIC as numbers', async () => {
+      expect(await client.query('numbers', 'SELECT COUNT(*) AS n, CAST(12.5 AS NUMERIC) AS x, CAST(9007199254740 AS BIGINT) AS big')).toEqual([{ n: 1, x: 12.5, big: 9007199254740 }])
+    })
+
+    it('maps a SQL error to store_query with its SQLSTATE, without retrying it', async () => {
+      const started = performance.now()
+      const error = await failure(client.query('broken', 'SELEC 1', { retry: true }))
+      expect(error.code).toBe('store_query')
+      expect(error.message).toContain('[SQLSTATE 42601]')
+      expect(error.details.attempts).toBe(1)
+      expect(performance.now() - started).toBeLessThan(1_000)
+    })
+  })
+}
+
+describe.skipIf((await postgresUnavailable()) !== null)('store client on a slow statement (PostgreSQL)', () => {
+  it('times a statement out, drops the pool and serves the next query on a fresh one', async () => {
+    const database = await createPostgresDatabase()
+    const client = testClient(database.url, { queryTimeoutMs: 200 })
+    try {
+      const started = performance.now()
+      const error = await failure(client.query('walletSamples liqwid_supply_positions_djed', 'SELECT pg_sleep(3)', { retry: true }))
+      expect(performance.now() - started).toBeLessThan(1_000)
+      expect(error.code).toBe('store_timeout')
+      expect(error.message).toContain('walletSamples liqwid_supply_positions_djed timed out after 200 ms')
+      expect(await client.query('after', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }])
+    } finally {
+      await client.close()
+      await database.close()
+    }
+  })
+})

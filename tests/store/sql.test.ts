@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'bun:test'
+import { AppError } from '../../src/errors.ts'
+import { parseTimestampMs } from '../../src/store/client.ts'
+import * as sql from '../../src/store/sql.ts'
+import { TableNames } from '../../src/store/tables.ts'
+
+function rejection(run: () => unknown): AppError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError)
+    return error as AppError
+  }
+  throw new Error('expected a rejection')
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim()
+
+describe('identifiers', () => {
+  it.each(['djed"', "dj'ed", 'dj ed', 'djed;DROP TABLE x', 'dj-ed', '1djed', '', 'dj.ed', 'djéd'])('rejects %p, naming it', (value) => {
+    const error = rejection(() => sql.identifier(value, 'asset symbol'))
+    expect(error.code).toBe('invalid_identifier')
+    expect(error.message).toContain(JSON.stringify(value))
+    expect(error.message).toContain('asset symbol')
+  })
+
+  it('accepts letters, digits and underscores', () => {
+    expect(sql.identifier('liqwid_supply_positions_wanusdc', 'table')).toBe('liqwid_supply_positions_wanusdc')
+    expect(sql.identifier('_x9', 'table')).toBe('_x9')
+  })
+
+  it('rejects names PostgreSQL would truncate', () => {
+    expect(rejection(() => sql.identifier('a'.repeat(64), 'table name')).message).toContain('longer than 63')
+  })
+
+  it('rejects a bad prefix or namespace when the table names are built', () => {
+    expect(rejection(() => new TableNames({ positionsPrefix: 'positions; --' })).message).toContain('"positions; --"')
+    expect(rejection(() => new TableNames({ minswapNamespace: 'min swap' })).message).toContain('"min swap"')
+  })
+
+  it('lower-cases and trims symbols, then validates them', () => {
+    const names = new TableNames()
+    expect(names.table('positions', ' wanUSDC ')).toEqual({ namespace: null, name: 'liqwid_supply_positions_wanusdc' })
+    expect(names.table('minswap', 'djed')).toEqual({ namespace: 'minswap', name: 'minswap_prices_djed' })
+    expect(names.table('deposits', 'djed', true)).toEqual({ namespace: null, name: 'test_liqwid_deposits_djed' })
+    expect(rejection(() => names.table('positions', "djed'")).message).toContain(`"djed'"`)
+  })
+})
+
+describe('literals', () => {
+  it('doubles quotes in text', () => {
+    expect(sql.textLiteral("it's")).toBe("'it''s'")
+    expect(sql.textLiteral("'); DROP TABLE x; --")).toBe("'''); DROP TABLE x; --'")
+  })
+
+  it('rejects a NUL character', () => {
+    expect(rejection(() => sql.textLiteral('a\u0000b')).code).toBe('invalid_identifier')
+  })
+
+  it('writes finite numbers and rejects the others', () => {
+    expect(sql.numberLiteral(-250.5)).toBe('-250.5')
+    expect(sql.numberLiteral(1e-7)).toBe('1e-7')
+    expect(sql.numberLiteral(-0)).toBe('0')
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) expect(rejection(() => sql.numberLiteral(bad)).code).toBe('invalid_identifier')
+  })
+
+  it('writes instants as UTC ISO-8601 with Z', () => {
+    expect(sql.instantLiteral(Date.UTC(2025, 10, 3, 15, 0, 0, 7))).toBe("'2025-11-03T15:00:00.007Z'")
+    expect(rejection(() => sql.instantLiteral(Number.NaN)).code).toBe('invalid_identifier')
+  })
+})
+
+describe('statements', () => {
+  const positions = { namespace: null, name: 'liqwid_supply_positions_djed' }
+  const range = { start: Date.UTC(2025, 10, 3, 15), end: Date.UTC(2025, 10, 4) }
+
+  it('filters both ends inclusively with instant literals', () => {
+    expect(sql.aggregateStatement(positions, range)).toBe(
+      'SELECT ts, SUM(COALESCE(usd_value, underlying_units * price_usd, 0)) AS usd, MAX(price_usd) AS price FROM liqwid_supply_positions_djed ' +
+        "WHERE ts >= '2025-11-03T15:00:00.000Z' AND ts <= '2025-11-04T00:00:00.000Z' GROUP BY ts ORDER BY ts",
+    )
+    expect(sql.aggregateStatement(positions, { start: null, end: null })).not.toContain('WHERE')
+  })
+
+  it('keeps only the first two and the last sample per wallet in one statement', () => {
+    const text = sql.walletSamplesStatement(positions, range)
+    expect(text).toStartWith('WITH earliest AS (SELECT MIN(ts) AS start_ts FROM liqwid_supply_positions_djed WHERE')
+    expect(text).toContain('JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts')
+    expect(text).not.toContain('OVER (')
+    expect(text).not.toContain(';')
+    expect(text.match(/wallet_address IS NOT NULL AND wallet_address <> ''/g)).toHaveLength(2)
+    expect(text.match(/ts >= '2025-11-03T15:00:00.000Z' AND ts <= '2025-11-04T00:00:00.000Z'/g)).toHaveLength(2)
+  })
+
+  it('escapes the wallet filter of the transaction read', () => {
+    const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
+    expect(sql.transactionsStatement(deposits, { start: null, end: null }, "a'b")).toBe(
+      "SELECT ts, created_at, wallet_address, market_id, amount, notes FROM liqwid_deposits_djed WHERE wallet_address = 'a''b' ORDER BY ts, wallet_address",
+    )
+  })
+
+  it('qualifies Minswap tables with their namespace', () => {
+    expect(sql.latestPriceStatement({ namespace: 'minswap', name: 'minswap_prices_djed' })).toContain('FROM minswap.minswap_prices_djed')
+  })
+
+  it('creates GreptimeDB transaction tables exactly as spec-data §1.5.3', () => {
+    const [ddl, ...rest] = sql.createTransactionsTableStatements('greptime', { namespace: null, name: 'liqwid_withdrawals_wanusdc' })
+    expect(rest).toEqual([])
+    expect(squash(ddl!)).toBe(
+      squash(`CREATE TABLE IF NOT EXISTS liqwid_withdrawals_wanusdc (
+        ts TIMESTAMP TIME INDEX, created_at TIMESTAMP, wallet_address STRING, market_id STRING, amount DOUBLE, notes STRING)`),
+    )
+  })
+
+  it('tags wallet and market in GreptimeDB positions tables', () => {
+    const [ddl] = sql.createPositionsTableStatements('greptime', positions)
+    expect(ddl).toContain('ts TIMESTAMP TIME INDEX')
+    expect(ddl).toContain('PRIMARY KEY (wallet_address, market_id)')
+  })
+
+  it('uses PostgreSQL types and indexes ts there', () => {
+    const statements = sql.createMinswapTableStatements('postgres', { namespace: 'minswap', name: 'minswap_prices_djed' })
+    expect(statements).toEqual([
+      'CREATE TABLE IF NOT EXISTS minswap.minswap_prices_djed (ts TIMESTAMP(3), price_usd DOUBLE PRECISION, ada_usd DOUBLE PRECISION)',
+      'CREATE INDEX IF NOT EXISTS minswap_prices_djed_ts_idx ON minswap.minswap_prices_djed (ts)',
+    ])
+  })
+
+  it('lists tables and creates namespaces per dialect', () => {
+    expect(sql.listTablesStatement('greptime', null)).toBe('SHOW TABLES')
+    expect(sql.listTablesStatement('greptime', 'minswap')).toBe('SHOW TABLES FROM minswap')
+    expect(sql.listTablesStatement('postgres', null)).toContain('table_schema = current_schema()')
+    expect(sql.listTablesStatement('postgres', 'minswap')).toContain("table_schema = 'minswap'")
+    expect(sql.createNamespaceStatement('greptime', 'minswap')).toBe('CREATE DATABASE IF NOT EXISTS minswap')
+    expect(sql.createNamespaceStatement('postgres', 'minswap')).toBe('CREATE SCHEMA IF NOT EXISTS minswap')
+  })
+
+  it('writes NULLs and escaped text in multi-row inserts', () => {
+    const text = sql.insertPositionsStatement(positions, [
+      { ts: 0, wallet: null, marketId: 'DJED', marketName: "D'JED", units: 1.5, priceUsd: null, usdValue: null },
+      { ts: 1, wallet: 'addr1q', marketId: 'DJED', marketName: 'DJED', units: 2, priceUsd: 1, usdValue: 2 },
+    ])
+    expect(text).toBe(
+      'INSERT INTO liqwid_supply_positions_djed (ts, wallet_address, market_id, market_name, underlying_units, price_usd, usd_value) VALUES ' +
+        "('1970-01-01T00:00:00.000Z', NULL, 'DJED', 'D''JED', 1.5, NULL, NULL), ('1970-01-01T00:00:00.001Z', 'addr1q', 'DJED', 'DJED', 2, 1, 2)",
+    )
+  })
+})
+
+describe('timestamp text', () => {
+  it.each([
+    ['2025-11-03 15:00:00', Date.UTC(2025, 10, 3, 15)],
+    ['2025-11-03 15:00:00.123', Date.UTC(2025, 10, 3, 15, 0, 0, 123)],
+    ['2025-11-03 15:00:00.123456', Date.UTC(2025, 10, 3, 15, 0, 0, 123)],
+    ['2025-11-03 15:00:00.5', Date.UTC(2025, 10, 3, 15, 0, 0, 500)],
+    ['2025-11-03 15:00:00+00', Date.UTC(2025, 10, 3, 15)],
+    ['2025-11-04 00:00:00.25+09', Date.UTC(2025, 10, 3, 15, 0, 0, 250)],
+    ['2025-11-03 09:30:00-05:30', Date.UTC(2025, 10, 3, 15)],
+    ['2025-11-03T15:00:00', Date.UTC(2025, 10, 3, 15)],
+    ['0042-01-01 00:00:00', new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(42)],
+  ])('reads %p as UTC', (text, expected) => {
+    expect(parseTimestampMs(text)).toBe(expected)
+  })
+
+  it('maps infinities and rejects what it cannot read', () => {
+    expect(parseTimestampMs('infinity')).toBe(Number.POSITIVE_INFINITY)
+    expect(parseTimestampMs('-infinity')).toBe(Number.NEGATIVE_INFINITY)
+    expect(parseTimestampMs('0001-01-01 00:00:00 BC')).toBeNaN()
+  })
+})
