@@ -8,7 +8,8 @@
  *   2. with t0 known: the aggregate series of [t0 − 1 day, now] (v_ref is the sample nearest t0,
  *      and the window's samples), each wallet's first two and last samples in [t0, now] (all the
  *      final gain needs, see engine/wmax.ts), the Minswap series of the window (ADA rate, the
- *      change-rate gate's provider), and the prices of every logical source.
+ *      change-rate gate's provider), the prices of every logical source (price compare) and, in
+ *      keyword mode, the live decision-time price (price_t1; never a cached store price).
  * An asset's failure (unresolvable name, missing table, database error) is that asset's ERROR
  * with its reason; the other assets are unaffected.
  */
@@ -27,6 +28,11 @@ import type { MinswapSeries, TimeRange } from './store/types.ts'
 
 /** How far before t0 the aggregate is read to find the sample nearest t0 (samples are minutes apart). */
 const V_REF_MARGIN_MS = 24 * 3_600_000
+/**
+ * price_t1 is an annotation from the live APIs: an unreachable API (retries, backoff) must not
+ * hold the evaluation back for longer than this.
+ */
+const DECISION_PRICE_DEADLINE_MS = 5_000
 /** Without a reference the charts still show the recent raw positions. */
 const NO_REFERENCE_CHART_MS = 7 * 24 * 3_600_000
 
@@ -112,7 +118,7 @@ async function evaluateAsset(config: Config, deps: EvaluationDeps, asset: string
       transactions: gathered.transactions,
       wallets: gathered.wallets,
       gatePrices: gathered.gatePrices,
-      priceT1Usd: firstPrice(config.prices.sources, gathered.prices),
+      priceT1Usd: gathered.priceT1Usd,
     })
     if (decision.unpricedTransactions.length > 0)
       warnings.push(`${decision.unpricedTransactions.length} transaction(s) had no price at their time: amounts taken as USD`)
@@ -162,6 +168,8 @@ interface Gathered {
   wallets: WalletSamples[]
   gatePrices: Series | null | undefined
   prices: AssetPrices | null
+  /** the live decision-time price (keyword mode), null without one */
+  priceT1Usd: number | null
   rateUsd: { source: string; value: number } | null
   charts: AssetChartData
 }
@@ -185,6 +193,17 @@ async function gather(
     warnings.push(`prices unavailable: ${describeError(error)}`)
     return null
   })
+  // price_t1 comes from the live APIs only (spec-math §7.5 step 5), never from the store's cached
+  // prices; only keyword mode reports it, but the call starts now to overlap the store reads.
+  // (It rejects only when the evaluation is aborted.)
+  const decisionPricePending = settleWithin(
+    deps.prices.decisionPrice(asset, deps.signal).then(
+      (found) => found.price?.price ?? null,
+      () => null,
+    ),
+    DECISION_PRICE_DEADLINE_MS,
+    null,
+  )
 
   const inRange = await reader.transactions(symbol, configured)
   for (const problem of inRange.problems)
@@ -199,8 +218,8 @@ async function gather(
       ? { start: readFrom, end: now }
       : { start: Math.max(configured.start ?? -Infinity, now - NO_REFERENCE_CHART_MS), end: Math.min(configured.end ?? now, now) }
   let aggregate = await reader.assetAggregate(symbol, aggregateRange)
-  const samplesAroundT0 =
-    tagged === null || tagged.ts > now ? EMPTY : await referenceSamples(reader, symbol, aggregate, tagged.ts, configured)
+  // A tagged withdrawal after now still needs its v_ref: it makes the asset an ERROR (spec-math §7.6).
+  const samplesAroundT0 = tagged === null ? EMPTY : await referenceSamples(reader, symbol, aggregate, tagged.ts, configured)
   const reference = resolveReference({ tagged, samplesAroundT0, settings: settings.reference, dataRangeStart: configured.start, now })
   const window = evaluationWindow(reference, now)
   // A tagged withdrawal without data falls back to the range start: read from there instead.
@@ -209,17 +228,21 @@ async function gather(
 
   if (window === null) {
     const charts = { ...EMPTY_CHARTS, positions: aggregate ? usdSeries(aggregate) : EMPTY, prices: aggregate ? priceSeries(aggregate) : EMPTY }
-    return { reference, series: aggregate, transactions: [], wallets: [], gatePrices: undefined, prices: await pricesPending, rateUsd: null, charts }
+    // Without a reference, v_t1 is the configured range's last sample however old (spec-math §7.4),
+    // not the last of the recent read the charts show.
+    const series = reference.mode === 'null' ? await reader.lastAggregateSample(symbol, configured) : aggregate
+    return { reference, series, transactions: [], wallets: [], gatePrices: undefined, prices: await pricesPending, priceT1Usd: null, rateUsd: null, charts }
   }
 
   const transactions =
     configured.end === null || configured.end >= now
       ? inRange.transactions.filter((tx) => tx.ts >= window.start && tx.ts <= window.end)
       : (await reader.transactions(symbol, window)).transactions
-  const [wallets, minswap, prices] = await Promise.all([
+  const [wallets, minswap, prices, priceT1Usd] = await Promise.all([
     reader.walletSamples(symbol, window),
     reader.minswapSeries(symbol, window),
     pricesPending,
+    reference.mode === 'keyword' ? decisionPricePending : null,
   ])
   const series = aggregate === null ? null : sliceAggregate(aggregate, window.start, window.end)
   const liqwidPrices = series === null ? EMPTY : priceSeries(series)
@@ -239,6 +262,7 @@ async function gather(
         ? changeRatePrices(defaultProvider, providerSeries, window, config.prices.duty_cycle_threshold)
         : undefined,
     prices,
+    priceT1Usd,
     rateUsd: lastRate === undefined ? null : { source: defaultProvider, value: lastRate },
     charts: {
       window,
@@ -327,11 +351,11 @@ function changeRatePrices(
   return selected.ts.length > 0 ? selected : null
 }
 
-/** price_t1: the first logical source (prices.sources order) that has a price. */
-function firstPrice(sources: readonly string[], prices: AssetPrices | null): number | null {
-  for (const source of sources) {
-    const price = prices?.bySource[source]?.price
-    if (price !== undefined) return price
-  }
-  return null
+/** `promise`'s value, or `fallback` when it has not settled within `ms`. */
+function settleWithin<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }

@@ -58,7 +58,7 @@ function formatValue(value: unknown): string {
 
 export function formatLine(level: LogLevel, msg: string, fields: LogFields = {}, now = new Date()): string {
   const parts = [now.toISOString(), `level=${level}`, `msg=${formatValue(msg)}`]
-  for (const [key, value] of Object.entries(fields)) parts.push(`${key}=${formatValue(value)}`)
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) parts.push(`${key}=${formatValue(value)}`)
   return parts.join(' ')
 }
 

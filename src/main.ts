@@ -3,14 +3,11 @@
  * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
-import { serve } from './commands/serve.ts'
-import { runOnce } from './commands/once.ts'
 import { ConfigError } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
 import { loadConfiguration } from './config/source.ts'
 import { AppError, describeError, isAppError } from './errors.ts'
 import { log, setLogLevel } from './log.ts'
-import { startServices } from './services.ts'
 import { buildCommit, VERSION } from './version.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
@@ -38,9 +35,19 @@ export async function main(argv: readonly string[], env: Record<string, string |
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
   if (options.mode === 'print-config') return out(normalizedConfigJson(loaded)), 0
 
+  // Loaded only now: --help, --version and the config doctor stay instant.
+  const [{ startServices }, { runOnce }, { serve }] = await Promise.all([
+    import('./services.ts'),
+    import('./commands/once.ts'),
+    import('./commands/serve.ts'),
+  ])
   log.info('starting', { version: VERSION, config: loaded.source, mode: options.mode })
   if (options.testPrefix) log.warn("TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables")
-  const services = await startServices(loaded, { demo: options.demo, testPrefix: options.testPrefix })
+  const services = await startServices(loaded, {
+    demo: options.demo,
+    testPrefix: options.testPrefix,
+    eagerCharts: options.mode === 'serve' && !options.noTelemetry,
+  })
   if (options.mode === 'once') {
     try {
       return await runOnce(services, out)
@@ -55,7 +62,9 @@ if (import.meta.main) {
   main(Bun.argv.slice(2), process.env)
     .then((code) => process.exit(code))
     .catch((error) => {
-      const code = isAppError(error, 'store_locked') || isAppError(error, 'invalid_identifier') ? 2 : 1
+      // Settings found unusable only when used (a database host that makes no URL) are a bad config too.
+      const badSetup = ['store_locked', 'invalid_identifier', 'config_invalid'] as const
+      const code = badSetup.some((kind) => isAppError(error, kind)) ? 2 : 1
       log.error('fatal', { error: describeError(error), code: error instanceof AppError ? error.code : 'internal' })
       process.exit(code)
     })

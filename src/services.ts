@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import shippedRegistryText from '../config/token_registry.csv' with { type: 'text' }
 import type { Config } from './config/resolve.ts'
+import { writeDiagnostics } from './diagnostics.ts'
 import { describeError } from './errors.ts'
 import { evaluate, type EvaluationResult } from './evaluate.ts'
 import { log } from './log.ts'
@@ -19,6 +20,7 @@ import { LatestEvaluation } from './state.ts'
 import { appendDemoSample, demoStatus, seedDemo } from './store/demo.ts'
 import { openStore, type Store } from './store/index.ts'
 import type { StoreReader } from './store/reader.ts'
+import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
 import { createChartRenderer, type ChartRenderer } from './charts/index.ts'
@@ -37,6 +39,19 @@ export interface ServiceOptions {
   readonly demo: boolean
   /** writes go to test_ tables */
   readonly testPrefix: boolean
+  /** start the chart worker now (serving: the first dashboard load is fast); else on first use */
+  readonly eagerCharts?: boolean
+}
+
+/** The chart worker costs a second and a few MB to start; `--once` without diagnostics never needs it. */
+function chartRenderer(eager = false): ChartRenderer {
+  let renderer: ChartRenderer | null = eager ? createChartRenderer({ workers: 1 }) : null
+  const started = () => (renderer ??= createChartRenderer({ workers: 1 }))
+  return {
+    renderDiagnostic: (input) => started().renderDiagnostic(input),
+    renderPrices: (input) => started().renderPrices(input),
+    close: async () => renderer?.close(),
+  }
 }
 
 export interface Services {
@@ -107,17 +122,21 @@ function priceSources(config: Config, reader: StoreReader, registry: TokenRegist
   })
 }
 
-async function prepareDemo(store: Store, config: Config): Promise<void> {
+/**
+ * The demo market is data the evaluation reads, so it goes to the normal tables even under
+ * --test-prefix (which only redirects what the transaction sync writes).
+ */
+async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
   const now = Date.now()
   const keyword = config.analysis.decision.reference.keyword
-  const status = await demoStatus(store.writer, now)
+  const status = await demoStatus(writer, now)
   if (!status.exists) {
-    const written = await seedDemo(store.writer, { now, keyword, replace: true })
+    const written = await seedDemo(writer, { now, keyword, replace: true })
     log.info('demo market created', { positions: written.positions, deposits: written.deposits, withdrawals: written.withdrawals })
   } else if (status.staleMs !== null && status.staleMs > DEMO_MAX_STALENESS_MS) {
-    await seedDemo(store.writer, { now, keyword, replace: true })
+    await seedDemo(writer, { now, keyword, replace: true })
     log.info('demo market regenerated (older than 6 hours)', { last_sample: new Date(status.lastTs!).toISOString() })
-  } else await appendDemoSample(store.writer, now, keyword)
+  } else await appendDemoSample(writer, now, keyword)
 }
 
 export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
@@ -126,6 +145,13 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
   const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
   if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
   const sources = config.data.datasets.transactions.sources
+  const tableNames = {
+    positionsPrefix: sources.liqwid.table_asset_prefix,
+    depositsPrefix: sources.liqwid.deposits_prefix,
+    withdrawalsPrefix: sources.liqwid.withdrawals_prefix,
+    minswapNamespace: sources.minswap.database,
+    minswapPrefix: sources.minswap.table_price_prefix,
+  }
   const store = await openStore({
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
@@ -134,15 +160,12 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
     maxConnections: connection?.max_connections ?? 4,
     testPrefix: options.testPrefix,
-    positionsPrefix: sources.liqwid.table_asset_prefix,
-    depositsPrefix: sources.liqwid.deposits_prefix,
-    withdrawalsPrefix: sources.liqwid.withdrawals_prefix,
-    minswapNamespace: sources.minswap.database,
-    minswapPrefix: sources.minswap.table_price_prefix,
+    ...tableNames,
   })
+  const demoWriter = demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null
   try {
     if (store.embedded) log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
-    if (demo) await prepareDemo(store, config)
+    if (demoWriter) await prepareDemo(demoWriter, config)
     const endpoint = config.prices.endpoints.liqwid_graphql
     const registry = loadRegistry(loaded.source)
     const prices = priceSources(config, store.reader, registry, endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null)
@@ -152,14 +175,18 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
     const mismatchStreaks = new Map<string, number>()
     const plotPaths = new Map<string, string>()
+    const charts = chartRenderer(options.eagerCharts)
+    const chartCache = new ChartCache(charts, config, latest)
 
     const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
       const started = performance.now()
       try {
-        if (demo) await appendDemoSample(store.writer, Date.now(), config.analysis.decision.reference.keyword)
+        if (demoWriter) await appendDemoSample(demoWriter, Date.now(), config.analysis.decision.reference.keyword)
         const result = await evaluate(config, { reader: store.reader, prices, mismatchStreaks, signal }, Date.now())
         latest.publish(result)
         await metrics.update(result)
+        if (config.visualization.diagnostics.enabled)
+          for (const [asset, path] of await writeDiagnostics(config, chartCache, result)) plotPaths.set(asset, path)
         for (const entry of result.assets)
           log.info('decision', { asset: entry.asset, decision: entry.decision.decision, wmax_usd: entry.decision.wmaxUsd.toFixed(2), reason: entry.decision.reason ?? '' })
         log.info('evaluation finished', { assets: result.assets.length, errors: result.assets.filter((a) => a.decision.decision === -1).length, duration_ms: Math.round(result.durationMs) })
@@ -172,7 +199,6 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     }
 
     const auth = createAuthenticator(config.resolved.auth)
-    const charts = createChartRenderer({ workers: 1 })
     const web: WebDeps = {
       config,
       normalizedConfigJson: normalizedConfigJson(loaded),
@@ -182,7 +208,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       sync,
       plotPaths,
       startedAt: Date.now(),
-      dashboard: { config, latest, sync, charts: new ChartCache(charts, config, latest), authEnabled: auth.enabled },
+      dashboard: { config, latest, sync, charts: chartCache, authEnabled: auth.enabled },
     }
     return {
       config,

@@ -1,15 +1,22 @@
 /**
  * The predecessor's numbers (golden/cases.json, or the file named by GOLDEN_CASES), one test per
- * case. `calculate_correct_gains` cases call the engine directly; `evaluate_once` cases build the
- * engine's inputs in memory from the case's rows (tests/support/golden) and run the pure decision.
- * The numeric_trace of each case checks polyfit / quantile against numpy at 1e-9 relative, and that
- * the gate fitted the same series the predecessor fitted.
+ * case and path:
+ * - in memory: `calculate_correct_gains` cases call the engine directly; `evaluate_once` cases build
+ *   the engine's inputs from the case's rows (tests/support/golden/memory-*.ts) and run the pure
+ *   decision — the fast engine check;
+ * - on a real store: every `evaluate_once` case again, its rows written into the embedded store
+ *   (always) and PostgreSQL (when reachable), its parameters loaded through the config schema, and
+ *   the real `evaluate()` run at the case's instant (tests/support/golden/store-evaluate.ts).
+ * Both paths compare with the same rules (compare.ts). The numeric_trace of each case checks
+ * polyfit / quantile against numpy at 1e-9 relative, and that the gate fitted the same series the
+ * predecessor fitted.
  */
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { AssetDecision } from '../src/engine/decision.ts'
 import { polyfit, quantile } from '../src/engine/numeric.ts'
 import { hoursSinceFirst } from '../src/engine/series.ts'
 import { correctedGains } from '../src/engine/timebase.ts'
+import type { StoreClient } from '../src/store/client.ts'
 import {
   casesFromFile,
   type EvaluateCase,
@@ -28,13 +35,18 @@ import {
   compareNumbers,
   sameSlotCollisions,
 } from './support/golden/compare.ts'
-import { evaluateCaseInMemory, type MismatchStreaks } from './support/golden/memory-evaluate.ts'
+import { ALL_ASSETS, evaluateCaseInMemory, type MismatchStreaks } from './support/golden/memory-evaluate.ts'
 import { alignmentFrom } from './support/golden/settings.ts'
+import { evaluateCaseInStore, type StoreCaseOutcome } from './support/golden/store-evaluate.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from './support/pg.ts'
 
 /** B11-like cases: transactions at a price ≠ 1 are converted to USD here and not by the predecessor. */
 const CONVERTED_USD_RELATIVE = 0.01
+/** A store case writes a few hundred rows and runs one to a few evaluations. */
+const STORE_CASE_TIMEOUT_MS = 30_000
 
 const cases = await casesFromFile()
+const evaluateCases = cases.filter(isEvaluateCase)
 const worstTraceError = { polyfit: 0, quantile: 0 }
 
 describe(`golden cases (${goldenCasesPath()})`, () => {
@@ -47,13 +59,44 @@ describe(`golden cases (${goldenCasesPath()})`, () => {
         test(testCase.name, () => expect(runGainsCase(testCase)).toEqual([]))
       }
     } else if (isEvaluateCase(testCase)) {
-      test(testCase.name, () => expect(runEvaluateCase(testCase)).toEqual([]))
+      test(testCase.name, () => {
+        const streaks: MismatchStreaks = new Map()
+        const runs = expectedRuns(testCase).map(() => evaluateCaseInMemory(testCase, streaks))
+        expect(compareRuns(testCase, runs)).toEqual([])
+      })
     } else {
       // visualization helpers (trend smoothers, whisker aggregation) have no handler here yet
       test.skip(testCase.name, () => {})
     }
   }
 })
+
+for (const target of await storeTargets()) {
+  const title = `golden evaluate_once cases on the ${target.name} store (${goldenCasesPath()})`
+  describe.skipIf(target.skip !== null || evaluateCases.length === 0)(title, () => {
+    let database: TestDatabase
+    let client: StoreClient
+
+    beforeAll(async () => {
+      database = await target.open()
+      client = testClient(database.url)
+    }, SETUP_TIMEOUT_MS)
+
+    afterAll(async () => {
+      await client?.close()
+      await database?.close()
+    }, SETUP_TIMEOUT_MS)
+
+    evaluateCases.forEach((testCase, index) => {
+      const tag = `g${String(index).padStart(3, '0')}`
+      test(
+        `${testCase.name} [${target.name}]`,
+        async () => expect(storeProblems(testCase, await evaluateCaseInStore(testCase, client, tag))).toEqual([]),
+        STORE_CASE_TIMEOUT_MS,
+      )
+    })
+  })
+}
 
 afterAll(() => {
   console.info(
@@ -92,12 +135,29 @@ function runGainsCase(testCase: GainsCase): string[] {
   return problems
 }
 
-function runEvaluateCase(testCase: EvaluateCase): string[] {
-  const streaks: MismatchStreaks = new Map()
+/**
+ * The store path's outcome against the case. Our schema refuses an empty asset list (PRODUCT §3:
+ * strict config, exit 2) where the predecessor reported a pseudo-asset ERROR: that refusal, naming
+ * `domain.assets`, is the expected outcome there.
+ */
+function storeProblems(testCase: EvaluateCase, outcome: StoreCaseOutcome): string[] {
+  if (outcome.kind === 'evaluated') return [...outcome.problems, ...compareRuns(testCase, outcome.runs)]
+  const expectsAllAssetsError = expectedRuns(testCase).every(
+    (run) => JSON.stringify(Object.keys(run.decisions)) === JSON.stringify([ALL_ASSETS]) && run.decisions[ALL_ASSETS]!.decision === -1,
+  )
+  const namesAssets = outcome.error.problems.some((problem) => problem.path === 'domain.assets')
+  if (testCase.parameters.assets.length === 0 && expectsAllAssetsError && namesAssets) return []
+  return [`configuration refused: ${outcome.error.message}`]
+}
+
+/** Each run's decisions against the case's expected runs (decisions, then the numeric trace). */
+function compareRuns(testCase: EvaluateCase, runs: readonly Record<string, AssetDecision>[]): string[] {
   const usdRelative = transactionsAtPriceOtherThanOne(testCase) ? CONVERTED_USD_RELATIVE : 0
   const problems: string[] = []
-  expectedRuns(testCase).forEach((run, index) => {
-    const decisions = evaluateCaseInMemory(testCase, streaks)
+  const expected = expectedRuns(testCase)
+  if (runs.length !== expected.length) problems.push(`${runs.length} runs, expected ${expected.length}`)
+  expected.forEach((run, index) => {
+    const decisions = runs[index] ?? {}
     const label = (asset: string) => `run ${index + 1} ${asset}`
     const expectedAssets = Object.keys(run.decisions)
     if (JSON.stringify(expectedAssets) !== JSON.stringify(Object.keys(decisions))) {

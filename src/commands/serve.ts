@@ -25,10 +25,16 @@ function nextSignal(): Promise<string> {
   })
 }
 
-export async function serve(services: Services, options: { telemetry: boolean }): Promise<number> {
+export interface ServeOptions {
+  readonly telemetry: boolean
+  /** overrides `listen_port` (0: an ephemeral port, for tests) */
+  readonly port?: number
+}
+
+export async function serve(services: Services, options: ServeOptions): Promise<number> {
   const config = services.config
   const stopping = nextSignal()
-  const server = options.telemetry && config.runtime.telemetry.enabled ? await startWebServer(services) : null
+  const server = options.telemetry && config.runtime.telemetry.enabled ? await startWebServer(services, { port: options.port }) : null
   if (!server) log.info('HTTP server disabled; evaluating on schedule only')
   const housekeeping = startHousekeeping(config)
   const scheduler = createScheduler({
@@ -40,6 +46,9 @@ export async function serve(services: Services, options: { telemetry: boolean })
 
   const signal = await stopping
   log.info('shutting down', { signal })
+  // A sync can run for minutes (30 s per Liqwid call, retried): stop it now, or stopping the
+  // server below would wait for its request to finish.
+  services.sync.cancel()
   housekeeping.stop()
   const outcome = await scheduler.stop(SHUTDOWN_GRACE_MS)
   if (outcome === 'abandoned') log.warn('the running evaluation did not finish in time; stopping anyway', { grace_ms: SHUTDOWN_GRACE_MS })

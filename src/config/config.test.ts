@@ -183,6 +183,7 @@ describe('validation', () => {
     ['a table prefix with a quote', `data: {datasets: {transactions: {sources: {liqwid: {deposits_prefix: "dep'"}}}}}`, 'data.datasets.transactions.sources.liqwid.deposits_prefix', 'only letters, digits and _'],
     ['a table prefix with a space and ;', 'data: {datasets: {transactions: {sources: {liqwid: {table_asset_prefix: "a b;"}}}}}', 'data.datasets.transactions.sources.liqwid.table_asset_prefix', 'only letters, digits and _'],
     ['an asset symbol with a quote', `domain: {symbols: {djed: "dj'ed"}}`, "domain.symbols.djed", 'only letters, digits and _'],
+    ['a database host that is not a host name', 'data: {databases: {greptime: {host: "db server;1"}}}', 'data.databases.greptime.host', 'must be a host name or an IP address'],
     ['a database port of 0', 'data: {databases: {greptime: {port: 0}}}', 'data.databases.greptime.port', 'must be in [1,65535]'],
     ['a fractional port', 'runtime: {telemetry: {listen_port: 80.5}}', 'runtime.telemetry.listen_port', 'expected an integer'],
     ['an unknown dialect', 'data: {databases: {greptime: {dialect: mysql}}}', 'data.databases.greptime.dialect', "must be one of 'auto', 'greptime', 'postgres'"],

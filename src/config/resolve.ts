@@ -230,6 +230,8 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
     if (providers.includes('minswap') && !endpoints.minswap_aggregator)
       warnings.push(`prices.priority_by_logical.${logical} lists 'minswap' but prices.endpoints.minswap_aggregator is not set: that provider is off`)
   }
+  if (values.visualization.diagnostics.aggregation !== undefined)
+    warnings.push('visualization.diagnostics.aggregation has no effect: charts are downsampled for drawing, not aggregated into whiskers')
   if (values.analysis.decision.reference.plot_fallback !== undefined)
     warnings.push('analysis.decision.reference.plot_fallback has no effect (the predecessor never read it either)')
 

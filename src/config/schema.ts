@@ -54,62 +54,54 @@ const walletEntry = z.union([
 ])
 
 const settingsSection = section({
-  /** IANA zone in which naive `data.date_range` values are read */
-  timezone: z.string().trim().refine(isValidTimeZone, 'is not a valid IANA time zone').default('Asia/Tokyo'),
-  /** quote currency for the Minswap aggregator */
-  currency: lowerString.default('usd'),
+  timezone: z.string().trim().refine(isValidTimeZone, 'is not a valid IANA time zone').default('Asia/Tokyo').describe('IANA zone in which naive `data.date_range` values are read'),
+  currency: lowerString.default('usd').describe('quote currency for the Minswap aggregator'),
 })
 
 const greptimeConnection = z.strictObject({
-  /** host name or address; `http://host` is accepted and its scheme ignored */
-  host: nonEmptyString.default('localhost'),
-  /** GreptimeDB's PostgreSQL wire port (4003), or PostgreSQL's 5432 */
-  port: port.default(4003),
-  database: nonEmptyString.default('liqwid'),
-  user: nonEmptyString.default('greptime'),
-  password: z.string().nullable().default(null),
-  /** name of an environment variable holding the password (wins over `password`) */
-  password_env: z.string().trim().min(1).nullable().default(null),
-  /** seconds; connect and per-query deadline */
-  timeout: greaterThan(0).default(10),
-  dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const).default('auto'),
-  /** connections kept open to the database */
-  max_connections: intAtLeast(1).default(4),
+  host: nonEmptyString
+    .regex(/^([a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)\/?$/, 'must be a host name or an IP address (a scheme like http:// is ignored)')
+    .default('localhost')
+    .describe('host name or address; `http://host` is accepted and its scheme ignored'),
+  port: port.default(4003).describe('GreptimeDB\'s PostgreSQL wire port (4003), or PostgreSQL\'s 5432'),
+  database: nonEmptyString.default('liqwid').describe('GreptimeDB database (PostgreSQL: database) holding the liqwid tables'),
+  user: nonEmptyString.default('greptime').describe('user name (GreptimeDB without auth accepts any)'),
+  password: z.string().nullable().default(null).describe('password; prefer password_env'),
+  password_env: z.string().trim().min(1).nullable().default(null).describe('name of an environment variable holding the password (wins over `password`)'),
+  timeout: greaterThan(0).default(10).describe('seconds; connect and per-query deadline'),
+  dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const).default('auto').describe('SQL dialect for DDL and table listing; auto asks the server'),
+  max_connections: intAtLeast(1).default(4).describe('connections kept open to the database'),
 })
 
 const liqwidTables = section({
-  table_asset_prefix: identifierText.default('liqwid_supply_positions_'),
-  deposits_prefix: identifierText.default('liqwid_deposits_'),
-  withdrawals_prefix: identifierText.default('liqwid_withdrawals_'),
+  table_asset_prefix: identifierText.default('liqwid_supply_positions_').describe('positions table = prefix + asset symbol'),
+  deposits_prefix: identifierText.default('liqwid_deposits_').describe('deposits table = prefix + asset symbol'),
+  withdrawals_prefix: identifierText.default('liqwid_withdrawals_').describe('withdrawals table = prefix + asset symbol'),
 })
 
 const minswapTables = section({
-  /** GreptimeDB database (PostgreSQL schema) holding the Minswap price tables */
-  database: identifierText.default('minswap'),
-  table_price_prefix: identifierText.default('minswap_prices_'),
+  database: identifierText.default('minswap').describe('GreptimeDB database (PostgreSQL schema) holding the Minswap price tables'),
+  table_price_prefix: identifierText.default('minswap_prices_').describe('Minswap price table = prefix + asset symbol'),
 })
 
 const dataSection = section({
   databases: section({
-    /** absent: the embedded store (data.embedded) is used */
-    greptime: greptimeConnection.optional(),
+    greptime: greptimeConnection.optional().describe('absent: the embedded store (data.embedded) is used'),
   }),
   embedded: section({
-    dir: nonEmptyString.default('./data'),
-    /** `demo`: fill an empty embedded store with the synthetic demo market */
-    seed: lowerEnum(['demo'] as const).nullable().default(null),
+    dir: nonEmptyString.default('./data').describe('directory of the embedded PostgreSQL store (created; locked while running)'),
+    seed: lowerEnum(['demo'] as const).nullable().default(null).describe('`demo`: fill an empty embedded store with the synthetic demo market'),
   }),
   datasets: section({
     transactions: section({
-      alignment_method: lowerEnum(ALIGNMENT_METHODS).default('none'),
-      /** which instant places a transaction on the timebase */
-      timestamp_source: lowerEnum(['timestamp', 'created_at'] as const).default('timestamp'),
+      alignment_method: lowerEnum(ALIGNMENT_METHODS).default('none').describe('where a transaction lands on the timebase: none, right_open, detect_spike, snap_to_next_pos, snap_to_prev_pos, snap_to_nearest_pos'),
+      timestamp_source: lowerEnum(['timestamp', 'created_at'] as const).default('timestamp').describe('which instant places a transaction on the timebase'),
       sources: section({ liqwid: liqwidTables, minswap: minswapTables }),
     }),
   }),
   date_range: section({
-    start: isoDateTime.nullable().default(null),
-    end: isoDateTime.nullable().default(null),
+    start: isoDateTime.nullable().default(null).describe('evaluation window start (reference search, data_range fallback); naive = settings.timezone'),
+    end: isoDateTime.nullable().default(null).describe('evaluation window end; null = now'),
   }),
 })
 
@@ -127,21 +119,19 @@ const endpointUrl = (defaultUrl: string | null) =>
   z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable().default(defaultUrl)
 
 const pricesSection = section({
-  /** logical price sources, in priority order for the decision price */
-  sources: z.array(lowerString).min(1, 'must be a non-empty list').default(['liqwid', 'minswap']),
-  priority_by_logical: lowercaseKeyRecord(z.array(providerName).min(1, 'must be a non-empty list')).default(
-    DEFAULT_PRIORITY,
-  ),
-  duty_cycle_threshold: z.number().gt(0, 'must be in (0,1]').lte(1, 'must be in (0,1]').default(0.9),
+  sources: z.array(lowerString).min(1, 'must be a non-empty list').default(['liqwid', 'minswap']).describe('logical price sources, in priority order for the decision price'),
+  priority_by_logical: lowercaseKeyRecord(z.array(providerName).min(1, 'must be a non-empty list'))
+    .default(DEFAULT_PRIORITY)
+    .describe('per logical source, providers tried in order: greptime(liqwid), greptime(minswap), liqwid, minswap'),
+  duty_cycle_threshold: z.number().gt(0, 'must be in (0,1]').lte(1, 'must be in (0,1]').default(0.9).describe('below this coverage of the window, the change-rate gate falls back to greptime(liqwid) prices'),
   endpoints: section({
-    liqwid_graphql: endpointUrl('https://v2.api.liqwid.finance/graphql'),
-    minswap_aggregator: endpointUrl('https://agg-api.minswap.org'),
-    /** accepted for compatibility; never called */
-    koios: endpointUrl(null),
+    liqwid_graphql: endpointUrl('https://v2.api.liqwid.finance/graphql').describe('Liqwid GraphQL API (live prices, transaction sync); null = off'),
+    minswap_aggregator: endpointUrl('https://agg-api.minswap.org').describe('Minswap aggregator API (live prices); null = off'),
+    koios: endpointUrl(null).describe('accepted for compatibility; never called'),
   }),
   transaction_sync: section({
-    start_date: isoDateTime.nullable().default(null),
-    end_date: isoDateTime.nullable().default(null),
+    start_date: isoDateTime.nullable().default(null).describe('default start of a transaction sync (else 2023-10-01)'),
+    end_date: isoDateTime.nullable().default(null).describe('default end of a transaction sync (else now)'),
   }),
 })
 
@@ -154,13 +144,13 @@ const trendOverride = z.strictObject({
 })
 
 const trendSection = section({
-  enabled: z.boolean().default(true),
-  method: lowerEnum(TREND_METHODS).default('polynomial_fit'),
-  polynomial_order: intAtLeast(1).default(2),
-  window_size_hours: greaterThan(0).default(24),
-  window_type: lowerEnum(TREND_WINDOW_TYPES).default('polynomial'),
-  gaussian_kde_sigma_fraction: greaterThan(0).default(0.3),
-  per_asset: lowercaseKeyRecord(trendOverride).default({}),
+  enabled: z.boolean().default(true).describe('draw a trend line on the charts'),
+  method: lowerEnum(TREND_METHODS).default('polynomial_fit').describe('polynomial_fit or moving_average'),
+  polynomial_order: intAtLeast(1).default(2).describe('order of the polynomial trend'),
+  window_size_hours: greaterThan(0).default(24).describe('smoothing window of moving_average / gaussian / boxcar'),
+  window_type: lowerEnum(TREND_WINDOW_TYPES).default('polynomial').describe('polynomial, gaussian, boxcar or none (polynomial_fit method)'),
+  gaussian_kde_sigma_fraction: greaterThan(0).default(0.3).describe('gaussian window: σ as a fraction of the window'),
+  per_asset: lowercaseKeyRecord(trendOverride).default({}).describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
 })
 
 const gateOverride = z.strictObject({
@@ -179,23 +169,22 @@ const gateOverride = z.strictObject({
  * `tail` defaults by `on_trigger` (hold → both, withdraw → upper), also in `resolve.ts`.
  */
 const gateSection = section({
-  enabled: z.boolean().default(false),
-  basis: lowerEnum(GATE_BASES).default('corrected_position'),
-  method: lowerEnum(GATE_METHODS).optional(),
-  polynomial_order: intAtLeast(1).optional(),
-  k_sigma: greaterThan(0).default(2),
-  min_points: intAtLeast(2).default(20),
-  exclude_last_for_sigma: z.boolean().default(true),
-  lookback_hours: greaterThan(0).nullable().default(null),
-  sigma_epsilon: greaterThan(0).default(1e-6),
-  threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev'),
-  central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').default(0.68),
-  on_trigger: lowerEnum(GATE_ON_TRIGGER).default('hold'),
-  tail: lowerEnum(GATE_TAILS).optional(),
-  /** assets the gate applies to; null = all configured assets */
-  assets: z.array(lowerString).nullable().default(null),
-  apply_in_fallback: z.boolean().default(false),
-  per_asset: lowercaseKeyRecord(gateOverride).default({}),
+  enabled: z.boolean().default(false).describe('turn the residual gate on'),
+  basis: lowerEnum(GATE_BASES).default('corrected_position').describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
+  method: lowerEnum(GATE_METHODS).optional().describe('baseline: polynomial_fit (default) or median'),
+  polynomial_order: intAtLeast(1).optional().describe('default 1, or 2 when method: polynomial_fit is written (the predecessor\'s rule)'),
+  k_sigma: greaterThan(0).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
+  min_points: intAtLeast(2).default(20).describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
+  exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested)'),
+  lookback_hours: greaterThan(0).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
+  sigma_epsilon: greaterThan(0).default(1e-6).describe('stddev mode: σ below this means a degenerate series (gate skipped, HOLD)'),
+  threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev').describe('stddev (k·σ) or percentile (central_confidence band of the residuals)'),
+  central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').default(0.68).describe('percentile mode: width of the central band'),
+  on_trigger: lowerEnum(GATE_ON_TRIGGER).default('hold').describe('hold: an anomaly holds withdrawals; withdraw: the predecessor\'s peak signal (decision = trigger)'),
+  tail: lowerEnum(GATE_TAILS).optional().describe('both, upper or lower; default both for hold, upper for withdraw'),
+  assets: z.array(lowerString).nullable().default(null).describe('assets the gate applies to; null = all configured assets'),
+  apply_in_fallback: z.boolean().default(false).describe('also run the gate when t0 is the data_range fallback'),
+  per_asset: lowercaseKeyRecord(gateOverride).default({}).describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
 })
 
 const priceCompareOverride = z.strictObject({
@@ -204,32 +193,29 @@ const priceCompareOverride = z.strictObject({
 })
 
 const analysisSection = section({
-  trend_indicator: trendSection,
+  trend_indicator: trendSection.describe('trend line drawn on the charts (never affects decisions)'),
   decision: section({
     reference: section({
-      keyword: nonEmptyString.default('alert_driven_withdrawal'),
-      fallback: lowerEnum(REFERENCE_FALLBACKS).default('null'),
-      /** accepted for compatibility with the predecessor's files; has no effect */
-      plot_fallback: z.string().nullable().optional(),
+      keyword: nonEmptyString.default('alert_driven_withdrawal').describe('a withdrawal whose notes contain this text is a reference point t0'),
+      fallback: lowerEnum(REFERENCE_FALLBACKS).default('null').describe('without a tagged withdrawal: null (HOLD) or data_range (t0 = data.date_range.start)'),
+      plot_fallback: z.string().nullable().optional().describe('accepted for compatibility with the predecessor\'s files; has no effect'),
     }),
     safety_factor: section({
-      c: z.number().gte(0, 'must be in [0,1]').lte(1, 'must be in [0,1]').default(0.5),
+      c: z.number().gte(0, 'must be in [0,1]').lte(1, 'must be in [0,1]').default(0.5).describe('safety factor: W_max = c · max(0, gain) per wallet'),
     }),
     gate: gateSection,
   }),
   price_compare: section({
-    enabled: z.boolean().default(false),
-    /** a list of logical sources, or "@prices.sources" */
-    sources: z.union([z.literal('@prices.sources'), z.array(lowerString)]).default('@prices.sources'),
-    epsilon_mode: lowerEnum(EPSILON_MODES).default('relative'),
-    tolerance_epsilon: atLeast(0).default(0.01),
-    persistence_threshold: intAtLeast(1).default(1),
-    action_on_mismatch: lowerEnum(MISMATCH_ACTIONS).default('hold'),
-    per_asset_overrides: lowercaseKeyRecord(priceCompareOverride).default({}),
-    /** Minswap aggregator deadline, seconds */
-    request_timeout_seconds: greaterThan(0).default(5),
-    retries: intAtLeast(0).default(1),
-    currency: lowerString.default('usd'),
+    enabled: z.boolean().default(false).describe('compare prices across logical sources; a mismatch can HOLD'),
+    sources: z.union([z.literal('@prices.sources'), z.array(lowerString)]).default('@prices.sources').describe('a list of logical sources, or "@prices.sources"'),
+    epsilon_mode: lowerEnum(EPSILON_MODES).default('relative').describe('relative: Δ/max price; absolute: Δ in USD'),
+    tolerance_epsilon: atLeast(0).default(0.01).describe('a mismatch is Δ strictly above this'),
+    persistence_threshold: intAtLeast(1).default(1).describe('consecutive mismatching evaluations before action_on_mismatch applies'),
+    action_on_mismatch: lowerEnum(MISMATCH_ACTIONS).default('hold').describe('hold: force HOLD; flag_only: report only'),
+    per_asset_overrides: lowercaseKeyRecord(priceCompareOverride).default({}).describe('per asset: epsilon_mode, tolerance_epsilon'),
+    request_timeout_seconds: greaterThan(0).default(5).describe('Minswap aggregator deadline, seconds'),
+    retries: intAtLeast(0).default(1).describe('Minswap aggregator retries'),
+    currency: lowerString.default('usd').describe('Minswap quote currency when settings.currency is empty'),
   }),
 })
 
@@ -261,29 +247,32 @@ const exposeShape = Object.fromEntries(
 ) as { [K in ExposableMetric]: z.ZodDefault<z.ZodBoolean> }
 
 const runtimeSection = section({
-  log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const).default('info'),
+  log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const).default('info').describe('log level unless --log-level or LOG_LEVEL is given'),
   auth: section({
     enabled: z.boolean().default(false),
-    username: z.string().min(1).nullable().default(null),
-    /** `sha256:<hex>`, bcrypt `$2…` or argon2 `$argon2…` */
-    password_hash: z.string().min(1).nullable().default(null),
-    /** without username + password_hash: environment variables holding a plaintext user and password */
-    user_env: z.string().trim().min(1).default('WO_BASIC_AUTH_USER'),
-    pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS'),
+    username: z.string().min(1).nullable().default(null).describe('Basic auth user (with password_hash)'),
+    password_hash: z.string().min(1).nullable().default(null).describe('`sha256:<hex>`, bcrypt `$2…` or argon2 `$argon2…`'),
+    user_env: z.string().trim().min(1).default('WO_BASIC_AUTH_USER').describe('without username + password_hash: environment variables holding a plaintext user and password'),
+    pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
   }),
   schedule: section({
-    interval_minutes: greaterThan(0).default(60),
+    interval_minutes: greaterThan(0).default(60).describe('minutes between evaluations (the first runs at start)'),
   }),
   telemetry: section({
-    enabled: z.boolean().default(true),
-    listen_address: nonEmptyString.default('0.0.0.0'),
-    listen_port: port.default(9808),
-    path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path like /metrics').default('/metrics'),
+    enabled: z.boolean().default(true).describe('serve HTTP (metrics, API, dashboard); --no-telemetry overrides'),
+    listen_address: nonEmptyString.default('0.0.0.0').describe('HTTP bind address; with auth disabled, only a loopback address allows the sync'),
+    listen_port: port.default(9808).describe('HTTP port'),
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path like /metrics')
+      .default('/metrics')
+      .describe('Prometheus metrics path (GET and HEAD)'),
     metric_prefix: z
       .string()
       .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must match [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric name)')
-      .default('wo_'),
-    expose: section(exposeShape),
+      .default('wo_')
+      .describe('prefix of every metric name'),
+    expose: section(exposeShape).describe('per metric: exported or not (see the metrics table)'),
   }),
 })
 
@@ -291,63 +280,73 @@ const TIME_UNITS = ['1min', '5min', '15min', '30min', '1h', '6h', '12h', '1d', '
 
 const visualizationSection = section({
   dashboard: section({
-    /** how often the dashboard panels poll for a new evaluation */
-    refresh_seconds: intAtLeast(2).default(30),
+    refresh_seconds: intAtLeast(2).default(30).describe('how often the dashboard panels poll for a new evaluation'),
   }),
   diagnostics: section({
-    enabled: z.boolean().default(false),
-    dir: nonEmptyString.default('output/plots'),
-    hist_samples_per_bin: intAtLeast(1).default(10),
-    include_sigma_band: z.boolean().default(true),
-    include_k_sigma_band: z.boolean().default(true),
-    /** chart window instead of the gate's lookback_hours */
-    lookback_hours_override: greaterThan(0).nullable().default(null),
+    enabled: z.boolean().default(false).describe('write each evaluation\'s composite chart per asset into dir'),
+    dir: nonEmptyString.default('output/plots').describe('directory of the diagnostic PNGs'),
+    hist_samples_per_bin: intAtLeast(1).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
+    include_sigma_band: z.boolean().default(true).describe('draw ±σ around the baseline'),
+    include_k_sigma_band: z.boolean().default(true).describe('draw ±k·σ around the baseline'),
+    lookback_hours_override: greaterThan(0).nullable().default(null).describe('chart window instead of the gate\'s lookback_hours'),
     plot_range: section({
-      mode: lowerEnum(['inherit', 'custom', 'relative'] as const).default('inherit'),
-      start: isoDateTime.nullable().default(null),
-      end: isoDateTime.nullable().default(null),
+      mode: lowerEnum(['inherit', 'custom', 'relative'] as const)
+        .default('inherit')
+        .describe('chart time window: inherit (the evaluation window), custom (start/end), relative (last relative_duration)'),
+      start: isoDateTime.nullable().default(null).describe('custom mode: window start (naive = settings.timezone)'),
+      end: isoDateTime.nullable().default(null).describe('custom mode: window end; null = now'),
       relative_duration: z
         .string()
         .trim()
         .regex(/^\d+[dhw]$/i, 'must look like 7d, 12h or 2w')
         .nullable()
-        .default(null),
+        .default(null)
+        .describe('relative mode: e.g. 7d, 12h, 2w'),
     }),
-    aggregation: section({
-      enabled: z.boolean().default(true),
-      method: lowerEnum(['whiskers', 'none'] as const).default('whiskers'),
-      time_unit: lowerEnum(TIME_UNITS).default('1d'),
-      ui_time_units: z.array(lowerEnum(TIME_UNITS)).default(['5min', '15min', '1h', '6h', '1d', '3d', '1w']),
-      percentiles: z.array(z.number().gte(0).lte(100)).default([10, 25, 50, 75, 90]),
-      show_raw_points: z.boolean().default(false),
-    }),
+    aggregation: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        method: lowerEnum(['whiskers', 'none'] as const).default('whiskers'),
+        time_unit: lowerEnum(TIME_UNITS).default('1d'),
+        ui_time_units: z.array(lowerEnum(TIME_UNITS)).default(['5min', '15min', '1h', '6h', '1d', '3d', '1w']),
+        percentiles: z.array(z.number().gte(0).lte(100)).default([10, 25, 50, 75, 90]),
+        show_raw_points: z.boolean().default(false),
+      })
+      .optional()
+      .describe("the predecessor's whisker-plot settings: accepted, not drawn (charts downsample long series instead)"),
   }),
 })
 
 const maintenanceSection = section({
   cleanup: section({
     enabled: z.boolean().default(false),
-    /** delete files older than this age (`7d`, `48h`) or last modified before this date */
-    expire_before: ageOrDate.nullable().default(null),
-    /** directories (or files) to clean, relative to the working directory */
-    paths: z.array(nonEmptyString).default([]),
-    /** file extensions to delete, e.g. .png; a missing leading dot is added */
+    expire_before: ageOrDate.nullable().default(null).describe('delete files older than this age (`7d`, `48h`) or last modified before this date'),
+    paths: z.array(nonEmptyString).default([]).describe('directories (or files) to clean, relative to the working directory'),
     extensions: z
       .array(z.string().trim().toLowerCase().min(1))
       .default(['.png', '.json', '.csv'])
-      .transform((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`))),
-    interval_minutes: greaterThan(0).default(60),
+      .transform((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`)))
+      .describe('file extensions to delete, e.g. .png; a missing leading dot is added'),
+    interval_minutes: greaterThan(0).default(60).describe('minutes between cleanups (one runs at start)'),
   }),
 })
 
 export const configSchema = z
   .strictObject({
     settings: settingsSection,
-    wallets: z.array(walletEntry).min(1, 'must be a non-empty list when provided').nullable().default(null),
+    wallets: z
+      .array(walletEntry)
+      .min(1, 'must be a non-empty list when provided')
+      .nullable()
+      .default(null)
+      .describe('wallets to sync besides those found in the store: `addr1…`, `{address: addr1…}` or `{address_env: NAME}`'),
     domain: section({
-      assets: z.array(lowerString).min(1, 'must be a non-empty list').default(['djed', 'usdm', 'usdc', 'usdt']),
-      /** table symbol per asset when it differs from the built-in mapping (usdc → wanusdc) */
-      symbols: lowercaseKeyRecord(identifierText.toLowerCase()).default({}),
+      assets: z
+        .array(lowerString)
+        .min(1, 'must be a non-empty list')
+        .default(['djed', 'usdm', 'usdc', 'usdt'])
+        .describe('display names of the monitored assets (usdc, usdt map to wanusdc, wanusdt tables)'),
+      symbols: lowercaseKeyRecord(identifierText.toLowerCase()).default({}).describe('table symbol per asset when it differs from the built-in mapping (usdc → wanusdc)'),
     }),
     data: dataSection,
     prices: pricesSection,
@@ -355,8 +354,7 @@ export const configSchema = z
     runtime: runtimeSection,
     visualization: visualizationSection,
     maintenance: maintenanceSection,
-    /** written by --print-config-normalized (per-asset effective values); recomputed on load */
-    resolved: z.unknown().optional(),
+    resolved: z.unknown().optional().describe('written by --print-config-normalized (per-asset effective values); recomputed on load'),
   })
   .superRefine((config, ctx) => crossFieldRules(config, ctx))
 

@@ -53,6 +53,17 @@ export class StoreReader {
     return ts.length === 0 ? null : { ts, usd, price }
   }
 
+  /**
+   * The aggregate's last sample in the range, however old (spec-math §7.4: v_t1 without a
+   * reference): the range's last ts through the ts index, then that one ts — never the whole range.
+   */
+  async lastAggregateSample(symbol: string, range: TimeRange): Promise<AggregateSeries | null> {
+    const table = this.names.table('positions', symbol)
+    const row = (await this.read('lastAggregateSample', table, sql.timespanStatement(table, range)))?.[0]
+    const last = toNumber(row?.last_ts)
+    return last === null ? null : this.assetAggregate(symbol, { start: last, end: last })
+  }
+
   /** Every wallet's first two samples and its last sample in the range, wallets ascending. */
   async walletSamples(symbol: string, range: TimeRange): Promise<Map<string, Series>> {
     const table = this.names.table('positions', symbol)

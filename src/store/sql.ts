@@ -156,8 +156,8 @@ export function marketStatement(table: TableRef, withName: boolean): string {
     : `SELECT market_id FROM ${tableSql(table)} WHERE market_id IS NOT NULL LIMIT 1`
 }
 
-export function timespanStatement(table: TableRef): string {
-  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(table)}`
+export function timespanStatement(table: TableRef, range: TimeRange = { start: null, end: null }): string {
+  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(table)}${where(rangeConditions(range))}`
 }
 
 /** One column of table names; `namespace` null = the connection's database / current schema. */

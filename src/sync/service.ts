@@ -37,21 +37,30 @@ export interface SyncServiceOptions {
   readonly now?: () => number
 }
 
-export function createSyncService(options: SyncServiceOptions): TransactionSync {
-  const { config, reader, writer, liqwid, testPrefix } = options
-  const unavailableReason = liqwid ? null : 'the Liqwid GraphQL endpoint is not configured (prices.endpoints.liqwid_graphql)'
-  const ports: SyncPorts = {
-    fetchTransactions: (...args) => liqwid!.fetchTransactions(...args),
+/**
+ * The store side of the sync ports: asset resolution through the configuration and the store,
+ * dedupe ids read from the very tables `insertTransactions` writes to (the `test_` ones under
+ * `--test-prefix`). Exported so the sync scenarios run against exactly what the service uses.
+ */
+export function storeSyncPorts(
+  options: Pick<SyncServiceOptions, 'config' | 'reader' | 'writer' | 'testPrefix'>,
+): Pick<SyncPorts, 'resolveAsset' | 'existingTxIds' | 'insertTransactions'> {
+  const { config, reader, writer, testPrefix } = options
+  return {
     resolveAsset: async (name) => {
-      const configured = config.resolved.assets[name.trim().toLowerCase()]
+      const key = name.trim().toLowerCase()
+      // A configured display name (`usdc`) or its table symbol (`wanusdc`, Liqwid's `wanUSDC`).
+      const [display, configured] =
+        Object.entries(config.resolved.assets).find(([asset, entry]) => asset === key || entry.symbol === key) ?? []
+      if (configured?.symbol_source === 'domain.symbols') {
+        const marketId = (await reader.resolveSymbol(configured.symbol).catch(() => null))?.marketId
+        return { symbol: configured.symbol, marketId: marketId ?? display!.toUpperCase() }
+      }
       try {
-        if (configured?.symbol_source === 'domain.symbols') {
-          const marketId = (await reader.resolveSymbol(configured.symbol).catch(() => null))?.marketId
-          return { symbol: configured.symbol, marketId: marketId ?? configured.symbol.toUpperCase() }
-        }
         return await reader.resolveSymbol(name)
       } catch {
-        return null
+        // No table yet (a first sync into an empty store): the configured mapping names it.
+        return configured ? { symbol: configured.symbol, marketId: display!.toUpperCase() } : null
       }
     },
     existingTxIds: async (symbol, wallet) => {
@@ -64,6 +73,15 @@ export function createSyncService(options: SyncServiceOptions): TransactionSync 
       return ids
     },
     insertTransactions: (symbol, kind, rows) => writer.insertTransactions(symbol, kind, rows),
+  }
+}
+
+export function createSyncService(options: SyncServiceOptions): TransactionSync {
+  const { config, reader, liqwid } = options
+  const unavailableReason = liqwid ? null : 'the Liqwid GraphQL endpoint is not configured (prices.endpoints.liqwid_graphql)'
+  const ports: SyncPorts = {
+    ...storeSyncPorts(options),
+    fetchTransactions: (...args) => liqwid!.fetchTransactions(...args),
     now: options.now,
   }
   const runner = new SyncRunner(ports)

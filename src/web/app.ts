@@ -17,6 +17,7 @@ import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
 import {
   accessLog,
+  crossSite,
   installErrorHandling,
   jsonNoStore,
   limitBody,
@@ -48,19 +49,25 @@ export function isLoopbackAddress(address: string): boolean {
 
 export type AccessPolicy = ReturnType<typeof accessPolicy>
 
+/** A request relayed by a proxy: its real client is not the local operator. */
+function forwarded(c: Context): boolean {
+  return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined
+}
+
 export function accessPolicy(config: Config, auth: Authenticator) {
   const listen = config.runtime.telemetry.listen_address
-  const trustLocal = !auth.enabled && isLoopbackAddress(listen)
+  const loopbackOnly = !auth.enabled && isLoopbackAddress(listen)
+  const trusted = (c: Context) => loopbackOnly && !forwarded(c)
   return {
     async viewer(c: Context): Promise<Viewer> {
-      if (!auth.enabled) return { authenticated: trustLocal }
+      if (!auth.enabled) return { authenticated: trusted(c) }
       const outcome = await auth.check(c.req.header('authorization'))
       return { authenticated: outcome.ok }
     },
     /** null when allowed, else the response to send */
     async guard(c: Context, kind: 'read' | 'write'): Promise<Response | null> {
       if (auth.enabled) return (await auth.check(c.req.header('authorization'))).ok ? null : unauthorized(c)
-      if (kind === 'write' && !trustLocal)
+      if (kind === 'write' && !trusted(c))
         return jsonNoStore(
           c,
           {
@@ -71,18 +78,6 @@ export function accessPolicy(config: Config, auth: Authenticator) {
         )
       return null
     },
-  }
-}
-
-/** Refuses cross-site POSTs (a page on another origin driving a logged-in browser). */
-function crossSite(c: Context): boolean {
-  if (c.req.header('sec-fetch-site') === 'cross-site') return true
-  const origin = c.req.header('origin')
-  if (!origin || origin === 'null') return origin === 'null'
-  try {
-    return new URL(origin).host !== c.req.header('host')
-  } catch {
-    return true
   }
 }
 
@@ -117,7 +112,8 @@ export function createWebApp(deps: WebDeps): Hono {
   app.use('*', accessLog())
   app.use('*', securityHeaders())
   app.use('*', rejectWrongMethod(app))
-  app.use('/api/*', limitBody())
+  // Every route: the dashboard's sync form posts too, and parsing it has no limit of its own.
+  app.use('*', limitBody())
 
   app.get('/healthz', (c) =>
     jsonNoStore(c, { status: 'ok', version: VERSION, uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000) }),

@@ -66,11 +66,11 @@ export const accessLog = (): MiddlewareHandler => async (c, next) => {
 export const limitBody = (): MiddlewareHandler =>
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ success: false, error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    onError: (c) => jsonNoStore(c, { success: false, error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
   })
 
 /** JSON responses are never cached: they describe the latest evaluation. */
-export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 409 | 500 | 503 = 200) {
+export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503 = 200) {
   return c.body(JSON.stringify(body, finiteOrNull), status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -113,3 +113,21 @@ export const rejectWrongMethod = (app: Hono<any>): MiddlewareHandler =>
         'Cache-Control': 'no-store',
       }),
   })
+
+/**
+ * A POST sent by a page of another site (a logged-in browser driven by someone else's page).
+ * Browsers say so in Sec-Fetch-Site; older ones are judged by Origin against the host the client
+ * addressed (X-Forwarded-Host behind a proxy, which rewrites Host).
+ */
+export function crossSite(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site')
+  if (site !== undefined) return site === 'cross-site'
+  const origin = c.req.header('origin')
+  if (origin === undefined) return false
+  const addressed = c.req.header('x-forwarded-host') ?? c.req.header('host')
+  try {
+    return origin === 'null' || new URL(origin).host !== addressed
+  } catch {
+    return true
+  }
+}

@@ -126,6 +126,13 @@ for (const target of await storeTargets()) {
       expect(await reader.assetAggregate('djed', { start: T3 + 1, end: null })).toBeNull()
     })
 
+    it("reads only the range's last aggregate sample", async () => {
+      expect(await reader.lastAggregateSample('djed', ALL_TIME)).toEqual({ ts: [T3], usd: [109], price: [1.02] })
+      expect(await reader.lastAggregateSample('djed', { start: null, end: T3 - 1 })).toEqual({ ts: [T2], usd: [162], price: [0.99] })
+      expect(await reader.lastAggregateSample('djed', { start: T3 + 1, end: null })).toBeNull()
+      expect(await reader.lastAggregateSample('nosuch', ALL_TIME)).toBeNull()
+    })
+
     it('reads a missing table as no data', async () => {
       expect(await reader.assetAggregate('nosuch', ALL_TIME)).toBeNull()
       expect((await reader.walletSamples('nosuch', ALL_TIME)).size).toBe(0)

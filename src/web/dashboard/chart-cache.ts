@@ -38,10 +38,11 @@ export class ChartCache {
     return `"${snapshot.sequence}-${asset}-${chart}"`
   }
 
-  render(entry: AssetEvaluation, chart: ChartName): Promise<Uint8Array> {
+  /** `at`: the evaluation instant (relative plot ranges end there). */
+  render(entry: AssetEvaluation, chart: ChartName, at: number): Promise<Uint8Array> {
     return chart === 'prices'
-      ? this.renderer.renderPrices(priceChartInput(this.config, entry))
-      : this.renderer.renderDiagnostic(diagnosticChartInput(this.config, entry, chart))
+      ? this.renderer.renderPrices(priceChartInput(this.config, entry, at))
+      : this.renderer.renderDiagnostic(diagnosticChartInput(this.config, entry, chart, at))
   }
 
   get(snapshot: Snapshot, entry: AssetEvaluation, chart: ChartName): Promise<RenderedChart> {
@@ -49,7 +50,7 @@ export class ChartCache {
     const key = `${snapshot.sequence}|${entry.asset}|${chart}`
     let pending = this.#renders.get(key)
     if (!pending) {
-      pending = this.render(entry, chart)
+      pending = this.render(entry, chart, snapshot.result.at)
       this.#renders.set(key, pending)
       pending.catch(() => this.#renders.delete(key))
     }

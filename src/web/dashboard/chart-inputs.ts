@@ -6,6 +6,7 @@
  */
 import type { BaselineBand, DiagnosticChartInput, GateThresholds, PriceChartInput, ResidualInput } from '../../charts/types.ts'
 import type { Config } from '../../config/resolve.ts'
+import { instantOf } from '../../config/time.ts'
 import { evaluateGate, type GateOutcome } from '../../engine/gate.ts'
 import { gaussianKde } from '../../engine/kde.ts'
 import { trendLine } from '../../engine/trend.ts'
@@ -52,13 +53,38 @@ function fitFor(config: Config, entry: AssetEvaluation, view: ViewName, series: 
   return { outcome: evaluateGate({ x, y }, { ...settings, enabled: true }), isGate: false }
 }
 
+/**
+ * `visualization.diagnostics.plot_range`: the time window the charts show. `inherit` keeps the
+ * evaluation window; `custom` uses start/end (naive = settings.timezone); `relative` the last
+ * N hours/days/weeks before the evaluation.
+ */
+export function plotWindow(config: Config, at: number): { start: number; end: number } | null {
+  const range = config.visualization.diagnostics.plot_range
+  if (range.mode === 'custom') {
+    const zone = config.settings.timezone
+    return { start: range.start ? instantOf(range.start, zone) : -Infinity, end: range.end ? instantOf(range.end, zone) : Infinity }
+  }
+  if (range.mode === 'relative' && range.relative_duration) {
+    const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[range.relative_duration.slice(-1).toLowerCase() as 'h' | 'd' | 'w']
+    return { start: at - Number.parseInt(range.relative_duration, 10) * unit, end: Infinity }
+  }
+  return null
+}
+
+function clip(series: Series, window: { start: number; end: number } | null): Series {
+  if (window === null) return series
+  const keep = series.ts.map((ts) => ts >= window.start && ts <= window.end)
+  return { ts: series.ts.filter((_, i) => keep[i]), values: series.values.filter((_, i) => keep[i]) }
+}
+
 function scaled(values: readonly number[], factor: number): number[] {
   return values.map((value) => value * factor)
 }
 
-export function diagnosticChartInput(config: Config, entry: AssetEvaluation, view: ViewName): DiagnosticChartInput {
+export function diagnosticChartInput(config: Config, entry: AssetEvaluation, view: ViewName, at: number): DiagnosticChartInput {
   const definition = VIEWS[view]
-  const series = viewSeries(entry, view)
+  const window = plotWindow(config, at)
+  const series = clip(viewSeries(entry, view), window)
   const { outcome, isGate } = fitFor(config, entry, view, series)
   const fitted = outcome.series.fitted
   // Gains: everything in percent of the first fitted value (the predecessor's `fit_first`).
@@ -117,16 +143,21 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
     bands: bands.length > 0 ? bands : undefined,
     trend: trend ? { ts: series.ts, values: scaled(trend, factor), label: 'Trend' } : undefined,
     referenceLine: view === 'gains' ? { value: 100, label: 'baseline start' } : undefined,
-    transactions: definition.transactions ? entry.decision.chart.transactions.map((tx) => ({ ts: tx.ts, kind: tx.kind, amountUsd: tx.amountUsd })) : undefined,
+    transactions: definition.transactions
+      ? entry.decision.chart.transactions
+          .filter((tx) => window === null || (tx.ts >= window.start && tx.ts <= window.end))
+          .map((tx) => ({ ts: tx.ts, kind: tx.kind, amountUsd: tx.amountUsd }))
+      : undefined,
     residuals,
     gateTriggered: isGate && outcome.triggered !== null ? outcome.triggered === 1 : undefined,
   }
 }
 
-export function priceChartInput(config: Config, entry: AssetEvaluation): PriceChartInput {
+export function priceChartInput(config: Config, entry: AssetEvaluation, at: number): PriceChartInput {
+  const window = plotWindow(config, at)
   const sources = [
-    { source: 'greptime(liqwid)', ts: entry.charts.prices.ts, values: entry.charts.prices.values },
-    { source: 'greptime(minswap)', ts: entry.charts.minswapPrices.ts, values: entry.charts.minswapPrices.values },
+    { source: 'greptime(liqwid)', ...clip(entry.charts.prices, window) },
+    { source: 'greptime(minswap)', ...clip(entry.charts.minswapPrices, window) },
   ].filter((series) => series.ts.length > 0)
   const latest = Object.entries(entry.prices?.bySource ?? {}).flatMap(([source, quote]) =>
     quote === null ? [] : [{ source: `${source} (${quote.provider})`, ts: entry.decision.t1 ?? Date.now(), value: quote.price }],

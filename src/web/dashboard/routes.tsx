@@ -15,7 +15,7 @@ import type { LatestEvaluation } from '../../state.ts'
 import type { TransactionSync } from '../../sync/service.ts'
 import type { SyncReport } from '../../sync/sync.ts'
 import type { AccessPolicy } from '../app.ts'
-import { unauthorized } from '../http.ts'
+import { crossSite, unauthorized } from '../http.ts'
 import type { ChartCache, ChartName } from './chart-cache.ts'
 import { dashboardHref, pageModel, type DashboardQuery } from './model.ts'
 import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
@@ -109,7 +109,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
   app.post('/dashboard/sync', async (c) => {
     const denied = await policy.guard(c, 'write')
     if (denied) return denied
-    if (c.req.header('sec-fetch-site') === 'cross-site') return c.text('cross-site request refused', 403)
+    if (crossSite(c)) return c.text('cross-site request refused', 403)
     let report: SyncReport | null = null
     let error: string | null = null
     try {

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'bun:test'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfigTree } from './config/load.ts'
+import { cleanupCutoff, cleanupOnce } from './housekeeping.ts'
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
+const DAY = 86_400_000
+let root: string
+
+function file(path: string, ageDays: number): string {
+  mkdirSync(join(path, '..'), { recursive: true })
+  writeFileSync(path, 'x')
+  const when = new Date(NOW - ageDays * DAY)
+  utimesSync(path, when, when)
+  return path
+}
+
+function configFor(paths: string[], expireBefore: string, extensions = ['.png', 'csv']) {
+  return loadConfigTree(
+    { settings: { timezone: 'UTC' }, maintenance: { cleanup: { enabled: true, expire_before: expireBefore, paths, extensions } } },
+    {},
+    'cleanup test',
+  ).config
+}
+
+afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+describe('cleanup of expired output files', () => {
+  it('deletes only old files with a listed extension inside the configured paths', () => {
+    root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
+    const plots = join(root, 'plots')
+    const oldPng = file(join(plots, 'djed_keyword_old.png'), 10)
+    const nestedOldCsv = file(join(plots, 'debug', 'dump.csv'), 10)
+    const newPng = file(join(plots, 'djed_keyword_new.png'), 1)
+    const oldText = file(join(plots, 'notes.txt'), 10)
+    const outside = file(join(root, 'elsewhere', 'precious.png'), 30)
+    const report = cleanupOnce(configFor([plots], '7d'), NOW)
+    expect(report.deleted.sort()).toEqual([oldPng, nestedOldCsv].sort())
+    expect(existsSync(newPng) && existsSync(oldText) && existsSync(outside)).toBe(true)
+    expect(report.errors).toEqual([])
+  })
+
+  it('never follows a symbolic link out of the configured path', () => {
+    root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
+    const plots = join(root, 'plots')
+    mkdirSync(plots, { recursive: true })
+    const outsideDir = join(root, 'secrets')
+    const outsideFile = file(join(outsideDir, 'old.png'), 30)
+    symlinkSync(outsideDir, join(plots, 'linked-dir'))
+    symlinkSync(outsideFile, join(plots, 'linked.png'))
+    const report = cleanupOnce(configFor([plots], '1d'), NOW)
+    expect(report.deleted).toEqual([])
+    expect(existsSync(outsideFile)).toBe(true)
+  })
+
+  it('accepts an absolute date as the cutoff, and a relative age', () => {
+    expect(cleanupCutoff('2026-11-20', NOW, 'UTC')).toBe(Date.UTC(2026, 10, 20))
+    expect(cleanupCutoff('2026-11-20', NOW, 'Asia/Tokyo')).toBe(Date.UTC(2026, 10, 19, 15))
+    expect(cleanupCutoff('48h', NOW, 'UTC')).toBe(NOW - 2 * DAY)
+    root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
+    const before = file(join(root, 'a.png'), 8)
+    const after = file(join(root, 'b.png'), 6)
+    expect(cleanupOnce(configFor([root], '2026-11-20'), NOW).deleted).toEqual([before])
+    expect(existsSync(after)).toBe(true)
+  })
+
+  it('ignores a configured path that does not exist yet', () => {
+    root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
+    expect(cleanupOnce(configFor([join(root, 'missing')], '7d'), NOW)).toMatchObject({ deleted: [], errors: [] })
+  })
+})

@@ -1,0 +1,185 @@
+/**
+ * The dashboard on a real embedded store, in-process (`app.request`): hostile text is escaped,
+ * empty and error states say what is missing, private views need credentials when auth is on,
+ * chart PNGs decode at their size and revalidate by ETag, and diagnostics land on disk.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfigTree } from '../../src/config/load.ts'
+import { startServices, type Services } from '../../src/services.ts'
+import { createWebApp } from '../../src/web/app.ts'
+import { decodePng } from '../charts/png-decode.ts'
+import { embeddedDir } from '../support/pg.ts'
+
+const HOSTILE = '<script>alert(1)</script>'
+
+interface Harness {
+  services: Services
+  app: ReturnType<typeof createWebApp>
+  dir: string
+  close(): Promise<void>
+}
+
+type Tree = Record<string, unknown>
+
+function merge(base: Tree, extra: Tree): Tree {
+  const out: Tree = { ...base }
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key]
+    out[key] =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null
+        ? merge(current as Tree, value as Tree)
+        : value
+  }
+  return out
+}
+
+async function harness(extra: Tree = {}, assets: string[] = ['djed', 'usdc']): Promise<Harness> {
+  const dir = await embeddedDir()
+  const tree = merge(
+    {
+      domain: { assets },
+      data: { embedded: { dir, seed: 'demo' } },
+      prices: { endpoints: { liqwid_graphql: null, minswap_aggregator: null } },
+      analysis: { decision: { reference: { keyword: 'alert_driven' }, gate: { enabled: true, lookback_hours: 48 } } },
+      runtime: { telemetry: { listen_address: '127.0.0.1' } },
+      visualization: { diagnostics: { dir: join(dir, 'plots') } },
+    },
+    extra,
+  )
+  const services = await startServices(loadConfigTree(tree, {}, 'dashboard test'), { demo: true, testPrefix: false })
+  return {
+    services,
+    app: createWebApp(services.web),
+    dir,
+    close: async () => {
+      await services.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+describe('dashboard before the first evaluation and with hostile names', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness({}, ['djed', HOSTILE])
+  }, 60_000)
+  afterAll(() => h.close())
+
+  it('says it is waiting for the first evaluation', async () => {
+    const response = await h.app.request('/dashboard')
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('Waiting for the first evaluation')
+    expect((await h.app.request('/dashboard/charts/djed/position.png')).status).toBe(503)
+  })
+
+  it('renders an asset name and an error reason containing <script> as text', async () => {
+    await h.services.runEvaluation()
+    const hostile = h.services.latest.current!.result.assets.find((entry) => entry.asset === HOSTILE)!
+    expect(hostile.decision.decision).toBe(-1)
+    expect(hostile.decision.reason).toContain('<script>')
+    const html = await (await h.app.request(`/dashboard?asset=${encodeURIComponent(HOSTILE)}`)).text()
+    expect(html).not.toContain('<script>alert(1)</script>')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(html).toContain('data-decision="ERROR"')
+    // the only scripts are files served by the binary
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/static/htmx.min.js" defer="">'])
+  })
+
+  it('falls back to the first asset for an unknown one instead of echoing it', async () => {
+    const html = await (await h.app.request('/dashboard?asset=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E')).text()
+    expect(html).not.toContain('<img src=x')
+    expect(html).toContain('id="decision-badge"')
+  })
+})
+
+describe('dashboard charts and diagnostics', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness({ visualization: { diagnostics: { enabled: true } } })
+    await h.services.runEvaluation()
+  }, 60_000)
+  afterAll(() => h.close())
+
+  it('serves chart PNGs that decode at their size and revalidate by ETag', async () => {
+    const response = await h.app.request('/dashboard/charts/usdc/position.png')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('image/png')
+    const png = decodePng(new Uint8Array(await response.arrayBuffer()))
+    expect([png.width, png.height]).toEqual([1400, 700])
+    const etag = response.headers.get('etag')!
+    const again = await h.app.request('/dashboard/charts/usdc/position.png', { headers: { 'If-None-Match': etag } })
+    expect(again.status).toBe(304)
+    const prices = decodePng(new Uint8Array(await (await h.app.request('/dashboard/charts/usdc/prices.png')).arrayBuffer()))
+    expect(prices.width).toBeGreaterThan(0)
+  })
+
+  it('answers 404 for an unknown asset or chart', async () => {
+    expect((await h.app.request('/dashboard/charts/btc/position.png')).status).toBe(404)
+    expect((await h.app.request('/dashboard/charts/usdc/volume.png')).status).toBe(404)
+  })
+
+  it('answers 204 to a fragment poll when nothing new was evaluated, and the fragment otherwise', async () => {
+    const sequence = h.services.latest.current!.sequence
+    expect((await h.app.request(`/dashboard/fragment?asset=djed&since=${sequence}`)).status).toBe(204)
+    const fragment = await h.app.request(`/dashboard/fragment?asset=djed&since=${sequence - 1}`)
+    expect(fragment.status).toBe(200)
+    const html = await fragment.text()
+    expect(html.startsWith('<main id="content"')).toBe(true)
+    expect(html).toContain(`data-sequence="${sequence}"`)
+  })
+
+  it('writes one composite PNG per asset per evaluation into the diagnostics directory', () => {
+    const files = readdirSync(join(h.dir, 'plots'))
+    expect(files.sort()).toEqual(
+      files.filter((name) => /^(djed|usdc)_keyword_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z_residual_composite\.png$/.test(name)).sort(),
+    )
+    expect(files.length).toBe(2)
+    for (const path of h.services.plotPaths.values()) expect(existsSync(path)).toBe(true)
+  })
+})
+
+describe('dashboard with authentication on', () => {
+  let h: Harness
+  const hash = `sha256:${createHash('sha256').update('s3cret').digest('hex')}`
+  const credentials = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`
+  beforeAll(async () => {
+    h = await harness({ runtime: { auth: { enabled: true, username: 'ops', password_hash: hash } } })
+    await h.services.runEvaluation()
+  }, 60_000)
+  afterAll(() => h.close())
+
+  it('shows the public gains view, abbreviated addresses and no per-wallet values to a visitor', async () => {
+    const html = await (await h.app.request('/dashboard?asset=djed')).text()
+    expect(html).toContain('/djed/gains.png')
+    expect(html).toContain('🔒')
+    const wallet = h.services.latest.current!.result.assets[0]!.decision.wallets[0]!.wallet
+    expect(html).not.toContain(wallet)
+    expect(html).toContain(`${wallet.slice(0, 11)}...${wallet.slice(-6)}`)
+    expect(html).toContain('Log in')
+  })
+
+  it('challenges a visitor who asks for a private view or its chart', async () => {
+    for (const path of ['/dashboard?asset=djed&view=position', '/dashboard/charts/djed/raw.png', '/dashboard/login']) {
+      const response = await h.app.request(path)
+      expect(response.status).toBe(401)
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
+    }
+  })
+
+  it('shows full addresses, values and the sync button to an authenticated user', async () => {
+    const html = await (await h.app.request('/dashboard?asset=djed&view=position', { headers: { Authorization: credentials } })).text()
+    const wallet = h.services.latest.current!.result.assets[0]!.decision.wallets[0]!.wallet
+    expect(html).toContain(wallet)
+    expect(html).not.toContain('🔒')
+    expect(html).toContain('the Liqwid GraphQL endpoint is not configured')
+    expect((await h.app.request('/dashboard/charts/djed/raw.png', { headers: { Authorization: credentials } })).status).toBe(200)
+  })
+
+  it('refuses the dashboard sync without credentials', async () => {
+    const response = await h.app.request('/dashboard/sync', { method: 'POST' })
+    expect(response.status).toBe(401)
+  })
+})
