@@ -31,7 +31,7 @@ run: $(STAMP) ## run the service on the embedded demo store (dashboard on http:/
 	$(BUN) src/main.ts --demo $(ARGS)
 
 test: $(STAMP) ## run every test (unit, store, golden, HTTP, browser when Chromium is installed)
-	$(BUN) test $(TEST_ARGS)
+	$(BUN) test --timeout 60000 $(TEST_ARGS)
 
 typecheck: $(STAMP) ## TypeScript strict type check
 	$(BUN) x tsc --noEmit -p tsconfig.json
@@ -41,8 +41,32 @@ check: typecheck test ## typecheck + tests
 build: $(STAMP) ## compile dist/alert-orchestrator-linux-{x64,arm64}
 	$(BUN) scripts/build.ts
 
-bench: $(STAMP) ## print the performance figures of PRODUCT §7
-	$(BUN) scripts/bench.ts
+# Best-effort Debian installs for test-binary and bench: apt-get as root or with passwordless
+# sudo; otherwise say so, and the tests/measurements that need the tools skip themselves.
+APT_INSTALL = if ! command -v apt-get >/dev/null; then sudo=none; elif [ "$$(id -u)" = 0 ]; then sudo=; \
+  elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo=none; fi; \
+  if [ "$$sudo" = none ]; then echo "$@: cannot install $(1) (needs apt-get and root): what needs it is skipped"; \
+  else echo "$@: installing $(1)"; \
+    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null 2>&1 \
+    || { $$sudo apt-get update -qq >/dev/null 2>&1 && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null 2>&1; } \
+    || echo "$@: could not install $(1): what needs it is skipped"; fi
+
+# qemu + the arm64 libc run the arm64 binary; promtool (Debian ships it in `prometheus`, which
+# also installs a Prometheus service) checks the alert rules; strace shows what files the x64
+# binary opens.
+TEST_BINARY_TOOLS    := qemu-aarch64-static promtool strace
+TEST_BINARY_PACKAGES := qemu-user-static libc6-arm64-cross prometheus strace
+
+test-binary: build ## build, then test the binaries (x64 here, arm64 under qemu) and deploy/ (promtool)
+	@missing=; for tool in $(TEST_BINARY_TOOLS); do command -v $$tool >/dev/null || missing=yes; done; \
+	[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing=yes; \
+	if [ -n "$$missing" ]; then $(call APT_INSTALL,$(TEST_BINARY_PACKAGES)); fi
+	AO_TEST_QEMU=1 $(BUN) test --timeout 900000 tests/binary tests/deploy
+
+bench: $(STAMP) ## print the performance figures of PRODUCT §7 (needs PostgreSQL on 127.0.0.1:5432)
+	@command -v wrk >/dev/null || { $(call APT_INSTALL,wrk); }
+	$(BUN) scripts/build.ts --target x64
+	$(BUN) scripts/bench.ts $(BENCH_ARGS)
 
 clean: ## remove build output and the local demo store
 	rm -rf dist data output

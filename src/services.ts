@@ -158,7 +158,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     dialect: connection?.dialect ?? 'postgres',
     connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    maxConnections: connection?.max_connections ?? 4,
+    maxConnections: connection?.max_connections ?? 2,
     testPrefix: options.testPrefix,
     ...tableNames,
   })

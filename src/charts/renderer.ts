@@ -14,8 +14,8 @@
  */
 
 import type { Worker as BunWorker } from 'bun'
-import { existsSync } from 'node:fs'
 import { AppError } from '../errors.ts'
+import { workerScriptUrl } from '../worker-url.ts'
 import type { RenderRequest, RenderResponse } from './protocol.ts'
 import type { DiagnosticChartInput, PriceChartInput } from './types.ts'
 
@@ -57,13 +57,7 @@ interface Slot {
 
 /** Where the worker script is: beside this file, or embedded in a compiled binary. */
 export function defaultWorkerUrl(): URL {
-  if (!import.meta.url.includes('/$bunfs/')) return new URL('./worker.ts', import.meta.url)
-  // In a compiled binary every module shares the entry point's URL (/$bunfs/root/<binary>).
-  for (const candidate of ['./charts/worker.js', './src/charts/worker.js']) {
-    const url = new URL(candidate, import.meta.url)
-    if (existsSync(decodeURIComponent(url.pathname))) return url
-  }
-  throw new AppError('internal', 'chart worker is not embedded in this binary: add src/charts/worker.ts to the build entrypoints')
+  return workerScriptUrl(import.meta.url, './worker.ts', 'charts/worker.js')
 }
 
 function renderError(reason: string, message: string, cause?: unknown): AppError {

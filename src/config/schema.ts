@@ -70,7 +70,9 @@ const greptimeConnection = z.strictObject({
   password_env: z.string().trim().min(1).nullable().default(null).describe('name of an environment variable holding the password (wins over `password`)'),
   timeout: greaterThan(0).default(10).describe('seconds; connect and per-query deadline'),
   dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const).default('auto').describe('SQL dialect for DDL and table listing; auto asks the server'),
-  max_connections: intAtLeast(1).default(4).describe('connections kept open to the database'),
+  max_connections: intAtLeast(1)
+    .default(2)
+    .describe('concurrent queries; 1 on a small host shared with the database keeps the HTTP server responsive'),
 })
 
 const liqwidTables = section({

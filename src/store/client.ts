@@ -213,8 +213,9 @@ interface PostgresLikeError {
   readonly severity?: string
 }
 
+/** A server error (it carries a SQLSTATE); by class, not by name, so minified builds agree. */
 function isPostgresError(error: unknown): error is PostgresLikeError {
-  return error instanceof Error && error.name === 'PostgresError' && typeof (error as { code?: unknown }).code === 'string'
+  return error instanceof postgres.PostgresError && typeof (error as { code?: unknown }).code === 'string'
 }
 
 function errorCode(error: unknown): string {

@@ -56,7 +56,7 @@ function flag(value: boolean | number | null | undefined): number | null {
 export interface Metrics {
   /** Sets every family from an evaluation and re-renders the exposition text. */
   update(result: EvaluationResult): Promise<void>
-  /** An evaluation that failed as a whole (no result): success gauge 0, duration observed. */
+  /** An evaluation that failed as a whole (no result): per-asset series removed, success 0. */
   recordFailure(durationMs: number): Promise<void>
   /** The exposition text of the last update (before the first: HELP/TYPE lines and process metrics). */
   text(): string
@@ -122,6 +122,9 @@ export async function createMetrics(config: Config, build: { version: string; co
     contentType: registry.contentType,
     text: () => rendered,
     async recordFailure(durationMs) {
+      // No evaluation, no decision: a stale WITHDRAW_OK must not stay exported while they fail.
+      for (const { gauge } of [...decisionGauges, ...pairGauges]) gauge.reset()
+      for (const gauge of [priceBySource, rateUsd, rateAda]) gauge?.reset()
       lastEvalSuccess.set(0)
       duration.observe(durationMs / 1000)
       rendered = await registry.metrics()
