@@ -6,6 +6,7 @@ import { describe, expect, it } from 'bun:test'
 import { loadConfigTree } from './config/load.ts'
 import type { Series, Transaction } from './engine/types.ts'
 import { evaluate } from './evaluate.ts'
+import { captureLogs } from './log.ts'
 import type { LiqwidClient } from './sources/liqwid.ts'
 import { createPriceSources } from './sources/prices.ts'
 import type { StoreReader } from './store/reader.ts'
@@ -112,5 +113,30 @@ describe('evaluate', () => {
     expect(decision.t0).toBe(future.ts)
     expect(decision.vRefUsd).toBe(usdAt(SAMPLES.at(-1)!))
     expect(decision.reason).toContain('is after now')
+  })
+
+  it('logs every price provider that failed, with its provider and outcome', async () => {
+    const lines: string[] = []
+    const restore = captureLogs((line) => lines.push(line))
+    try {
+      const prices = createPriceSources({
+        sources: config.prices.sources,
+        priorityByLogical: config.prices.priority_by_logical,
+        greptime: {
+          liqwid: async () => 1,
+          minswap: async () => {
+            throw new Error('relation minswap.minswap_prices_djed is gone')
+          },
+        },
+      })
+      const result = await evaluate(config, { reader, prices, mismatchStreaks: new Map() }, NOW)
+      expect(result.assets[0]!.prices?.bySource.minswap).toBeNull()
+    } finally {
+      restore()
+    }
+    const failure = lines.find((line) => line.includes('msg="price provider failed"'))
+    expect(failure).toContain('provider="greptime(minswap)"')
+    expect(failure).toContain('outcome=error')
+    expect(failure).toContain('minswap_prices_djed is gone')
   })
 })

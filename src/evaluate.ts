@@ -22,7 +22,7 @@ import type { AggregateSeries, EpochMs, Series, Transaction } from './engine/typ
 import type { WalletSamples } from './engine/wmax.ts'
 import { describeError } from './errors.ts'
 import { log } from './log.ts'
-import type { AssetPrices, PriceSources } from './sources/prices.ts'
+import type { AssetPrices, PriceAttempt, PriceSources } from './sources/prices.ts'
 import type { StoreReader } from './store/reader.ts'
 import type { MinswapSeries, TimeRange } from './store/types.ts'
 
@@ -189,16 +189,19 @@ async function gather(
 ): Promise<Gathered> {
   const { reader } = deps
   const configured: TimeRange = { start: instant(config.resolved.date_range.start), end: instant(config.resolved.date_range.end) }
-  const pricesPending = deps.prices.pricesFor(asset, deps.signal).catch((error) => {
-    warnings.push(`prices unavailable: ${describeError(error)}`)
-    return null
-  })
+  const pricesPending = deps.prices.pricesFor(asset, deps.signal).then(
+    (found) => (logFailedAttempts(asset, found.attempts), found),
+    (error) => {
+      warnings.push(`prices unavailable: ${describeError(error)}`)
+      return null
+    },
+  )
   // price_t1 comes from the live APIs only (spec-math §7.5 step 5), never from the store's cached
   // prices; only keyword mode reports it, but the call starts now to overlap the store reads.
   // (It rejects only when the evaluation is aborted.)
   const decisionPricePending = settleWithin(
     deps.prices.decisionPrice(asset, deps.signal).then(
-      (found) => found.price?.price ?? null,
+      (found) => (logFailedAttempts(asset, found.attempts), found.price?.price ?? null),
       () => null,
     ),
     DECISION_PRICE_DEADLINE_MS,
@@ -358,4 +361,18 @@ function settleWithin<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
     timer = setTimeout(() => resolve(fallback), ms)
   })
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
+/** One line per provider that failed or timed out (the metrics count them too). */
+function logFailedAttempts(asset: string, attempts: readonly PriceAttempt[]): void {
+  for (const attempt of attempts)
+    if (attempt.outcome === 'error' || attempt.outcome === 'timeout')
+      log.warn('price provider failed', {
+        asset,
+        source: attempt.source,
+        provider: attempt.provider,
+        outcome: attempt.outcome,
+        duration_ms: Math.round(attempt.durationMs),
+        error: attempt.error,
+      })
 }

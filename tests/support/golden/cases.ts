@@ -196,6 +196,8 @@ export function goldenCasesPath(): string {
 }
 
 export async function casesFromFile(file = goldenCasesPath()): Promise<GoldenCase[]> {
+  if (!(await Bun.file(file).exists()))
+    throw new Error(`golden cases not found at ${file}: the project expects ../shared beside its root, or set GOLDEN_CASES`)
   const parsed = (await Bun.file(file).json()) as GoldenFile
   return parsed.cases
 }
