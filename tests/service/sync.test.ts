@@ -116,6 +116,21 @@ for (const backend of await storeBackends()) {
       expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
     })
 
+    it("runs from the dashboard's sync button and shows the report in the page", async () => {
+      const form = new URLSearchParams({ start_date: '2025-07-01', end_date: '' })
+      const response = await harness.app.request('/dashboard/sync', {
+        method: 'POST',
+        body: form,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true' },
+      })
+      expect(response.status).toBe(200)
+      const html = await response.text()
+      expect(html).toContain('✓ Synced 2 wallet(s): 5 new (3 deposits, 2 withdrawals)')
+      expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
+      // the page itself offers the button to this (trusted, local) user
+      expect(await (await harness.app.request('/dashboard')).text()).toContain('id="sync-button"')
+    })
+
     it('writes nothing the second time, through either path', async () => {
       await postSync(harness.app, '/api/sync/transactions')
       const after = await tableCounts(client)
