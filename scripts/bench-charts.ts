@@ -50,7 +50,7 @@ const warmup = argument('warmup', 5)
 const input = workloadLDiagnostic()
 // Wall-clock figures mean little on a machine busy with something else: say how busy it was.
 console.log(`host cpus=${availableParallelism()} load_1m=${loadavg()[0]!.toFixed(2)}`)
-console.log(`workload=L points=${input.series.ts.length} residuals=${input.residuals?.ts.length ?? 0} kde=${input.residuals?.kde?.x.length ?? 0} size=1400x700`)
+console.log(`workload=L points=${input.series.ts.length} residuals=${input.residuals?.ts.length ?? 0} kde=${input.residuals?.kde?.x.length ?? 0} size=1200x600`)
 
 await timed(warmup, () => renderDiagnosticPng(input))
 console.log(summary('chart_in_process', await timed(runs, () => renderDiagnosticPng(input))))

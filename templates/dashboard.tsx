@@ -197,7 +197,7 @@ const Prices: FC<{ asset: AssetModel }> = ({ asset }) => (
 
 const Charts: FC<{ asset: AssetModel; name: string; view: string }> = ({ asset, name, view }) => (
   <section class="panel charts" id="charts">
-    <img class="chart" id="diagnostic-chart" src={asset.chartUrl} alt={`${name} ${view} chart`} width="1400" height="700" />
+    <img class="chart" id="diagnostic-chart" src={asset.chartUrl} alt={`${name} ${view} chart`} width="1200" height="600" />
     <img class="chart" id="price-chart" src={asset.pricesUrl} alt={`${name} price comparison chart`} width="1000" height="420" />
   </section>
 )

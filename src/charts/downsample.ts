@@ -7,7 +7,7 @@
  */
 
 /** Enough for ~1 point per pixel of a 1,000-pixel-wide panel. */
-export const DEFAULT_MAX_POINTS = 1000
+export const DEFAULT_MAX_POINTS = 700
 
 export interface Points {
   readonly ts: number[]

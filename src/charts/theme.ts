@@ -53,7 +53,7 @@ export const TYPE = {
   annotation: 11,
 } as const
 
-export const DEFAULT_SIZE = { width: 1400, height: 700 } as const
+export const DEFAULT_SIZE = { width: 1200, height: 600 } as const
 /** Below this the panels have no room for their tick labels. */
 export const MIN_SIZE = { width: 480, height: 320 } as const
 /** Above this a render would take seconds and hundreds of MB; nobody needs a bigger chart. */

@@ -1,3 +1,4 @@
+import { DEFAULT_SIZE } from '../../src/charts/theme.ts'
 import { beforeAll, describe, expect, it } from 'bun:test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -29,12 +30,12 @@ beforeAll(() => {
 })
 
 describe('diagnostic chart', () => {
-  it('renders a 30-day 15-minute series with a spike at the end as a decodable 1400×700 PNG', async () => {
+  it('renders a 30-day 15-minute series with a spike at the end as a decodable PNG of the default size', async () => {
     const png = await renderDiagnosticPng(diagnosticFixture({ days: 30, stepMinutes: 15, spike: 0.004, spikeSamples: 3 }))
     await saveArtifact('diagnostic-30d-spike.png', png)
     const decoded = decodePng(png)
-    expect(decoded.width).toBe(1400)
-    expect(decoded.height).toBe(700)
+    expect(decoded.width).toBe(DEFAULT_SIZE.width)
+    expect(decoded.height).toBe(DEFAULT_SIZE.height)
     expect(countColor(decoded, COLORS.series)).toBeGreaterThan(1000)
     expect(countColor(decoded, COLORS.lastPoint, 12)).toBeGreaterThan(50)
     expect(countColor(decoded, COLORS.histogramFill, 4)).toBeGreaterThan(1000)
@@ -43,13 +44,13 @@ describe('diagnostic chart', () => {
   it('renders the percentile band case', async () => {
     const png = await renderDiagnosticPng(diagnosticFixture({ days: 7, stepMinutes: 15, mode: 'percentile', confidence: 0.9, lookbackHours: 48 }))
     await saveArtifact('diagnostic-percentile.png', png)
-    expect(decodePng(png).width).toBe(1400)
+    expect(decodePng(png).width).toBe(DEFAULT_SIZE.width)
   })
 
   it('renders workload L (8,640 points per series) with every part present', async () => {
     const png = await renderDiagnosticPng(workloadLDiagnostic())
     await saveArtifact('diagnostic-workload-l.png', png)
-    expect(decodePng(png).height).toBe(700)
+    expect(decodePng(png).height).toBe(DEFAULT_SIZE.height)
   })
 
   it('renders a single main panel when there are no residuals', async () => {
@@ -83,7 +84,7 @@ describe('diagnostic chart', () => {
   for (const [name, input] of variants) {
     it(`renders ${name}`, async () => {
       const decoded = decodePng(await renderDiagnosticPng(input))
-      expect([decoded.width, decoded.height]).toEqual([1400, 700])
+      expect([decoded.width, decoded.height]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
     })
   }
 
@@ -103,13 +104,13 @@ describe('diagnostic chart', () => {
     expect(mentions(diagnosticScene(input), 'No data')).toBe(true)
     const png = await renderDiagnosticPng(input)
     await saveArtifact('diagnostic-no-data.png', png)
-    expect(decodePng(png).width).toBe(1400)
+    expect(decodePng(png).width).toBe(DEFAULT_SIZE.width)
   })
 
   it('answers a one-point series with a "no data" image', async () => {
     const input = minimal({ series: { ts: [NOW], values: [125_000] } })
     expect(mentions(diagnosticScene(input), 'No data')).toBe(true)
-    expect(decodePng(await renderDiagnosticPng(input)).height).toBe(700)
+    expect(decodePng(await renderDiagnosticPng(input)).height).toBe(DEFAULT_SIZE.height)
   })
 
   it('answers a series with no finite value with a "no data" image', () => {
@@ -139,7 +140,7 @@ describe('diagnostic chart', () => {
     }
     const svg = await renderDiagnosticSvg(input)
     expect(svg).not.toMatch(/NaN|Infinity/)
-    expect(decodePng(await renderDiagnosticPng(input)).width).toBe(1400)
+    expect(decodePng(await renderDiagnosticPng(input)).width).toBe(DEFAULT_SIZE.width)
   })
 })
 
@@ -148,25 +149,25 @@ describe('price chart', () => {
     const png = await renderPricesPng(priceFixture())
     await saveArtifact('prices-three-sources.png', png)
     const decoded = decodePng(png)
-    expect([decoded.width, decoded.height]).toEqual([1400, 700])
+    expect([decoded.width, decoded.height]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
   })
 
   it('renders live quotes alone (single points, no history)', async () => {
     const input: PriceChartInput = { title: 'Quotes only', sources: [], latest: priceFixture().latest }
     const png = await renderPricesPng(input)
     await saveArtifact('prices-quotes-only.png', png)
-    expect(decodePng(png).width).toBe(1400)
+    expect(decodePng(png).width).toBe(DEFAULT_SIZE.width)
   })
 
   it('renders a source without quotes or tolerance', async () => {
     const { sources } = priceFixture()
-    expect(decodePng(await renderPricesPng({ title: 'One source', sources: [sources[0]!] })).height).toBe(700)
+    expect(decodePng(await renderPricesPng({ title: 'One source', sources: [sources[0]!] })).height).toBe(DEFAULT_SIZE.height)
   })
 
   it('answers no finite price at all with a "no data" image', async () => {
     const input: PriceChartInput = { title: 'Nothing', sources: [{ source: 'liqwid', ts: [NOW], values: [NaN] }], latest: [{ source: 'minswap', ts: NOW, value: Infinity }] }
     expect(mentions(priceScene(input), 'No data')).toBe(true)
-    expect(decodePng(await renderPricesPng(input)).width).toBe(1400)
+    expect(decodePng(await renderPricesPng(input)).width).toBe(DEFAULT_SIZE.width)
   })
 
   it('skips non-finite prices', async () => {

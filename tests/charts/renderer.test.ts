@@ -1,3 +1,4 @@
+import { DEFAULT_SIZE } from '../../src/charts/theme.ts'
 import { afterEach, describe, expect, it } from 'bun:test'
 import { type ChartRenderer, createChartRenderer } from '../../src/charts/renderer.ts'
 import type { DiagnosticChartInput } from '../../src/charts/types.ts'
@@ -31,14 +32,14 @@ describe('createChartRenderer', () => {
     renderer = createChartRenderer()
     const diagnostic = decodePng(await renderer.renderDiagnostic(input))
     const prices = decodePng(await renderer.renderPrices(priceFixture()))
-    expect([diagnostic.width, diagnostic.height]).toEqual([1400, 700])
-    expect([prices.width, prices.height]).toEqual([1400, 700])
+    expect([diagnostic.width, diagnostic.height]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
+    expect([prices.width, prices.height]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('renders concurrent requests on a pool of workers', async () => {
     renderer = createChartRenderer({ workers: 2 })
     const pngs = await Promise.all([1, 2, 3, 4].map((i) => renderer!.renderDiagnostic(titled(`chart ${i}`))))
-    for (const png of pngs) expect(decodePng(png).width).toBe(1400)
+    for (const png of pngs) expect(decodePng(png).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('rejects with the worker message when a render throws, and keeps serving', async () => {
@@ -46,14 +47,14 @@ describe('createChartRenderer', () => {
     const error = await rejection(renderer.renderDiagnostic({ ...input, series: null } as unknown as DiagnosticChartInput))
     expect(isAppError(error, 'internal')).toBe(true)
     expect((error as Error).message).toContain('chart render failed')
-    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(1400)
+    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('rejects an input that cannot be sent to a worker, and keeps serving', async () => {
     renderer = createChartRenderer()
     const error = await rejection(renderer.renderDiagnostic({ ...input, title: (() => 'x') as unknown as string }))
     expect((error as Error).message).toContain('cannot be sent')
-    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(1400)
+    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('rejects the render of a worker that exits, then restarts the worker', async () => {
@@ -61,14 +62,14 @@ describe('createChartRenderer', () => {
     const error = await rejection(renderer.renderDiagnostic(titled('exit')))
     expect(isAppError(error, 'internal')).toBe(true)
     expect((error as Error).message).toMatch(/exited|crashed/)
-    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(1400)
+    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('rejects the render of a worker that throws outside the handler, then restarts the worker', async () => {
     renderer = createChartRenderer({ workerUrl: MISBEHAVING_WORKER })
     const error = await rejection(renderer.renderDiagnostic(titled('throw-uncaught')))
     expect((error as Error).message).toMatch(/crashed|exited/)
-    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(1400)
+    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('rejects a hung render at the deadline, replaces the worker and serves the next request', async () => {
@@ -80,7 +81,7 @@ describe('createChartRenderer', () => {
     expect(isAppError(error, 'internal')).toBe(true)
     expect((error as Error).message).toContain('timed out')
     expect(performance.now() - started).toBeLessThan(3500)
-    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(1400)
+    expect(decodePng(await renderer.renderDiagnostic(input)).width).toBe(DEFAULT_SIZE.width)
   }, WORKER_TEST_TIMEOUT_MS)
 
   it('fails queued renders behind a hung one at their own deadline', async () => {

@@ -108,7 +108,7 @@ describe('dashboard charts and diagnostics', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('image/png')
     const png = decodePng(new Uint8Array(await response.arrayBuffer()))
-    expect([png.width, png.height]).toEqual([1400, 700])
+    expect([png.width, png.height]).toEqual([1200, 600])
     const etag = response.headers.get('etag')!
     const again = await h.app.request('/dashboard/charts/usdc/position.png', { headers: { 'If-None-Match': etag } })
     expect(again.status).toBe(304)
