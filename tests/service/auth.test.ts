@@ -9,13 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Hono } from 'hono'
 import { AUTH_CHALLENGE } from '../../src/web/auth.ts'
 import { WALLET_A, WALLET_B } from '../fakes/fixtures.ts'
-import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
+import type { FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
-import { baseConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
-import { writeKnownMarket } from '../support/service/market.ts'
-import { basicAuth, startTestServices, type ServiceHarness } from '../support/service/services.ts'
-import { openEmbedded, type OpenedData } from '../support/service/stores.ts'
+import { withConfig, type ConfigTree } from '../support/service/config.ts'
+import { basicAuth, startEvaluatedMarket, type EvaluatedMarket, type ServiceHarness } from '../support/service/services.ts'
 
 const USER = 'operator'
 const PASSWORD = 'correct horse battery'
@@ -48,7 +46,7 @@ const FULL_DETAILS = [
 const ABBREVIATED_ONLY = [{ abbreviated_address: 'addr1qxa7te...aaaaaa' }, { abbreviated_address: 'addr1qxb7te...bbbbbb' }]
 
 describe('access rules over HTTP', () => {
-  let opened: OpenedData
+  let market: EvaluatedMarket
   let liqwid: FakeLiqwid
   let harness: ServiceHarness
   let tree: ConfigTree
@@ -57,19 +55,11 @@ describe('access rules over HTTP', () => {
     withConfig(tree, { runtime: { auth, telemetry: { listen_address: listen } } })
 
   beforeAll(async () => {
-    opened = await openEmbedded()
-    liqwid = startFakeLiqwid()
-    tree = withConfig(baseConfig(opened.data), { prices: { endpoints: { liqwid_graphql: liqwid.endpoint } } })
-    harness = await startTestServices(tree)
-    await writeKnownMarket(harness.writer, Date.now())
-    await harness.services.runEvaluation()
+    market = await startEvaluatedMarket()
+    ;({ tree, harness, liqwid } = market)
   }, SETUP_TIMEOUT_MS)
 
-  afterAll(async () => {
-    await harness?.close()
-    await liqwid?.stop()
-    await opened?.close()
-  }, SETUP_TIMEOUT_MS)
+  afterAll(() => market?.close(), SETUP_TIMEOUT_MS)
 
   async function expectRefused(app: Hono, authorization: string | undefined, label: string) {
     for (const { method, path } of PROTECTED) {

@@ -8,13 +8,11 @@ import type { Hono } from 'hono'
 import { LatestEvaluation } from '../../src/state.ts'
 import { createWebApp } from '../../src/web/app.ts'
 import { MAX_BODY_BYTES } from '../../src/web/http.ts'
-import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
+import type { FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
-import { baseConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
-import { writeKnownMarket } from '../support/service/market.ts'
-import { startTestServices, type ServiceHarness } from '../support/service/services.ts'
-import { openEmbedded, type OpenedData } from '../support/service/stores.ts'
+import { withConfig, type ConfigTree } from '../support/service/config.ts'
+import { startEvaluatedMarket, type EvaluatedMarket, type ServiceHarness } from '../support/service/services.ts'
 
 const SHA256_OF_SECRET = `sha256:${new Bun.CryptoHasher('sha256').update('secret').digest('hex')}`
 const OVERSIZED = JSON.stringify({ start_date: '2025-07-01', padding: 'x'.repeat(MAX_BODY_BYTES) })
@@ -75,25 +73,17 @@ function expectSecurityHeaders(response: Response, label: string): void {
 }
 
 describe('HTTP hygiene', () => {
-  let opened: OpenedData
+  let market: EvaluatedMarket
   let liqwid: FakeLiqwid
   let harness: ServiceHarness
   let tree: ConfigTree
 
   beforeAll(async () => {
-    opened = await openEmbedded()
-    liqwid = startFakeLiqwid()
-    tree = withConfig(baseConfig(opened.data), { prices: { endpoints: { liqwid_graphql: liqwid.endpoint } } })
-    harness = await startTestServices(tree)
-    await writeKnownMarket(harness.writer, Date.now())
-    await harness.services.runEvaluation()
+    market = await startEvaluatedMarket()
+    ;({ tree, harness, liqwid } = market)
   }, SETUP_TIMEOUT_MS)
 
-  afterAll(async () => {
-    await harness?.close()
-    await liqwid?.stop()
-    await opened?.close()
-  }, SETUP_TIMEOUT_MS)
+  afterAll(() => market?.close(), SETUP_TIMEOUT_MS)
 
   it('answers each route with the status it promises', async () => {
     const statuses = await Promise.all(EXCHANGES.map(async (exchange) => [exchange.method, exchange.path, (await send(harness.app, exchange)).status]))

@@ -13,7 +13,10 @@ import { captureLogs } from '../../../src/log.ts'
 import { startServices, type Services } from '../../../src/services.ts'
 import { StoreWriter } from '../../../src/store/writer.ts'
 import { createWebApp } from '../../../src/web/app.ts'
-import { loadTestConfig, type ConfigTree } from './config.ts'
+import { startFakeLiqwid, type FakeLiqwid } from '../../fakes/liqwid.ts'
+import { baseConfig, loadTestConfig, withConfig, type ConfigTree } from './config.ts'
+import { writeKnownMarket } from './market.ts'
+import { openEmbedded } from './stores.ts'
 
 export interface ServiceHarness {
   readonly services: Services
@@ -65,4 +68,36 @@ export async function startTestServices(tree: ConfigTree, options: HarnessOption
 /** `Authorization: Basic …` for a user and password (UTF-8, as browsers send it). */
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
+}
+
+export interface EvaluatedMarket {
+  /** the configuration tree the service runs on (tests derive variants from it) */
+  readonly tree: ConfigTree
+  readonly harness: ServiceHarness
+  /** the fake Liqwid API the service's sync and live prices talk to */
+  readonly liqwid: FakeLiqwid
+  close(): Promise<void>
+}
+
+/**
+ * A service on a fresh embedded store holding the known market of market.ts, evaluated once,
+ * with the fake Liqwid API as its endpoint: what the HTTP and auth tests start from.
+ */
+export async function startEvaluatedMarket(): Promise<EvaluatedMarket> {
+  const opened = await openEmbedded()
+  const liqwid = startFakeLiqwid()
+  const tree = withConfig(baseConfig(opened.data), { prices: { endpoints: { liqwid_graphql: liqwid.endpoint } } })
+  const harness = await startTestServices(tree)
+  await writeKnownMarket(harness.writer, Date.now())
+  await harness.services.runEvaluation()
+  return {
+    tree,
+    harness,
+    liqwid,
+    close: async () => {
+      await harness.close()
+      await liqwid.stop()
+      await opened.close()
+    },
+  }
 }
