@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import type { ChartCache } from './web/dashboard/chart-cache.ts'
 import type { Config } from './config/resolve.ts'
 import { describeError } from './errors.ts'
-import type { EvaluationResult } from './evaluate.ts'
+import type { Snapshot } from './state.ts'
 import { log } from './log.ts'
 
 /** `2026-11-27T07-45-00Z`: sortable and valid in every file system. */
@@ -22,8 +22,12 @@ export function diagnosticFileName(asset: string, refMode: string | null, at: nu
   return `${asset}_${refMode ?? 'noref'}_${fileTimestamp(at)}_residual_composite.png`
 }
 
-/** Writes one PNG per asset; returns asset → absolute path of what was written. */
-export async function writeDiagnostics(config: Config, charts: ChartCache, result: EvaluationResult): Promise<Map<string, string>> {
+/**
+ * Writes one PNG per asset; returns asset → absolute path of what was written. The charts come
+ * from the dashboard's cache, so a browser asking for the same view gets them without a render.
+ */
+export async function writeDiagnostics(config: Config, charts: ChartCache, snapshot: Snapshot): Promise<Map<string, string>> {
+  const result = snapshot.result
   const written = new Map<string, string>()
   const dir = resolve(config.visualization.diagnostics.dir)
   try {
@@ -36,7 +40,7 @@ export async function writeDiagnostics(config: Config, charts: ChartCache, resul
     const basis = config.resolved.assets[entry.asset]!.settings.gate.basis
     const path = join(dir, diagnosticFileName(entry.asset, entry.decision.refMode, result.at))
     try {
-      const png = await charts.render(entry, basis === 'change_rate_usd' ? 'rate' : 'position', result.at)
+      const { png } = await charts.get(snapshot, entry, basis === 'change_rate_usd' ? 'rate' : 'position')
       await Bun.write(path, png)
       written.set(entry.asset, path)
     } catch (error) {

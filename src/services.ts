@@ -62,7 +62,6 @@ export interface Services {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
-  readonly demo: boolean
   /** diagnostic PNG of each asset written by the last evaluation */
   readonly plotPaths: Map<string, string>
   readonly charts: ChartRenderer
@@ -183,10 +182,10 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       try {
         if (demoWriter) await appendDemoSample(demoWriter, Date.now(), config.analysis.decision.reference.keyword)
         const result = await evaluate(config, { reader: store.reader, prices, mismatchStreaks, signal }, Date.now())
-        latest.publish(result)
+        const snapshot = latest.publish(result)
         await metrics.update(result)
         if (config.visualization.diagnostics.enabled)
-          for (const [asset, path] of await writeDiagnostics(config, chartCache, result)) plotPaths.set(asset, path)
+          for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
         for (const entry of result.assets)
           log.info('decision', { asset: entry.asset, decision: entry.decision.decision, wmax_usd: entry.decision.wmaxUsd.toFixed(2), reason: entry.decision.reason ?? '' })
         log.info('evaluation finished', { assets: result.assets.length, errors: result.assets.filter((a) => a.decision.decision === -1).length, duration_ms: Math.round(result.durationMs) })
@@ -218,7 +217,6 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       metrics,
       auth,
       sync,
-      demo,
       plotPaths,
       charts,
       web,

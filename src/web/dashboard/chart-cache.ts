@@ -39,7 +39,7 @@ export class ChartCache {
   }
 
   /** `at`: the evaluation instant (relative plot ranges end there). */
-  render(entry: AssetEvaluation, chart: ChartName, at: number): Promise<Uint8Array> {
+  private render(entry: AssetEvaluation, chart: ChartName, at: number): Promise<Uint8Array> {
     return chart === 'prices'
       ? this.renderer.renderPrices(priceChartInput(this.config, entry, at))
       : this.renderer.renderDiagnostic(diagnosticChartInput(this.config, entry, chart, at))
