@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'bun:test'
-import { AppError, isAppError } from '../../src/errors.ts'
+import { isAppError } from '../../src/errors.ts'
 import { captureLogs } from '../../src/log.ts'
 import { createLiqwidClient, type LiqwidClient } from '../../src/sources/liqwid.ts'
 import { WALLET_A, WALLET_B, txHash } from '../fakes/fixtures.ts'
 import { graphqlErrors, liqwidMarket, liqwidTx, startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
+import { appErrorOf } from '../support/errors.ts'
 
 /** Short deadlines so failure paths finish in milliseconds. */
 const FAST = { timeoutMs: 300, retries: 2, backoffMs: 5 }
@@ -20,15 +21,7 @@ afterEach(async () => {
   await liqwid.stop()
 })
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
+const failure = appErrorOf
 
 function history(count: number, wallet = WALLET_A, from = Date.parse('2025-07-01T00:00:00Z')) {
   return Array.from({ length: count }, (_, i) =>

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'bun:test'
-import { AppError } from '../../src/errors.ts'
 import { createMinswapClient, type MinswapClient } from '../../src/sources/minswap.ts'
 import { SHIPPED_TOKEN_IDS } from '../fakes/fixtures.ts'
 import { DEFAULT_ADA_USD, DEFAULT_PRICE_BY_ADA, startFakeMinswap, type FakeMinswap } from '../fakes/minswap.ts'
+import { appErrorOf } from '../support/errors.ts'
 
 const DJED = SHIPPED_TOKEN_IDS.djed!
 
@@ -18,15 +18,7 @@ afterEach(async () => {
   await minswap.stop()
 })
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
+const failure = appErrorOf
 
 describe('Minswap aggregator', () => {
   it('prices a token in USD as price_by_ada × ada_usd', async () => {

@@ -4,20 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { TCPSocketListener } from 'bun'
-import { AppError } from '../../src/errors.ts'
 import { StoreClient, dialectFromVersion } from '../../src/store/client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
 import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { appErrorOf } from '../support/errors.ts'
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(AppError)
-  return error as AppError
-}
+const failure = appErrorOf
 
 /** Accepts connections and never says a word. */
 function silentServer(): { server: TCPSocketListener<undefined>; connections: () => number } {
