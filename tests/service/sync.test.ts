@@ -17,7 +17,7 @@ import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
 import { baseConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
 import { basicAuth, startTestServices, type ServiceHarness } from '../support/service/services.ts'
-import { storeBackends, type OpenedData } from '../support/service/stores.ts'
+import { storeBackends, type StoreBackend } from '../support/service/stores.ts'
 import { startUpstreamGate, type UpstreamGate } from '../support/service/upstream.ts'
 import { seedLiqwid } from '../sync/scenarios.ts'
 
@@ -74,30 +74,54 @@ async function postSync(app: Hono, path = '/api/sync/transactions', init: Reques
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { errors: string[] } }
 }
 
+interface SyncService {
+  /** the configuration tree the service runs on */
+  readonly tree: ConfigTree
+  readonly liqwid: FakeLiqwid
+  readonly gate: UpstreamGate
+  readonly harness: ServiceHarness
+  readonly client: StoreClient
+  close(): Promise<void>
+}
+
+/** The service on a fresh store of `backend`, its positions seeded, the fake Liqwid behind a gate. */
+async function openSyncService(backend: StoreBackend, testPrefix = false): Promise<SyncService> {
+  const opened = await backend.open()
+  const liqwid = startFakeLiqwid()
+  const gate = startUpstreamGate(liqwid.url)
+  const tree = syncConfig(opened.data, gate)
+  const harness = await startTestServices(tree, { testPrefix })
+  await seedPositions(harness)
+  return {
+    tree,
+    liqwid,
+    gate,
+    harness,
+    client: harness.services.store.client,
+    close: async () => {
+      await harness.close()
+      await gate.stop()
+      await liqwid.stop()
+      await opened.close()
+    },
+  }
+}
+
 for (const backend of await storeBackends()) {
   describe.skipIf(backend.skip !== null)(`transaction sync over HTTP on ${backend.name}`, () => {
-    let opened: OpenedData
+    let service: SyncService
     let liqwid: FakeLiqwid
     let gate: UpstreamGate
     let harness: ServiceHarness
     let client: StoreClient
 
     beforeAll(async () => {
-      opened = await backend.open()
-      liqwid = startFakeLiqwid()
-      gate = startUpstreamGate(liqwid.url)
-      harness = await startTestServices(syncConfig(opened.data, gate))
-      client = harness.services.store.client
-      await seedPositions(harness)
+      service = await openSyncService(backend)
+      ;({ liqwid, gate, harness, client } = service)
       seedUpstream(liqwid)
     }, SETUP_TIMEOUT_MS)
 
-    afterAll(async () => {
-      await harness?.close()
-      await gate?.stop()
-      await liqwid?.stop()
-      await opened?.close()
-    }, SETUP_TIMEOUT_MS)
+    afterAll(() => service?.close(), SETUP_TIMEOUT_MS)
 
     beforeEach(async () => {
       gate.release()
@@ -203,7 +227,7 @@ for (const backend of await storeBackends()) {
     })
 
     it('asks for credentials when auth is enabled, before calling Liqwid', async () => {
-      const tree = withConfig(syncConfig(opened.data, gate), { runtime: { auth: { enabled: true, username: 'ops', password_hash: PASSWORD_HASH } } })
+      const tree = withConfig(service.tree, { runtime: { auth: { enabled: true, username: 'ops', password_hash: PASSWORD_HASH } } })
       const app = appWithConfig(harness, tree)
       const upstreamRequests = gate.count
       for (const path of ['/api/sync/transactions', '/api/sync-transactions']) {
@@ -219,19 +243,14 @@ for (const backend of await storeBackends()) {
   })
 
   describe.skipIf(backend.skip !== null)(`transaction sync over HTTP under --test-prefix on ${backend.name}`, () => {
-    let opened: OpenedData
+    let service: SyncService
     let liqwid: FakeLiqwid
-    let gate: UpstreamGate
     let harness: ServiceHarness
     let client: StoreClient
 
     beforeAll(async () => {
-      opened = await backend.open()
-      liqwid = startFakeLiqwid()
-      gate = startUpstreamGate(liqwid.url)
-      harness = await startTestServices(syncConfig(opened.data, gate), { testPrefix: true })
-      client = harness.services.store.client
-      await seedPositions(harness)
+      service = await openSyncService(backend, true)
+      ;({ liqwid, harness, client } = service)
       // A row the predecessor synced into the normal table: test mode must neither touch nor trust it.
       await harness.writer.insertTransactions('djed', 'deposit', [
         { ts: Date.parse('2025-07-15T08:12:34Z'), wallet: WALLET_A, marketId: 'DJED', amount: 1000, notes: `alert_driven Synced from Liqwid (tx: ${txHash('scenario:a-djed-supply').slice(0, 16)}...)` },
@@ -239,12 +258,7 @@ for (const backend of await storeBackends()) {
       seedUpstream(liqwid)
     }, SETUP_TIMEOUT_MS)
 
-    afterAll(async () => {
-      await harness?.close()
-      await gate?.stop()
-      await liqwid?.stop()
-      await opened?.close()
-    }, SETUP_TIMEOUT_MS)
+    afterAll(() => service?.close(), SETUP_TIMEOUT_MS)
 
     it('writes every row to the test_ tables and leaves the normal tables untouched', async () => {
       const normalBefore = await tableCounts(client)

@@ -14,6 +14,7 @@ import {
   type PriceCompareSettings,
 } from '../../../src/engine/settings.ts'
 import type { EvaluateParameters } from './cases.ts'
+import { assetSettings } from '../../../src/engine/test-fixtures.ts'
 
 export function alignmentFrom(value: string | null | undefined): AlignmentMethod {
   const method = (value ?? 'none').trim().toLowerCase()
@@ -47,14 +48,8 @@ export function settingsFromCase(parameters: EvaluateParameters, asset: string):
       apply_in_fallback: gate.apply_in_fallback === true,
     },
     price_compare: priceCompareFrom(parameters, asset),
-    trend: {
-      enabled: true,
-      method: 'polynomial_fit',
-      polynomial_order: 2,
-      window_size_hours: 24,
-      window_type: 'polynomial',
-      gaussian_kde_sigma_fraction: 0.3,
-    },
+    // visualization only: the cases never depend on it
+    trend: assetSettings().trend,
   }
 }
 
