@@ -50,7 +50,9 @@ const warmup = argument('warmup', 5)
 const input = workloadLDiagnostic()
 // Wall-clock figures mean little on a machine busy with something else: say how busy it was.
 console.log(`host cpus=${availableParallelism()} load_1m=${loadavg()[0]!.toFixed(2)}`)
-console.log(`workload=L points=${input.series.ts.length} residuals=${input.residuals?.ts.length ?? 0} kde=${input.residuals?.kde?.x.length ?? 0} size=1200x600`)
+console.log(
+  `workload=L points=${input.series.ts.length} residuals=${input.residuals?.ts.length ?? 0} kde=${input.residuals?.kde?.x.length ?? 0} size=1200x600`,
+)
 
 await timed(warmup, () => renderDiagnosticPng(input))
 console.log(summary('chart_in_process', await timed(runs, () => renderDiagnosticPng(input))))
@@ -69,7 +71,11 @@ for (let i = 0; i < runs; i++) {
   stages.svg.push(t2 - t1)
   stages.png.push(t3 - t2)
 }
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.5).toFixed(1)
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  ).toFixed(1)
 console.log(`bench=chart_stages scene_ms=${median(stages.scene)} satori_ms=${median(stages.svg)} rasterize_encode_ms=${median(stages.png)}`)
 
 const renderer = createChartRenderer({ workers: 1 })

@@ -68,7 +68,12 @@ async function bunScript(args: string[]): Promise<string> {
 
 const lastJson = <T>(output: string): T => JSON.parse(output.trim().split('\n').at(-1)!) as T
 const fields = (line: string | undefined): Record<string, string> =>
-  Object.fromEntries((line ?? '').split(/\s+/).filter((part) => part.includes('=')).map((part) => part.split('=', 2) as [string, string]))
+  Object.fromEntries(
+    (line ?? '')
+      .split(/\s+/)
+      .filter((part) => part.includes('='))
+      .map((part) => part.split('=', 2) as [string, string]),
+  )
 
 interface EvaluationRun {
   samples: { wallMs: number; evaluateMs: number; engineMs: number; fetchMaxMs: number; decisions: string; wallets: number; floorMs: number | null }[]
@@ -108,7 +113,9 @@ async function workloadL(): Promise<void> {
     await bunScript(['scripts/bench/evaluate.ts', '--config', config, '--runs', String(runs), '--statements', statements, '--floor-url', url]),
   )
   progress('read floor on its own, for its RSS')
-  const floorAlone = lastJson<{ ms: number[]; maxRssKb: number }>(await bunScript(['scripts/bench/floor.ts', '--url', url, '--statements', statements, '--runs', '3']))
+  const floorAlone = lastJson<{ ms: number[]; maxRssKb: number }>(
+    await bunScript(['scripts/bench/floor.ts', '--url', url, '--statements', statements, '--runs', '3']),
+  )
   const evaluationMs = median(evaluation.samples.map((s) => s.evaluateMs))
   const floorMs = median(evaluation.samples.map((s) => s.floorMs!))
   // Each evaluation is paired with the floor replay right after it: the median of the pairs'
@@ -138,13 +145,13 @@ async function workloadL(): Promise<void> {
   table.row(`compiled binary --once, cold process: median of ${COLD_RUNS} (wall)`, ms(coldMs), '< 1000 ms', coldMs < 1000)
   table.row('  its peak RSS', mb(Math.max(...cold.map((c) => c.rssMb))), '< 250 MB', Math.max(...cold.map((c) => c.rssMb)) < 250)
 
-  progress('scripts/measure-store.ts (the store\'s readers and 30-day floors)')
+  progress("scripts/measure-store.ts (the store's readers and 30-day floors)")
   const measured = (await bunScript(['scripts/measure-store.ts', '--url', url, '--runs', '5'])).split('\n')
   const describe: Record<string, string> = {
     store: 'readers over 30 days (aggregate, transactions, wallet samples)',
     driver: 'all raw rows of 30 days, plain SELECT, same driver',
     'psql-raw': 'the same raw rows through psql \\copy',
-    'psql-reader-sql': 'the readers\' SQL through psql \\copy',
+    'psql-reader-sql': "the readers' SQL through psql \\copy",
   }
   table.section('scripts/measure-store.ts: 30-day reads, median of 5')
   for (const line of measured.filter((l) => l.startsWith('variant='))) {
@@ -181,7 +188,10 @@ async function charts(): Promise<void> {
   const workload = fields(lines.find((line) => line.startsWith('workload=')))
   table.note(`charts: the 3-panel diagnostic of workload L, ${workload.points ?? '?'} points, ${workload.size ?? '?'} px; median / p95 of 20 renders`)
   table.section('Charts')
-  for (const [name, label] of [['chart_in_process', 'in the calling thread'], ['chart_worker', 'through the worker pool (what the dashboard uses)']] as const) {
+  for (const [name, label] of [
+    ['chart_in_process', 'in the calling thread'],
+    ['chart_worker', 'through the worker pool (what the dashboard uses)'],
+  ] as const) {
     const f = find(name)
     const p95 = Number(f.p95_ms)
     table.row(`composite chart, ${label}`, `${f.median_ms} / ${f.p95_ms} ms`, '< 150 ms', p95 < 150)
@@ -193,7 +203,12 @@ async function charts(): Promise<void> {
 
 function loadRow(label: string, result: LoadResult, goalMs: number | null): void {
   const value = `p50 ${result.p50.toFixed(2)} / p90 ${result.p90.toFixed(2)} / p99 ${result.p99.toFixed(2)} / max ${result.max.toFixed(1)} ms @ ${result.achievedRps.toFixed(0)} req/s${result.errors ? `, ${result.errors} errors` : ''}`
-  table.row(`${label} [${result.tool}]`, value, goalMs === null ? '' : `p99 < ${goalMs} ms`, goalMs === null ? null : result.p99 < goalMs && result.errors === 0)
+  table.row(
+    `${label} [${result.tool}]`,
+    value,
+    goalMs === null ? '' : `p99 < ${goalMs} ms`,
+    goalMs === null ? null : result.p99 < goalMs && result.errors === 0,
+  )
 }
 
 /** Seconds of discarded load per endpoint before measuring: a fresh process runs its request path in the interpreter first. */
@@ -208,7 +223,9 @@ async function http(name: 'demo' | 'workload L'): Promise<void> {
   const port = freePort()
   const serve = { port, intervalMinutes: SERVE_INTERVAL_MINUTES }
   const config =
-    name === 'demo' ? await writeDemoConfig(join(dir, 'config.yaml'), join(dir, 'data'), serve) : await writeWorkloadConfig(join(dir, 'config.yaml'), url, serve)
+    name === 'demo'
+      ? await writeDemoConfig(join(dir, 'config.yaml'), join(dir, 'data'), serve)
+      : await writeWorkloadConfig(join(dir, 'config.yaml'), url, serve)
   progress(`HTTP on the ${name} store: starting the compiled binary`)
   let server = await startServer(BINARY, config, port, dir)
   table.section(`HTTP: compiled binary, ${name} store, evaluating every ${SERVE_INTERVAL_MINUTES * 60} s`)
@@ -226,7 +243,10 @@ async function http(name: 'demo' | 'workload L'): Promise<void> {
       ['/dashboard/fragment (full re-render)', '/dashboard/fragment?asset=usdc', pageRate, null],
     ]
     progress(`HTTP ${name}: warming up (${WARM_UP_SECONDS} s per endpoint, discarded)`)
-    await warmUp(server.base, targets.map(([, path, targetRate]) => [path, targetRate]))
+    await warmUp(
+      server.base,
+      targets.map(([, path, targetRate]) => [path, targetRate]),
+    )
     const before = await server.evaluations()
     for (const [label, path, targetRate, goal] of targets) {
       progress(`HTTP ${name}: ${label} at ${targetRate} req/s`)
@@ -244,11 +264,17 @@ async function http(name: 'demo' | 'workload L'): Promise<void> {
   }
   // Control: the same server with no evaluation after the first one, to tell the evaluations'
   // share of the tail from the machine's (and the load generator's) own noise.
-  const quiet = name === 'demo' ? await writeDemoConfig(config, join(dir, 'data'), { port, intervalMinutes: 60 }) : await writeWorkloadConfig(config, url, { port, intervalMinutes: 60 })
+  const quiet =
+    name === 'demo'
+      ? await writeDemoConfig(config, join(dir, 'data'), { port, intervalMinutes: 60 })
+      : await writeWorkloadConfig(config, url, { port, intervalMinutes: 60 })
   progress(`HTTP ${name}: control run without evaluations`)
   server = await startServer(BINARY, quiet, port, dir)
   try {
-    await warmUp(server.base, [['/metrics', rate], ['/api/decisions', rate]])
+    await warmUp(server.base, [
+      ['/metrics', rate],
+      ['/api/decisions', rate],
+    ])
     for (const path of ['/metrics', '/api/decisions'])
       loadRow(`control, no evaluation running: ${path} at ${rate} req/s`, await openLoop(server.base + path, rate, httpSeconds), null)
   } finally {
@@ -258,8 +284,14 @@ async function http(name: 'demo' | 'workload L'): Promise<void> {
 
 try {
   await ensureBinary()
-  table.note(`HTTP: ${httpSeconds} s per measurement; open-loop = constant-rate generator in Bun (latency from the due time), wrk = Debian wrk with a Lua delay() pacing 10 connections`)
-  table.note(`host: ${availableParallelism()} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, bun ${Bun.version}, PostgreSQL ${await postgresVersion()}`)
+  table.note(
+    `HTTP: ${httpSeconds} s per measurement; open-loop = constant-rate generator in Bun (latency from the due time), wrk = Debian wrk with a Lua delay() pacing 10 connections`,
+  )
+  table.note(
+    `host: ${availableParallelism()} CPUs, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, bun ${Bun.version}, PostgreSQL ${await postgresVersion()}`,
+  )
   await workloadL()
   await embeddedStore()
   await charts()
@@ -268,7 +300,11 @@ try {
     await http('demo')
     await http('workload L')
   }
-  table.note(`load at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  table.note(
+    `load at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  )
   console.log(table.render())
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -39,7 +39,9 @@ function positive(name: string, text: string | undefined): number {
 }
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: bun scripts/gen-workload.ts --url postgres://… [--assets 4] [--wallets 25] [--days 30] [--step 5] [--now ISO] [--seed s] [--replace]`)
+  console.error(
+    `${message}\nusage: bun scripts/gen-workload.ts --url postgres://… [--assets 4] [--wallets 25] [--days 30] [--step 5] [--now ISO] [--seed s] [--replace]`,
+  )
   process.exit(2)
 }
 
@@ -77,7 +79,8 @@ const writer = new StoreWriter(client)
 try {
   for (const spec of assets) {
     if (values.replace) await writer.dropTables(spec.symbol)
-    else if ((await writer.timespan('positions', spec.symbol)) !== null) usage(`${writer.target('positions', spec.symbol).name} already has rows: pass --replace`)
+    else if ((await writer.timespan('positions', spec.symbol)) !== null)
+      usage(`${writer.target('positions', spec.symbol).name} already has rows: pass --replace`)
   }
   const started = performance.now()
   const total: WrittenRows = { positions: 0, deposits: 0, withdrawals: 0, minswap: 0 }
@@ -87,7 +90,9 @@ try {
     const written = await writeSyntheticAsset(writer, spec, window)
     for (const key of Object.keys(total) as (keyof WrittenRows)[]) total[key] += written[key]
     const seconds = (performance.now() - assetStarted) / 1000
-    console.log(`asset=${spec.symbol} wallets=${spec.walletCount} positions=${written.positions} deposits=${written.deposits} withdrawals=${written.withdrawals} minswap=${written.minswap} seconds=${seconds.toFixed(2)}`)
+    console.log(
+      `asset=${spec.symbol} wallets=${spec.walletCount} positions=${written.positions} deposits=${written.deposits} withdrawals=${written.withdrawals} minswap=${written.minswap} seconds=${seconds.toFixed(2)}`,
+    )
   }
   if ((await client.dialect()) === 'postgres') await client.query('analyze', 'ANALYZE')
   const seconds = (performance.now() - started) / 1000

@@ -105,7 +105,9 @@ async function child(variant: string): Promise<void> {
     })
   } else {
     const statements = rawStatements(names, target).flat()
-    result = await timed(async () => (await Promise.all(statements.map((text) => client.query('raw', text)))).reduce((sum, rows) => sum + rows.length, 0))
+    result = await timed(async () =>
+      (await Promise.all(statements.map((text) => client.query('raw', text)))).reduce((sum, rows) => sum + rows.length, 0),
+    )
   }
   await client.close()
   console.log(JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS }))

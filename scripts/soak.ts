@@ -23,7 +23,10 @@ const dir = mkdtempSync(join(tmpdir(), 'ao-soak-'))
 const loaded = loadConfigTree(
   {
     data: { embedded: { dir, seed: 'demo' } },
-    prices: { priority_by_logical: { liqwid: ['greptime(liqwid)'], minswap: ['greptime(minswap)'] }, endpoints: { liqwid_graphql: null, minswap_aggregator: null } },
+    prices: {
+      priority_by_logical: { liqwid: ['greptime(liqwid)'], minswap: ['greptime(minswap)'] },
+      endpoints: { liqwid_graphql: null, minswap_aggregator: null },
+    },
     analysis: { decision: { reference: { keyword: 'alert_driven' }, gate: { enabled: true, lookback_hours: 48 } }, price_compare: { enabled: true } },
     runtime: { telemetry: { listen_address: '127.0.0.1' } },
   },

@@ -70,7 +70,10 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
-    throw new AppError('usage', `invalid log level '${levelText}' (${values['log-level'] ? '--log-level' : 'LOG_LEVEL'}): use debug, info, warn or error`)
+    throw new AppError(
+      'usage',
+      `invalid log level '${levelText}' (${values['log-level'] ? '--log-level' : 'LOG_LEVEL'}): use debug, info, warn or error`,
+    )
   if (values.once && values['no-telemetry'])
     throw new AppError('usage', '--once and --no-telemetry cannot be combined (--once never starts the HTTP server)')
 

@@ -15,7 +15,10 @@ import { log } from './log.ts'
 
 /** `2026-11-27T07-45-00Z`: sortable and valid in every file system. */
 export function fileTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-')
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replaceAll(':', '-')
 }
 
 export function diagnosticFileName(asset: string, refMode: string | null, at: number): string {

@@ -104,8 +104,7 @@ async function evaluateAsset(config: Config, deps: EvaluationDeps, asset: string
   const fetchStarted = performance.now()
   let symbol: string | null = null
   try {
-    symbol =
-      resolved.symbol_source === 'domain.symbols' ? resolved.symbol : (await deps.reader.resolveSymbol(asset)).symbol
+    symbol = resolved.symbol_source === 'domain.symbols' ? resolved.symbol : (await deps.reader.resolveSymbol(asset)).symbol
     const gathered = await gather(config, deps, resolved.settings, symbol, asset, now, warnings)
     const fetchMs = performance.now() - fetchStarted
     const engineStarted = performance.now()
@@ -214,8 +213,7 @@ async function gather(
   const tagged = latestTaggedWithdrawal(inRange.transactions, settings.reference.keyword)
 
   // The aggregate from a day before t0 (or the range start) to now: v_ref and the window in one read.
-  const readFrom =
-    tagged !== null ? Math.max(configured.start ?? -Infinity, tagged.ts - V_REF_MARGIN_MS) : configured.start
+  const readFrom = tagged !== null ? Math.max(configured.start ?? -Infinity, tagged.ts - V_REF_MARGIN_MS) : configured.start
   const aggregateRange: TimeRange =
     tagged !== null || (settings.reference.fallback === 'data_range' && configured.start !== null)
       ? { start: readFrom, end: now }
@@ -234,7 +232,17 @@ async function gather(
     // Without a reference, v_t1 is the configured range's last sample however old (spec-math §7.4),
     // not the last of the recent read the charts show.
     const series = reference.mode === 'null' ? await reader.lastAggregateSample(symbol, configured) : aggregate
-    return { reference, series, transactions: [], wallets: [], gatePrices: undefined, prices: await pricesPending, priceT1Usd: null, rateUsd: null, charts }
+    return {
+      reference,
+      series,
+      transactions: [],
+      wallets: [],
+      gatePrices: undefined,
+      prices: await pricesPending,
+      priceT1Usd: null,
+      rateUsd: null,
+      charts,
+    }
   }
 
   const transactions =

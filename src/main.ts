@@ -21,19 +21,19 @@ export async function main(argv: readonly string[], env: Record<string, string |
     err(`alert-orchestrator: ${describeError(error)}\n\n${USAGE}`)
     return 2
   }
-  if (options.mode === 'help') return out(USAGE), 0
-  if (options.mode === 'version') return out(`alert-orchestrator ${VERSION} (commit ${buildCommit()})`), 0
+  if (options.mode === 'help') return (out(USAGE), 0)
+  if (options.mode === 'version') return (out(`alert-orchestrator ${VERSION} (commit ${buildCommit()})`), 0)
 
   let loaded
   try {
     loaded = loadConfiguration(options, env)
   } catch (error) {
-    if (error instanceof ConfigError) return err(error.message), 2
+    if (error instanceof ConfigError) return (err(error.message), 2)
     throw error
   }
   setLogLevel(options.logLevel ?? loaded.config.runtime.log_level)
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
-  if (options.mode === 'print-config') return out(normalizedConfigJson(loaded)), 0
+  if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
 
   // Loaded only now: --help, --version and the config doctor stay instant.
   const [{ startServices }, { runOnce }, { serve }] = await Promise.all([

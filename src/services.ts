@@ -163,7 +163,8 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
   })
   const demoWriter = demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null
   try {
-    if (store.embedded) log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
+    if (store.embedded)
+      log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
     if (demoWriter) await prepareDemo(demoWriter, config)
     const endpoint = config.prices.endpoints.liqwid_graphql
     const registry = loadRegistry(loaded.source)
@@ -187,8 +188,17 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         if (config.visualization.diagnostics.enabled)
           for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
         for (const entry of result.assets)
-          log.info('decision', { asset: entry.asset, decision: entry.decision.decision, wmax_usd: entry.decision.wmaxUsd.toFixed(2), reason: entry.decision.reason ?? '' })
-        log.info('evaluation finished', { assets: result.assets.length, errors: result.assets.filter((a) => a.decision.decision === -1).length, duration_ms: Math.round(result.durationMs) })
+          log.info('decision', {
+            asset: entry.asset,
+            decision: entry.decision.decision,
+            wmax_usd: entry.decision.wmaxUsd.toFixed(2),
+            reason: entry.decision.reason ?? '',
+          })
+        log.info('evaluation finished', {
+          assets: result.assets.length,
+          errors: result.assets.filter((a) => a.decision.decision === -1).length,
+          duration_ms: Math.round(result.durationMs),
+        })
         return result
       } catch (error) {
         await metrics.recordFailure(performance.now() - started)

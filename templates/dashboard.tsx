@@ -236,7 +236,10 @@ export const Content: FC<{ model: PageModel }> = ({ model }) => {
   return (
     <main id="content" hx-get={poll} hx-trigger={`every ${model.refreshSeconds}s`} hx-swap="outerHTML" data-sequence={String(model.sequence)}>
       <p class="status" id="last-evaluation">
-        Last evaluation: <time>{model.lastEvaluation}</time> <span class="muted">(#{model.sequence}, {model.evaluationMs})</span>
+        Last evaluation: <time>{model.lastEvaluation}</time>{' '}
+        <span class="muted">
+          (#{model.sequence}, {model.evaluationMs})
+        </span>
       </p>
       <Overview model={model} />
       {model.asset ? (
@@ -279,9 +282,8 @@ export const SyncResult: FC<{ report: SyncReport | null; error: string | null }>
   ) : report ? (
     <div id="sync-outcome" class={report.success ? 'ok' : 'error'}>
       <p>
-        {report.success ? '✓' : '⚠'} Synced {report.wallets_synced} wallet(s): {report.new_transactions} new ({report.deposits_written}{' '}
-        deposits, {report.withdrawals_written} withdrawals), {report.duplicates_skipped} already stored, {report.skipped_other_types} other
-        types skipped.
+        {report.success ? '✓' : '⚠'} Synced {report.wallets_synced} wallet(s): {report.new_transactions} new ({report.deposits_written} deposits,{' '}
+        {report.withdrawals_written} withdrawals), {report.duplicates_skipped} already stored, {report.skipped_other_types} other types skipped.
       </p>
       {report.errors.length > 0 ? (
         <ul class="warnings">

@@ -28,13 +28,7 @@ import {
   ms,
   type NumericTrace,
 } from './support/golden/cases.ts'
-import {
-  compareDecision,
-  compareGains,
-  compareGainsAddingUp,
-  compareNumbers,
-  sameSlotCollisions,
-} from './support/golden/compare.ts'
+import { compareDecision, compareGains, compareGainsAddingUp, compareNumbers, sameSlotCollisions } from './support/golden/compare.ts'
 import { ALL_ASSETS, evaluateCaseInMemory, type MismatchStreaks } from './support/golden/memory-evaluate.ts'
 import { alignmentFrom } from './support/golden/settings.ts'
 import { evaluateCaseInStore, type StoreCaseOutcome } from './support/golden/store-evaluate.ts'
@@ -113,15 +107,11 @@ function runGainsCase(testCase: GainsCase): string[] {
     kind: tx.type,
     amountUsd: tx.amount,
   }))
-  const result = correctedGains(
-    { ts: inputs.positions.map((p) => ms(p.ts)), values: inputs.positions.map((p) => p.value) },
-    transactions,
-    {
-      alignment: alignmentFrom(parameters.alignment_method),
-      txTimestampSource: parameters.tx_timestamp_source === 'created_at' ? 'created_at' : 'timestamp',
-      referenceIndex: parameters.reference_time_index,
-    },
-  )
+  const result = correctedGains({ ts: inputs.positions.map((p) => ms(p.ts)), values: inputs.positions.map((p) => p.value) }, transactions, {
+    alignment: alignmentFrom(parameters.alignment_method),
+    txTimestampSource: parameters.tx_timestamp_source === 'created_at' ? 'created_at' : 'timestamp',
+    referenceIndex: parameters.reference_time_index,
+  })
   // PRODUCT §3: same-slot amounts add up where the predecessor overwrote (golden A12, A13)
   const collisions = sameSlotCollisions(result, transactions)
   if (collisions.size > 0) return compareGainsAddingUp(testCase.expected, result, collisions, parameters.reference_time_index)
@@ -197,7 +187,11 @@ function checkTrace(trace: readonly NumericTrace[], decisions: readonly AssetDec
       problems.push(...compareNumbers('gate y', entry.y, gate.series.y).problems)
       problems.push(...compareNumbers('gate coefficients', entry.coefficients_highest_first, gate.coefficients ?? []).problems)
     } else {
-      const ours = compareNumbers('quantile', entry.result, entry.q.map((q) => quantile(entry.data, q)))
+      const ours = compareNumbers(
+        'quantile',
+        entry.result,
+        entry.q.map((q) => quantile(entry.data, q)),
+      )
       worstTraceError.quantile = Math.max(worstTraceError.quantile, ours.worst)
       problems.push(...ours.problems)
       const gate = bands[bandIndex++]

@@ -50,7 +50,12 @@ async function evaluateOnce() {
   const wallMs = performance.now() - started
   if (result === null) throw new Error('the evaluation failed (see the log above)')
   if (result.hasErrors)
-    throw new Error(`an asset evaluated to ERROR: ${result.assets.filter((a) => a.decision.decision === -1).map((a) => `${a.asset}: ${a.decision.reason}`).join('; ')}`)
+    throw new Error(
+      `an asset evaluated to ERROR: ${result.assets
+        .filter((a) => a.decision.decision === -1)
+        .map((a) => `${a.asset}: ${a.decision.reason}`)
+        .join('; ')}`,
+    )
   return {
     wallMs,
     evaluateMs: result.durationMs,
@@ -68,7 +73,9 @@ try {
   const statements = recording.filter((entry) => /^\s*(SELECT|WITH)\b/i.test(entry.text))
   recording = null
   if (values.statements) writeFileSync(values.statements, JSON.stringify(statements))
-  const floor: Floor | null = values['floor-url'] ? createFloor(values['floor-url'], statements, loaded.config.data.databases.greptime?.max_connections ?? 4) : null
+  const floor: Floor | null = values['floor-url']
+    ? createFloor(values['floor-url'], statements, loaded.config.data.databases.greptime?.max_connections ?? 4)
+    : null
   let floorRows = (await floor?.replay()) ?? 0 // warm-up of its connections
   const samples = []
   for (let run = 0; run < runs; run++) {

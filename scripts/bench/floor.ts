@@ -28,14 +28,20 @@ export interface Floor {
 export function createFloor(url: string, statements: readonly RecordedStatement[], pool = 4): Floor {
   const client = new StoreClient({ url, dialect: 'postgres', maxConnections: pool, queryTimeoutMs: 120_000 })
   return {
-    replay: async () => (await Promise.all(statements.map((entry) => client.query(entry.kind, entry.text)))).reduce((sum, rows) => sum + rows.length, 0),
+    replay: async () =>
+      (await Promise.all(statements.map((entry) => client.query(entry.kind, entry.text)))).reduce((sum, rows) => sum + rows.length, 0),
     close: () => client.close(),
   }
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, statements: { type: 'string' }, runs: { type: 'string', default: '7' }, pool: { type: 'string', default: '4' } },
+    options: {
+      url: { type: 'string' },
+      statements: { type: 'string' },
+      runs: { type: 'string', default: '7' },
+      pool: { type: 'string', default: '4' },
+    },
   })
   if (!values.url || !values.statements) throw new Error('usage: bun scripts/bench/floor.ts --url … --statements FILE.json [--runs 7] [--pool 4]')
   const statements = (await Bun.file(values.statements).json()) as RecordedStatement[]

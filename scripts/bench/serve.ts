@@ -30,8 +30,12 @@ export async function startServer(binary: string, configPath: string, port: numb
   const base = `http://127.0.0.1:${port}`
   let readyMs = Number.NaN
   while (performance.now() - started < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}: ${await new Response(child.stderr as ReadableStream).text()}`)
-    const status = await fetch(`${base}/readyz`).then((r) => r.status, () => 0)
+    if (child.exitCode !== null)
+      throw new Error(`the server exited with code ${child.exitCode}: ${await new Response(child.stderr as ReadableStream).text()}`)
+    const status = await fetch(`${base}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    )
     if (status === 200) {
       readyMs = performance.now() - started
       break

@@ -31,9 +31,17 @@ export class Table {
 
   render(): string {
     const rows = this.lines.filter((line): line is Extract<Line, { kind: 'row' }> => line.kind === 'row')
-    const width = (pick: (row: Extract<Line, { kind: 'row' }>) => string, header: string) => Math.max(header.length, ...rows.map((row) => pick(row).length))
+    const width = (pick: (row: Extract<Line, { kind: 'row' }>) => string, header: string) =>
+      Math.max(header.length, ...rows.map((row) => pick(row).length))
     const titles = this.lines.map((line) => (line.kind === 'section' ? `**${line.title}**`.length : 0))
-    const w = [Math.max(width((r) => r.measure, 'measure'), ...titles), width((r) => r.value, 'value'), width((r) => r.goal, 'goal')]
+    const w = [
+      Math.max(
+        width((r) => r.measure, 'measure'),
+        ...titles,
+      ),
+      width((r) => r.value, 'value'),
+      width((r) => r.goal, 'goal'),
+    ]
     const format = (cells: string[]) => `| ${cells.map((cell, i) => (i < 3 ? cell.padEnd(w[i]!) : cell.padEnd(6))).join(' | ')} |`
     const rule = `|${[...w, 6].map((n) => '-'.repeat(n + 2)).join('|')}|`
     const out = [...this.notes.map((note) => `# ${note}`), '', format(['measure', 'value', 'goal', 'status']), rule]

@@ -83,13 +83,27 @@ export async function ensureWorkloadL(url: string, log: (line: string) => void):
   const perTable = WORKLOAD_L_ROWS / TABLES.length
   if (state && state.rows.every((rows) => rows === perTable) && Date.now() - state.newest < MAX_AGE_MS)
     return { action: 'reused', rows: WORKLOAD_L_ROWS, seconds: (performance.now() - started) / 1000 }
-  log(state ? `workload: ${databaseName(url)} has the wrong shape or is stale (rows ${state.rows.join('/')}): regenerating` : `workload: creating ${databaseName(url)}`)
+  log(
+    state
+      ? `workload: ${databaseName(url)} has the wrong shape or is stale (rows ${state.rows.join('/')}): regenerating`
+      : `workload: creating ${databaseName(url)}`,
+  )
   await dropDatabase(url)
   const generator = Bun.spawn(
     [
-      process.execPath, join(ROOT, 'scripts/gen-workload.ts'), '--url', url, '--replace',
-      '--assets', String(WORKLOAD_L.assets), '--wallets', String(WORKLOAD_L.wallets),
-      '--days', String(WORKLOAD_L.days), '--step', String(WORKLOAD_L.stepMinutes),
+      process.execPath,
+      join(ROOT, 'scripts/gen-workload.ts'),
+      '--url',
+      url,
+      '--replace',
+      '--assets',
+      String(WORKLOAD_L.assets),
+      '--wallets',
+      String(WORKLOAD_L.wallets),
+      '--days',
+      String(WORKLOAD_L.days),
+      '--step',
+      String(WORKLOAD_L.stepMinutes),
     ],
     { stdout: 'pipe', stderr: 'inherit' },
   )

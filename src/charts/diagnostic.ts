@@ -118,7 +118,12 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
   if (withResiduals && residualDomain && residualTicks) {
     const residualRect: Rect = { x: left, y: top + mainHeight + PANEL_GAP, width: columnRight - left, height: residualHeight }
     drawResidualPanel(scene, input, drawn, residualRect, xDomain, residualDomain, residualTicks)
-    const distributionArea: Rect = { x: columnRight + COLUMN_GAP, y: top, width: size.width - OUTER_PADDING - columnRight - COLUMN_GAP, height: bottom - top }
+    const distributionArea: Rect = {
+      x: columnRight + COLUMN_GAP,
+      y: top,
+      width: size.width - OUTER_PADDING - columnRight - COLUMN_GAP,
+      height: bottom - top,
+    }
     drawDistributionPanel(scene, input, distributionArea)
   }
   return scene

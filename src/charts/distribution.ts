@@ -60,7 +60,15 @@ export function drawDistributionPanel(scene: Scene, input: DiagnosticChartInput,
   const yTicks = yTickLabels(yDomain, plotHeight)
   const left = area.x + leftMargin(yTicks, true)
   const plotRect: Rect = { x: left, y: plotTop, width: area.x + area.width - left, height: plotHeight }
-  const panel = drawPanel(scene, plotRect, { xDomain, yDomain, xKind: 'linear', xTickLabels: true, xLabel: `Residual (${input.unit})`, yLabel: 'Density', yTicks })
+  const panel = drawPanel(scene, plotRect, {
+    xDomain,
+    yDomain,
+    xKind: 'linear',
+    xTickLabels: true,
+    xLabel: `Residual (${input.unit})`,
+    yLabel: 'Density',
+    yTicks,
+  })
   const { x, y } = panel
 
   scene.texts.push(textAt('Residual distribution', area.x, area.y, 'start', 'top', { size: TYPE.panelTitle, weight: 700, color: COLORS.text }))
@@ -92,6 +100,13 @@ export function drawDistributionPanel(scene: Scene, input: DiagnosticChartInput,
     const rx = x(rNow.value)
     scene.shapes.push(line(rx, top, rx, bottom, { color: COLORS.lastPoint, width: 2 }))
     const nearRight = rx > plotRect.x + plotRect.width - 60
-    scene.texts.push(textAt('r_now', nearRight ? rx - 4 : rx + 4, top + 4, nearRight ? 'end' : 'start', 'top', { size: TYPE.annotation, weight: 700, color: COLORS.lastPoint, background: 'rgba(255,255,255,0.85)' }))
+    scene.texts.push(
+      textAt('r_now', nearRight ? rx - 4 : rx + 4, top + 4, nearRight ? 'end' : 'start', 'top', {
+        size: TYPE.annotation,
+        weight: 700,
+        color: COLORS.lastPoint,
+        background: 'rgba(255,255,255,0.85)',
+      }),
+    )
   }
 }

@@ -85,11 +85,7 @@ export function lttbIndices(ts: readonly number[], values: readonly number[], ma
 }
 
 /** The finite samples of a series, reduced to at most `maxPoints` for drawing. */
-export function downsampleForDrawing(
-  ts: readonly number[],
-  values: readonly number[],
-  maxPoints: number = DEFAULT_MAX_POINTS,
-): Points {
+export function downsampleForDrawing(ts: readonly number[], values: readonly number[], maxPoints: number = DEFAULT_MAX_POINTS): Points {
   const finite = finitePoints(ts, values)
   if (finite.ts.length <= maxPoints) return finite
   const indices = lttbIndices(finite.ts, finite.values, maxPoints)

@@ -26,7 +26,10 @@ export function mainYDomain(input: DiagnosticChartInput, drawn: DrawnSeries): Do
   if (drawn.baseline) {
     groups.push(drawn.baseline.values)
     for (const band of usableBands(input, drawn)) {
-      groups.push(drawn.baseline.values.map((v) => v + band.low), drawn.baseline.values.map((v) => v + band.high))
+      groups.push(
+        drawn.baseline.values.map((v) => v + band.low),
+        drawn.baseline.values.map((v) => v + band.high),
+      )
     }
   }
   if (drawn.trend) groups.push(drawn.trend.values)

@@ -13,7 +13,7 @@ const WIDE = 0.9 // m w M W and symbols
 export function estimateTextWidth(text: string, fontSize: number): number {
   let em = 0
   for (const ch of text) {
-    if ('.,:;\' il|!'.includes(ch)) em += NARROW
+    if (".,:;' il|!".includes(ch)) em += NARROW
     else if (ch >= '0' && ch <= '9') em += DIGIT
     else if ('mwMW%@'.includes(ch)) em += WIDE
     else em += OTHER

@@ -36,7 +36,12 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
   header[9] = COLOR_TYPE_RGBA
 
   const idat = deflateSync(raw, { level: DEFLATE_LEVEL })
-  const parts = [SIGNATURE, chunk('IHDR', header), chunk('IDAT', new Uint8Array(idat.buffer, idat.byteOffset, idat.byteLength)), chunk('IEND', new Uint8Array(0))]
+  const parts = [
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', new Uint8Array(idat.buffer, idat.byteOffset, idat.byteLength)),
+    chunk('IEND', new Uint8Array(0)),
+  ]
   const png = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let offset = 0
   for (const part of parts) {

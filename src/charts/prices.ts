@@ -7,7 +7,19 @@
 import { downsampleForDrawing, type Points } from './downsample.ts'
 import { formatHourMinute, formatValue } from './format.ts'
 import { type Domain, paddedDomain } from './scale.ts'
-import { HEADER_HEIGHT, OUTER_PADDING, type Scene, bottomMargin, createScene, drawHeader, drawPanel, leftMargin, noDataScene, resolveSize, yTickLabels } from './scene.ts'
+import {
+  HEADER_HEIGHT,
+  OUTER_PADDING,
+  type Scene,
+  bottomMargin,
+  createScene,
+  drawHeader,
+  drawPanel,
+  leftMargin,
+  noDataScene,
+  resolveSize,
+  yTickLabels,
+} from './scene.ts'
 import { circle, line, polyline, rect } from './svg.ts'
 import { type LegendItem, legend, textAt } from './text.ts'
 import { COLORS, SOURCE_PALETTE, TYPE } from './theme.ts'
@@ -72,7 +84,11 @@ export function priceScene(input: PriceChartInput): Scene {
   scene.texts.push(legend(items, size.width - OUTER_PADDING, 14, size.width * 0.55))
 
   const yDomain = paddedDomain(
-    [...drawings.map((d) => d.points.values), drawings.flatMap((d) => (d.quote ? [d.quote.value] : [])), tolerance ? [tolerance.low, tolerance.high] : []],
+    [
+      ...drawings.map((d) => d.points.values),
+      drawings.flatMap((d) => (d.quote ? [d.quote.value] : [])),
+      tolerance ? [tolerance.low, tolerance.high] : [],
+    ],
     Y_PADDING,
   )
   const top = HEADER_HEIGHT + 16
@@ -101,7 +117,12 @@ export function priceScene(input: PriceChartInput): Scene {
     scene.shapes.push(circle(x(d.quote.ts), y(d.quote.value), 5.5, d.color, { color: '#ffffff', width: 1.5 }))
   }
   if (drawings.every((d) => d.points.ts.length === 0)) {
-    scene.texts.push(textAt('latest quotes only: no stored history', panel.rect.x + 8, panel.rect.y + 6, 'start', 'top', { size: TYPE.annotation, color: COLORS.mutedText }))
+    scene.texts.push(
+      textAt('latest quotes only: no stored history', panel.rect.x + 8, panel.rect.y + 6, 'start', 'top', {
+        size: TYPE.annotation,
+        color: COLORS.mutedText,
+      }),
+    )
   }
   return scene
 }

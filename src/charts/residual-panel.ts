@@ -40,7 +40,10 @@ export function thresholdLines(thresholds: GateThresholds | undefined): Threshol
     if (!(Number.isFinite(sigma) && sigma > 0)) return []
     lines.push({ value: sigma, label: '+σ', style: SIGMA_STYLE }, { value: -sigma, label: '−σ', style: SIGMA_STYLE })
     if (Number.isFinite(k) && k > 0 && k !== 1) {
-      lines.push({ value: k * sigma, label: `+${trimNumber(k)}σ`, style: K_SIGMA_STYLE }, { value: -k * sigma, label: `−${trimNumber(k)}σ`, style: K_SIGMA_STYLE })
+      lines.push(
+        { value: k * sigma, label: `+${trimNumber(k)}σ`, style: K_SIGMA_STYLE },
+        { value: -k * sigma, label: `−${trimNumber(k)}σ`, style: K_SIGMA_STYLE },
+      )
     }
   } else {
     const { low, high } = thresholds
@@ -71,18 +74,33 @@ export function drawResidualPanel(
   yDomain: Domain,
   yTicks: YTickLabels,
 ): void {
-  const panel = drawPanel(scene, rect, { xDomain, yDomain, xKind: 'time', xTickLabels: true, xLabel: 'Time (UTC)', yLabel: `Residual (${input.unit})`, yTicks })
+  const panel = drawPanel(scene, rect, {
+    xDomain,
+    yDomain,
+    xKind: 'time',
+    xTickLabels: true,
+    xLabel: 'Time (UTC)',
+    yLabel: `Residual (${input.unit})`,
+    yTicks,
+  })
   const { x, y } = panel
   const right = rect.x + rect.width
 
   scene.shapes.push(line(rect.x, y(0), right, y(0), { color: COLORS.zero, width: 1, dash: '4 3', opacity: 0.8 }))
   const thresholds = thresholdLines(input.residuals?.thresholds)
   // Labels sit in the margin right of the panel, nudged apart where ±σ and ±k·σ lie close.
-  const labelYs = spreadPositions(thresholds.map((t) => y(t.value)), LABEL_SPACING, rect.y, rect.y + rect.height)
+  const labelYs = spreadPositions(
+    thresholds.map((t) => y(t.value)),
+    LABEL_SPACING,
+    rect.y,
+    rect.y + rect.height,
+  )
   thresholds.forEach((threshold, i) => {
     const ty = y(threshold.value)
     scene.shapes.push(line(rect.x, ty, right, ty, threshold.style))
-    scene.texts.push(textAt(threshold.label, right + 4, labelYs[i]!, 'start', 'middle', { size: TYPE.annotation, weight: 700, color: threshold.style.color }))
+    scene.texts.push(
+      textAt(threshold.label, right + 4, labelYs[i]!, 'start', 'middle', { size: TYPE.annotation, weight: 700, color: threshold.style.color }),
+    )
   })
 
   drawTransactions(scene, panel, input.transactions, false)

@@ -55,11 +55,26 @@ export function drawHeader(scene: Scene, title: string, subtitle: string | undef
   const titleRow = el('div', { display: 'flex', alignItems: 'center', gap: 12 }, [
     el('div', { display: 'flex', fontSize: TYPE.title, fontWeight: 700, color: COLORS.text, whiteSpace: 'nowrap' }, title),
     ...(badge
-      ? [el('div', { display: 'flex', fontSize: TYPE.legend, fontWeight: 700, color: '#ffffff', backgroundColor: badge.color, padding: '2px 9px', borderRadius: 10 }, badge.text)]
+      ? [
+          el(
+            'div',
+            {
+              display: 'flex',
+              fontSize: TYPE.legend,
+              fontWeight: 700,
+              color: '#ffffff',
+              backgroundColor: badge.color,
+              padding: '2px 9px',
+              borderRadius: 10,
+            },
+            badge.text,
+          ),
+        ]
       : []),
   ])
   const children = [titleRow]
-  if (subtitle) children.push(el('div', { display: 'flex', fontSize: TYPE.subtitle, color: COLORS.mutedText, marginTop: 4, whiteSpace: 'nowrap' }, subtitle))
+  if (subtitle)
+    children.push(el('div', { display: 'flex', fontSize: TYPE.subtitle, color: COLORS.mutedText, marginTop: 4, whiteSpace: 'nowrap' }, subtitle))
   scene.texts.push(el('div', { position: 'absolute', left: OUTER_PADDING, top: 12, display: 'flex', flexDirection: 'column' }, children))
 }
 
@@ -162,8 +177,15 @@ export function drawPanel(scene: Scene, area: Rect, options: AxisOptions): Panel
 export function noDataScene(size: ChartSize, title: string, subtitle: string | undefined, reason: string): Scene {
   const scene = createScene(size)
   drawHeader(scene, title, subtitle)
-  const area = { x: OUTER_PADDING, y: HEADER_HEIGHT + 14, width: size.width - 2 * OUTER_PADDING, height: size.height - HEADER_HEIGHT - 14 - OUTER_PADDING }
-  scene.shapes.push(rect(area.x, area.y, area.width, area.height, '#f6f8fa', ` stroke="${COLORS.frame}" stroke-width="1" stroke-dasharray="6 4" rx="8"`))
+  const area = {
+    x: OUTER_PADDING,
+    y: HEADER_HEIGHT + 14,
+    width: size.width - 2 * OUTER_PADDING,
+    height: size.height - HEADER_HEIGHT - 14 - OUTER_PADDING,
+  }
+  scene.shapes.push(
+    rect(area.x, area.y, area.width, area.height, '#f6f8fa', ` stroke="${COLORS.frame}" stroke-width="1" stroke-dasharray="6 4" rx="8"`),
+  )
   const cx = area.x + area.width / 2
   const cy = area.y + area.height / 2
   scene.texts.push(textAt('No data', cx, cy - 4, 'middle', 'bottom', { size: 22, weight: 700, color: COLORS.mutedText }))

@@ -150,9 +150,5 @@ export function legend(items: readonly LegendItem[], right: number, top: number,
 
 /** The canvas-sized, transparent root holding every text element. */
 export function textLayer(width: number, height: number, children: readonly SatoriElement[]): SatoriElement {
-  return el(
-    'div',
-    { position: 'relative', display: 'flex', width, height, fontFamily: `${FONT_FAMILY}, ${FONT_FAMILY_GREEK}` },
-    children,
-  )
+  return el('div', { position: 'relative', display: 'flex', width, height, fontFamily: `${FONT_FAMILY}, ${FONT_FAMILY_GREEK}` }, children)
 }

@@ -145,10 +145,7 @@ orchestrator:
 
   it("maps the legacy auth block, accepting the docs' bcrypt: prefix", () => {
     const hash = '$2b$10$' + 'a'.repeat(53)
-    const config = loadConfigText(
-      `orchestrator:\n  auth:\n    enabled: true\n    username: admin\n    password_hash: "bcrypt:${hash}"\n`,
-      {},
-    ).config
+    const config = loadConfigText(`orchestrator:\n  auth:\n    enabled: true\n    username: admin\n    password_hash: "bcrypt:${hash}"\n`, {}).config
     expect(config.resolved.auth).toEqual({ mode: 'password_hash', username: 'admin', secret: hash })
   })
 })
@@ -163,63 +160,186 @@ describe('validation', () => {
     ['an empty asset list', 'domain: {assets: []}', 'domain.assets', 'must be a non-empty list'],
     ['a safety factor above 1', 'analysis: {decision: {safety_factor: {c: 1.5}}}', 'analysis.decision.safety_factor.c', 'must be in [0,1]'],
     ['k_sigma = 0', 'analysis: {decision: {gate: {k_sigma: 0}}}', 'analysis.decision.gate.k_sigma', 'must be > 0 (got: 0)'],
-    ['min_points below order + 1', 'analysis: {decision: {gate: {polynomial_order: 3, min_points: 3}}}', 'analysis.decision.gate.min_points', 'must be >= polynomial_order + 1 (4)'],
-    ['a per-asset min_points below its order + 1', 'analysis: {decision: {gate: {per_asset: {djed: {polynomial_order: 5, min_points: 4}}}}}', 'analysis.decision.gate.per_asset.djed.min_points', 'must be >= polynomial_order + 1 (6)'],
-    ['a per-asset override for an unknown asset', 'analysis: {decision: {gate: {per_asset: {btc: {k_sigma: 3}}}}}', 'analysis.decision.gate.per_asset.btc', "'btc' is not in domain.assets"],
-    ['a gate whitelist with an unknown asset', 'analysis: {decision: {gate: {assets: [btc]}}}', 'analysis.decision.gate.assets.btc', 'is not in domain.assets'],
-    ['central_confidence = 1', 'analysis: {decision: {gate: {central_confidence: 1}}}', 'analysis.decision.gate.central_confidence', 'must be in (0,1)'],
-    ['an unknown gate method', 'analysis: {decision: {gate: {method: spline}}}', 'analysis.decision.gate.method', "must be one of 'polynomial_fit', 'median'"],
-    ['an unknown basis', 'analysis: {decision: {gate: {basis: volume}}}', 'analysis.decision.gate.basis', "must be one of 'corrected_position', 'change_rate_usd'"],
+    [
+      'min_points below order + 1',
+      'analysis: {decision: {gate: {polynomial_order: 3, min_points: 3}}}',
+      'analysis.decision.gate.min_points',
+      'must be >= polynomial_order + 1 (4)',
+    ],
+    [
+      'a per-asset min_points below its order + 1',
+      'analysis: {decision: {gate: {per_asset: {djed: {polynomial_order: 5, min_points: 4}}}}}',
+      'analysis.decision.gate.per_asset.djed.min_points',
+      'must be >= polynomial_order + 1 (6)',
+    ],
+    [
+      'a per-asset override for an unknown asset',
+      'analysis: {decision: {gate: {per_asset: {btc: {k_sigma: 3}}}}}',
+      'analysis.decision.gate.per_asset.btc',
+      "'btc' is not in domain.assets",
+    ],
+    [
+      'a gate whitelist with an unknown asset',
+      'analysis: {decision: {gate: {assets: [btc]}}}',
+      'analysis.decision.gate.assets.btc',
+      'is not in domain.assets',
+    ],
+    [
+      'central_confidence = 1',
+      'analysis: {decision: {gate: {central_confidence: 1}}}',
+      'analysis.decision.gate.central_confidence',
+      'must be in (0,1)',
+    ],
+    [
+      'an unknown gate method',
+      'analysis: {decision: {gate: {method: spline}}}',
+      'analysis.decision.gate.method',
+      "must be one of 'polynomial_fit', 'median'",
+    ],
+    [
+      'an unknown basis',
+      'analysis: {decision: {gate: {basis: volume}}}',
+      'analysis.decision.gate.basis',
+      "must be one of 'corrected_position', 'change_rate_usd'",
+    ],
     ['a negative lookback', 'analysis: {decision: {gate: {lookback_hours: -1}}}', 'analysis.decision.gate.lookback_hours', 'must be > 0'],
     ['sigma_epsilon = 0', 'analysis: {decision: {gate: {sigma_epsilon: 0}}}', 'analysis.decision.gate.sigma_epsilon', 'must be > 0'],
-    ['an unknown threshold mode', 'analysis: {decision: {gate: {threshold_mode: mad}}}', 'analysis.decision.gate.threshold_mode', "must be one of 'stddev', 'percentile'"],
-    ['an unknown on_trigger', 'analysis: {decision: {gate: {on_trigger: panic}}}', 'analysis.decision.gate.on_trigger', "must be one of 'hold', 'withdraw'"],
+    [
+      'an unknown threshold mode',
+      'analysis: {decision: {gate: {threshold_mode: mad}}}',
+      'analysis.decision.gate.threshold_mode',
+      "must be one of 'stddev', 'percentile'",
+    ],
+    [
+      'an unknown on_trigger',
+      'analysis: {decision: {gate: {on_trigger: panic}}}',
+      'analysis.decision.gate.on_trigger',
+      "must be one of 'hold', 'withdraw'",
+    ],
     ['an unknown tail', 'analysis: {decision: {gate: {tail: left}}}', 'analysis.decision.gate.tail', "must be one of 'both', 'upper', 'lower'"],
-    ['an unknown reference fallback', 'analysis: {decision: {reference: {fallback: latest}}}', 'analysis.decision.reference.fallback', "must be one of 'null', 'data_range'"],
+    [
+      'an unknown reference fallback',
+      'analysis: {decision: {reference: {fallback: latest}}}',
+      'analysis.decision.reference.fallback',
+      "must be one of 'null', 'data_range'",
+    ],
     ['a blank keyword', 'analysis: {decision: {reference: {keyword: "  "}}}', 'analysis.decision.reference.keyword', 'must be a non-empty string'],
-    ['an unknown alignment method', 'data: {datasets: {transactions: {alignment_method: nearest}}}', 'data.datasets.transactions.alignment_method', "'snap_to_nearest_pos'"],
-    ['a range start after its end', 'data: {date_range: {start: "2025-02-01", end: "2025-01-01"}}', 'data.date_range.start', 'must be before data.date_range.end'],
+    [
+      'an unknown alignment method',
+      'data: {datasets: {transactions: {alignment_method: nearest}}}',
+      'data.datasets.transactions.alignment_method',
+      "'snap_to_nearest_pos'",
+    ],
+    [
+      'a range start after its end',
+      'data: {date_range: {start: "2025-02-01", end: "2025-01-01"}}',
+      'data.date_range.start',
+      'must be before data.date_range.end',
+    ],
     ['a malformed range start', 'data: {date_range: {start: "yesterday"}}', 'data.date_range.start', 'must be an ISO date'],
-    ['a table prefix with a quote', `data: {datasets: {transactions: {sources: {liqwid: {deposits_prefix: "dep'"}}}}}`, 'data.datasets.transactions.sources.liqwid.deposits_prefix', 'only letters, digits and _'],
-    ['a table prefix with a space and ;', 'data: {datasets: {transactions: {sources: {liqwid: {table_asset_prefix: "a b;"}}}}}', 'data.datasets.transactions.sources.liqwid.table_asset_prefix', 'only letters, digits and _'],
-    ['an asset symbol with a quote', `domain: {symbols: {djed: "dj'ed"}}`, "domain.symbols.djed", 'only letters, digits and _'],
-    ['a database host that is not a host name', 'data: {databases: {greptime: {host: "db server;1"}}}', 'data.databases.greptime.host', 'must be a host name or an IP address'],
+    [
+      'a table prefix with a quote',
+      `data: {datasets: {transactions: {sources: {liqwid: {deposits_prefix: "dep'"}}}}}`,
+      'data.datasets.transactions.sources.liqwid.deposits_prefix',
+      'only letters, digits and _',
+    ],
+    [
+      'a table prefix with a space and ;',
+      'data: {datasets: {transactions: {sources: {liqwid: {table_asset_prefix: "a b;"}}}}}',
+      'data.datasets.transactions.sources.liqwid.table_asset_prefix',
+      'only letters, digits and _',
+    ],
+    ['an asset symbol with a quote', `domain: {symbols: {djed: "dj'ed"}}`, 'domain.symbols.djed', 'only letters, digits and _'],
+    [
+      'a database host that is not a host name',
+      'data: {databases: {greptime: {host: "db server;1"}}}',
+      'data.databases.greptime.host',
+      'must be a host name or an IP address',
+    ],
     ['a database port of 0', 'data: {databases: {greptime: {port: 0}}}', 'data.databases.greptime.port', 'must be in [1,65535]'],
     ['a fractional port', 'runtime: {telemetry: {listen_port: 80.5}}', 'runtime.telemetry.listen_port', 'expected an integer'],
-    ['an unknown dialect', 'data: {databases: {greptime: {dialect: mysql}}}', 'data.databases.greptime.dialect', "must be one of 'auto', 'greptime', 'postgres'"],
+    [
+      'an unknown dialect',
+      'data: {databases: {greptime: {dialect: mysql}}}',
+      'data.databases.greptime.dialect',
+      "must be one of 'auto', 'greptime', 'postgres'",
+    ],
     ['a relative metrics path', 'runtime: {telemetry: {path: metrics}}', 'runtime.telemetry.path', 'absolute URL path'],
     ['a metric prefix with a dash', 'runtime: {telemetry: {metric_prefix: "wo-"}}', 'runtime.telemetry.metric_prefix', 'Prometheus metric name'],
     ['an unknown metric toggle', 'runtime: {telemetry: {expose: {wmax: true}}}', 'runtime.telemetry.expose.wmax', 'unknown key'],
     ['a YAML 1.1 boolean word', 'runtime: {telemetry: {enabled: "yes"}}', 'runtime.telemetry.enabled', 'expected a boolean, got string "yes"'],
     ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be > 0'],
     ['a negative tolerance', 'analysis: {price_compare: {tolerance_epsilon: -0.1}}', 'analysis.price_compare.tolerance_epsilon', 'must be >= 0'],
-    ['price compare with one source', 'analysis: {price_compare: {enabled: true, sources: [liqwid]}}', 'analysis.price_compare.sources', 'at least two sources'],
-    ['a compared source without providers', 'analysis: {price_compare: {enabled: true, sources: [liqwid, oracle]}}', 'prices.priority_by_logical.oracle', "no providers for source 'oracle'"],
-    ['an unknown provider', 'prices: {priority_by_logical: {liqwid: ["coingecko"]}}', 'prices.priority_by_logical.liqwid[0]', 'greptime(liqwid), greptime(minswap), liqwid or minswap'],
+    [
+      'price compare with one source',
+      'analysis: {price_compare: {enabled: true, sources: [liqwid]}}',
+      'analysis.price_compare.sources',
+      'at least two sources',
+    ],
+    [
+      'a compared source without providers',
+      'analysis: {price_compare: {enabled: true, sources: [liqwid, oracle]}}',
+      'prices.priority_by_logical.oracle',
+      "no providers for source 'oracle'",
+    ],
+    [
+      'an unknown provider',
+      'prices: {priority_by_logical: {liqwid: ["coingecko"]}}',
+      'prices.priority_by_logical.liqwid[0]',
+      'greptime(liqwid), greptime(minswap), liqwid or minswap',
+    ],
     ['a duty cycle above 1', 'prices: {duty_cycle_threshold: 1.5}', 'prices.duty_cycle_threshold', 'must be in (0,1]'],
     ['an endpoint that is not a URL', 'prices: {endpoints: {liqwid_graphql: "not a url"}}', 'prices.endpoints.liqwid_graphql', 'http(s) URL'],
-    ['persistence_threshold = 0', 'analysis: {price_compare: {persistence_threshold: 0}}', 'analysis.price_compare.persistence_threshold', 'must be >= 1'],
+    [
+      'persistence_threshold = 0',
+      'analysis: {price_compare: {persistence_threshold: 0}}',
+      'analysis.price_compare.persistence_threshold',
+      'must be >= 1',
+    ],
     ['a username without a hash', 'runtime: {auth: {enabled: true, username: admin}}', 'runtime.auth.password_hash', 'required together'],
-    ['an unsupported password hash', 'runtime: {auth: {enabled: true, username: admin, password_hash: "md5:abc"}}', 'runtime.auth.password_hash', 'sha256:<64 hex>'],
-    ['cleanup without an age', 'maintenance: {cleanup: {enabled: true, paths: [output]}}', 'maintenance.cleanup.expire_before', 'is required when cleanup is enabled'],
+    [
+      'an unsupported password hash',
+      'runtime: {auth: {enabled: true, username: admin, password_hash: "md5:abc"}}',
+      'runtime.auth.password_hash',
+      'sha256:<64 hex>',
+    ],
+    [
+      'cleanup without an age',
+      'maintenance: {cleanup: {enabled: true, paths: [output]}}',
+      'maintenance.cleanup.expire_before',
+      'is required when cleanup is enabled',
+    ],
     ['cleanup without paths', 'maintenance: {cleanup: {enabled: true, expire_before: 7d}}', 'maintenance.cleanup.paths', 'must be a non-empty list'],
     ['a malformed cleanup age', 'maintenance: {cleanup: {expire_before: "a week"}}', 'maintenance.cleanup.expire_before', 'relative age like 7d'],
-    ['a relative plot range without duration', 'visualization: {diagnostics: {plot_range: {mode: relative}}}', 'visualization.diagnostics.plot_range.relative_duration', 'is required when mode is relative'],
+    [
+      'a relative plot range without duration',
+      'visualization: {diagnostics: {plot_range: {mode: relative}}}',
+      'visualization.diagnostics.plot_range.relative_duration',
+      'is required when mode is relative',
+    ],
     ['a wallet that is not an address', 'wallets: ["0xabc"]', 'wallets[0]', 'must be a Cardano address starting with addr1'],
     ['an empty wallet list', 'wallets: []', 'wallets', 'must be a non-empty list when provided'],
     ['a wallet mapping with an unknown key', 'wallets: [{adress: addr1qxyz}]', 'wallets[0].adress', 'unknown key'],
-    ['a missing ${VAR}', 'data: {databases: {greptime: {host: "${DB_HOST}"}}}', 'data.databases.greptime.host', 'environment variable DB_HOST is not set'],
+    [
+      'a missing ${VAR}',
+      'data: {databases: {greptime: {host: "${DB_HOST}"}}}',
+      'data.databases.greptime.host',
+      'environment variable DB_HOST is not set',
+    ],
     ['a malformed ${VAR', 'data: {databases: {greptime: {host: "${DB_HOST"}}}', 'data.databases.greptime.host', 'malformed variable reference'],
-    ['a missing password_env variable', 'data: {databases: {greptime: {password_env: PGPASS}}}', 'data.databases.greptime.password_env', 'environment variable PGPASS is not set'],
+    [
+      'a missing password_env variable',
+      'data: {databases: {greptime: {password_env: PGPASS}}}',
+      'data.databases.greptime.password_env',
+      'environment variable PGPASS is not set',
+    ],
   ]
   for (const [name, yaml, path, fragment] of cases) {
     it(`rejects ${name} at ${path}`, () => expectProblem(yaml, path, fragment))
   }
 
   it('reports every problem at once', () => {
-    const problems = problemsOf(
-      'bogus: 1\nanalysis: {decision: {gate: {k_sigma: -1}, safety_factor: {c: 2}}}\nwallets: [{address_env: NOPE}]',
-    )
+    const problems = problemsOf('bogus: 1\nanalysis: {decision: {gate: {k_sigma: -1}, safety_factor: {c: 2}}}\nwallets: [{address_env: NOPE}]')
     expect(problems).toEqual([
       'wallets[0].address_env: environment variable NOPE is not set',
       'analysis.decision.safety_factor.c: must be in [0,1] (got: 2)',
@@ -290,7 +410,10 @@ describe('resolution per asset', () => {
   })
 
   it('honours a per-asset tolerance of 0 (the predecessor fell back to the default)', () => {
-    const config = loadConfigText('analysis: {price_compare: {per_asset_overrides: {djed: {tolerance_epsilon: 0, epsilon_mode: absolute}}}}', {}).config
+    const config = loadConfigText(
+      'analysis: {price_compare: {per_asset_overrides: {djed: {tolerance_epsilon: 0, epsilon_mode: absolute}}}}',
+      {},
+    ).config
     expect(config.resolved.assets.djed!.settings.price_compare).toMatchObject({ tolerance_epsilon: 0, epsilon_mode: 'absolute' })
     expect(config.resolved.assets.usdm!.settings.price_compare).toMatchObject({ tolerance_epsilon: 0.01, epsilon_mode: 'relative' })
   })
@@ -345,7 +468,16 @@ runtime:
       minswap_prices: 'minswap.minswap_prices_wanusdc',
     })
     expect(Object.keys(tree)).toEqual([
-      'settings', 'wallets', 'domain', 'data', 'prices', 'analysis', 'runtime', 'visualization', 'maintenance', 'resolved',
+      'settings',
+      'wallets',
+      'domain',
+      'data',
+      'prices',
+      'analysis',
+      'runtime',
+      'visualization',
+      'maintenance',
+      'resolved',
     ])
   })
 

@@ -57,8 +57,7 @@ export function parseDurationMs(text: string): number | null {
  * with an optional fraction and `Z`/`±HH:MM` offset. Naive values are wall-clock times in the
  * configured time zone (resolved later, once the zone is known).
  */
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/
 
 export interface ParsedDateTime {
   year: number

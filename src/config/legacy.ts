@@ -149,10 +149,7 @@ export function mapLegacyLayout(input: Record<string, unknown>): LegacyMappingRe
         warnings.push(`${dotted} is ignored: ${match.rule.note ?? 'no longer supported'}`)
         continue
       }
-      const target = [
-        ...match.rule.to.split('.').map((part) => (part === '*' ? match.wildcard! : part)),
-        ...path.slice(match.consumed),
-      ]
+      const target = [...match.rule.to.split('.').map((part) => (part === '*' ? match.wildcard! : part)), ...path.slice(match.consumed)]
       const targetDotted = target.join('.')
       if (getPath(input, target) !== undefined) {
         problems.push({ path: dotted, message: `conflicts with ${targetDotted}, which is also set; keep only the v2 key` })

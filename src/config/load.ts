@@ -33,7 +33,7 @@ export class ConfigError extends AppError {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing'
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value)
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
   return text.length > 60 ? `${text.slice(0, 60)}…` : text
 }
 
@@ -128,8 +128,7 @@ export function loadConfigText(text: string, env: Environment, source = '(text)'
 }
 
 export function loadConfigFile(path: string, env: Environment): LoadedConfig {
-  if (!existsSync(path))
-    throw new ConfigError(path, [{ path: '(file)', message: `configuration file not found: ${path}` }])
+  if (!existsSync(path)) throw new ConfigError(path, [{ path: '(file)', message: `configuration file not found: ${path}` }])
   let text: string
   try {
     text = readFileSync(path, 'utf8')

@@ -26,6 +26,5 @@ export function normalizedConfig(loaded: LoadedConfig): Record<string, unknown> 
 }
 
 export function normalizedConfigJson(loaded: LoadedConfig): string {
-  return JSON.stringify(normalizedConfig(loaded), (_key, value) =>
-    typeof value === 'number' && !Number.isFinite(value) ? null : value, 2)
+  return JSON.stringify(normalizedConfig(loaded), (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)
 }

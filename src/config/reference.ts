@@ -47,7 +47,10 @@ function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type
   if (type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'values'}`
-  if (type === 'object') return schema.properties ? 'mapping' : `map of ${typeof schema.additionalProperties === 'object' ? typeOf(schema.additionalProperties) : 'values'}`
+  if (type === 'object')
+    return schema.properties
+      ? 'mapping'
+      : `map of ${typeof schema.additionalProperties === 'object' ? typeOf(schema.additionalProperties) : 'values'}`
   if (type === 'integer' || type === 'number') return `${type}${bounds(schema)}`
   if (type === 'null') return 'null'
   return type ?? 'any'

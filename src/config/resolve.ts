@@ -174,8 +174,7 @@ function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): R
   // when one is missing, keep the service running with every protected route refusing access.
   const user = readNamedVariable(env, auth.user_env, 'runtime.auth.user_env')
   const pass = readNamedVariable(env, auth.pass_env, 'runtime.auth.pass_env')
-  for (const read of [user, pass])
-    if ('message' in read) warnings.push(`${read.path}: ${read.message}; protected routes will refuse every request`)
+  for (const read of [user, pass]) if ('message' in read) warnings.push(`${read.path}: ${read.message}; protected routes will refuse every request`)
   if ('message' in user || 'message' in pass) return { mode: 'environment', username: null, secret: null }
   return { mode: 'environment', username: user.value, secret: pass.value }
 }

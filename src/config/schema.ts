@@ -36,9 +36,7 @@ import {
 } from './fields.ts'
 import { instantOf, isValidTimeZone } from './time.ts'
 
-const identifierText = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
+const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
 
 const walletAddress = z
   .string()
@@ -54,22 +52,38 @@ const walletEntry = z.union([
 ])
 
 const settingsSection = section({
-  timezone: z.string().trim().refine(isValidTimeZone, 'is not a valid IANA time zone').default('Asia/Tokyo').describe('IANA zone in which naive `data.date_range` values are read'),
+  timezone: z
+    .string()
+    .trim()
+    .refine(isValidTimeZone, 'is not a valid IANA time zone')
+    .default('Asia/Tokyo')
+    .describe('IANA zone in which naive `data.date_range` values are read'),
   currency: lowerString.default('usd').describe('quote currency for the Minswap aggregator'),
 })
 
 const greptimeConnection = z.strictObject({
   host: nonEmptyString
-    .regex(/^([a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)\/?$/, 'must be a host name or an IP address (a scheme like http:// is ignored)')
+    .regex(
+      /^([a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)\/?$/,
+      'must be a host name or an IP address (a scheme like http:// is ignored)',
+    )
     .default('localhost')
     .describe('host name or address; `http://host` is accepted and its scheme ignored'),
-  port: port.default(4003).describe('GreptimeDB\'s PostgreSQL wire port (4003), or PostgreSQL\'s 5432'),
+  port: port.default(4003).describe("GreptimeDB's PostgreSQL wire port (4003), or PostgreSQL's 5432"),
   database: nonEmptyString.default('liqwid').describe('GreptimeDB database (PostgreSQL: database) holding the liqwid tables'),
   user: nonEmptyString.default('greptime').describe('user name (GreptimeDB without auth accepts any)'),
   password: z.string().nullable().default(null).describe('password; prefer password_env'),
-  password_env: z.string().trim().min(1).nullable().default(null).describe('name of an environment variable holding the password (wins over `password`)'),
+  password_env: z
+    .string()
+    .trim()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('name of an environment variable holding the password (wins over `password`)'),
   timeout: greaterThan(0).default(10).describe('seconds; connect and per-query deadline'),
-  dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const).default('auto').describe('SQL dialect for DDL and table listing; auto asks the server'),
+  dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const)
+    .default('auto')
+    .describe('SQL dialect for DDL and table listing; auto asks the server'),
   max_connections: intAtLeast(1)
     .default(2)
     .describe('concurrent queries; 1 on a small host shared with the database keeps the HTTP server responsive'),
@@ -92,17 +106,29 @@ const dataSection = section({
   }),
   embedded: section({
     dir: nonEmptyString.default('./data').describe('directory of the embedded PostgreSQL store (created; locked while running)'),
-    seed: lowerEnum(['demo'] as const).nullable().default(null).describe('`demo`: fill an empty embedded store with the synthetic demo market'),
+    seed: lowerEnum(['demo'] as const)
+      .nullable()
+      .default(null)
+      .describe('`demo`: fill an empty embedded store with the synthetic demo market'),
   }),
   datasets: section({
     transactions: section({
-      alignment_method: lowerEnum(ALIGNMENT_METHODS).default('none').describe('where a transaction lands on the timebase: none, right_open, detect_spike, snap_to_next_pos, snap_to_prev_pos, snap_to_nearest_pos'),
-      timestamp_source: lowerEnum(['timestamp', 'created_at'] as const).default('timestamp').describe('which instant places a transaction on the timebase'),
+      alignment_method: lowerEnum(ALIGNMENT_METHODS)
+        .default('none')
+        .describe(
+          'where a transaction lands on the timebase: none, right_open, detect_spike, snap_to_next_pos, snap_to_prev_pos, snap_to_nearest_pos',
+        ),
+      timestamp_source: lowerEnum(['timestamp', 'created_at'] as const)
+        .default('timestamp')
+        .describe('which instant places a transaction on the timebase'),
       sources: section({ liqwid: liqwidTables, minswap: minswapTables }),
     }),
   }),
   date_range: section({
-    start: isoDateTime.nullable().default(null).describe('evaluation window start (reference search, data_range fallback); naive = settings.timezone'),
+    start: isoDateTime
+      .nullable()
+      .default(null)
+      .describe('evaluation window start (reference search, data_range fallback); naive = settings.timezone'),
     end: isoDateTime.nullable().default(null).describe('evaluation window end; null = now'),
   }),
 })
@@ -110,22 +136,30 @@ const dataSection = section({
 const DEFAULT_PRIORITY = { liqwid: ['greptime(liqwid)', 'liqwid'], minswap: ['greptime(minswap)', 'minswap'] }
 const PROVIDER = /^(greptime\(liqwid\)|greptime\(minswap\)|liqwid|minswap)$/
 
-const providerName = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(PROVIDER, 'must be greptime(liqwid), greptime(minswap), liqwid or minswap')
+const providerName = z.string().trim().toLowerCase().regex(PROVIDER, 'must be greptime(liqwid), greptime(minswap), liqwid or minswap')
 
 /** null turns the live provider (and, for Liqwid, the transaction sync) off */
 const endpointUrl = (defaultUrl: string | null) =>
-  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable().default(defaultUrl)
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .nullable()
+    .default(defaultUrl)
 
 const pricesSection = section({
-  sources: z.array(lowerString).min(1, 'must be a non-empty list').default(['liqwid', 'minswap']).describe('logical price sources, in priority order for the decision price'),
+  sources: z
+    .array(lowerString)
+    .min(1, 'must be a non-empty list')
+    .default(['liqwid', 'minswap'])
+    .describe('logical price sources, in priority order for the decision price'),
   priority_by_logical: lowercaseKeyRecord(z.array(providerName).min(1, 'must be a non-empty list'))
     .default(DEFAULT_PRIORITY)
     .describe('per logical source, providers tried in order: greptime(liqwid), greptime(minswap), liqwid, minswap'),
-  duty_cycle_threshold: z.number().gt(0, 'must be in (0,1]').lte(1, 'must be in (0,1]').default(0.9).describe('below this coverage of the window, the change-rate gate falls back to greptime(liqwid) prices'),
+  duty_cycle_threshold: z
+    .number()
+    .gt(0, 'must be in (0,1]')
+    .lte(1, 'must be in (0,1]')
+    .default(0.9)
+    .describe('below this coverage of the window, the change-rate gate falls back to greptime(liqwid) prices'),
   endpoints: section({
     liqwid_graphql: endpointUrl('https://v2.api.liqwid.finance/graphql').describe('Liqwid GraphQL API (live prices, transaction sync); null = off'),
     minswap_aggregator: endpointUrl('https://agg-api.minswap.org').describe('Minswap aggregator API (live prices); null = off'),
@@ -152,7 +186,9 @@ const trendSection = section({
   window_size_hours: greaterThan(0).default(24).describe('smoothing window of moving_average / gaussian / boxcar'),
   window_type: lowerEnum(TREND_WINDOW_TYPES).default('polynomial').describe('polynomial, gaussian, boxcar or none (polynomial_fit method)'),
   gaussian_kde_sigma_fraction: greaterThan(0).default(0.3).describe('gaussian window: σ as a fraction of the window'),
-  per_asset: lowercaseKeyRecord(trendOverride).default({}).describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
+  per_asset: lowercaseKeyRecord(trendOverride)
+    .default({})
+    .describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
 })
 
 const gateOverride = z.strictObject({
@@ -172,21 +208,32 @@ const gateOverride = z.strictObject({
  */
 const gateSection = section({
   enabled: z.boolean().default(false).describe('turn the residual gate on'),
-  basis: lowerEnum(GATE_BASES).default('corrected_position').describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
+  basis: lowerEnum(GATE_BASES)
+    .default('corrected_position')
+    .describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
   method: lowerEnum(GATE_METHODS).optional().describe('baseline: polynomial_fit (default) or median'),
-  polynomial_order: intAtLeast(1).optional().describe('default 1, or 2 when method: polynomial_fit is written (the predecessor\'s rule)'),
+  polynomial_order: intAtLeast(1).optional().describe("default 1, or 2 when method: polynomial_fit is written (the predecessor's rule)"),
   k_sigma: greaterThan(0).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
   min_points: intAtLeast(2).default(20).describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
   exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested)'),
   lookback_hours: greaterThan(0).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
   sigma_epsilon: greaterThan(0).default(1e-6).describe('stddev mode: σ below this means a degenerate series (gate skipped, HOLD)'),
   threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev').describe('stddev (k·σ) or percentile (central_confidence band of the residuals)'),
-  central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').default(0.68).describe('percentile mode: width of the central band'),
-  on_trigger: lowerEnum(GATE_ON_TRIGGER).default('hold').describe('hold: an anomaly holds withdrawals; withdraw: the predecessor\'s peak signal (decision = trigger)'),
+  central_confidence: z
+    .number()
+    .gt(0, 'must be in (0,1)')
+    .lt(1, 'must be in (0,1)')
+    .default(0.68)
+    .describe('percentile mode: width of the central band'),
+  on_trigger: lowerEnum(GATE_ON_TRIGGER)
+    .default('hold')
+    .describe("hold: an anomaly holds withdrawals; withdraw: the predecessor's peak signal (decision = trigger)"),
   tail: lowerEnum(GATE_TAILS).optional().describe('both, upper or lower; default both for hold, upper for withdraw'),
   assets: z.array(lowerString).nullable().default(null).describe('assets the gate applies to; null = all configured assets'),
   apply_in_fallback: z.boolean().default(false).describe('also run the gate when t0 is the data_range fallback'),
-  per_asset: lowercaseKeyRecord(gateOverride).default({}).describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
+  per_asset: lowercaseKeyRecord(gateOverride)
+    .default({})
+    .describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
 })
 
 const priceCompareOverride = z.strictObject({
@@ -199,8 +246,10 @@ const analysisSection = section({
   decision: section({
     reference: section({
       keyword: nonEmptyString.default('alert_driven_withdrawal').describe('a withdrawal whose notes contain this text is a reference point t0'),
-      fallback: lowerEnum(REFERENCE_FALLBACKS).default('null').describe('without a tagged withdrawal: null (HOLD) or data_range (t0 = data.date_range.start)'),
-      plot_fallback: z.string().nullable().optional().describe('accepted for compatibility with the predecessor\'s files; has no effect'),
+      fallback: lowerEnum(REFERENCE_FALLBACKS)
+        .default('null')
+        .describe('without a tagged withdrawal: null (HOLD) or data_range (t0 = data.date_range.start)'),
+      plot_fallback: z.string().nullable().optional().describe("accepted for compatibility with the predecessor's files; has no effect"),
     }),
     safety_factor: section({
       c: z.number().gte(0, 'must be in [0,1]').lte(1, 'must be in [0,1]').default(0.5).describe('safety factor: W_max = c · max(0, gain) per wallet'),
@@ -209,7 +258,10 @@ const analysisSection = section({
   }),
   price_compare: section({
     enabled: z.boolean().default(false).describe('compare prices across logical sources; a mismatch can HOLD'),
-    sources: z.union([z.literal('@prices.sources'), z.array(lowerString)]).default('@prices.sources').describe('a list of logical sources, or "@prices.sources"'),
+    sources: z
+      .union([z.literal('@prices.sources'), z.array(lowerString)])
+      .default('@prices.sources')
+      .describe('a list of logical sources, or "@prices.sources"'),
     epsilon_mode: lowerEnum(EPSILON_MODES).default('relative').describe('relative: Δ/max price; absolute: Δ in USD'),
     tolerance_epsilon: atLeast(0).default(0.01).describe('a mismatch is Δ strictly above this'),
     persistence_threshold: intAtLeast(1).default(1).describe('consecutive mismatching evaluations before action_on_mismatch applies'),
@@ -244,17 +296,24 @@ export const EXPOSABLE_METRICS = {
 } as const
 export type ExposableMetric = keyof typeof EXPOSABLE_METRICS
 
-const exposeShape = Object.fromEntries(
-  Object.entries(EXPOSABLE_METRICS).map(([name, enabled]) => [name, z.boolean().default(enabled)]),
-) as { [K in ExposableMetric]: z.ZodDefault<z.ZodBoolean> }
+const exposeShape = Object.fromEntries(Object.entries(EXPOSABLE_METRICS).map(([name, enabled]) => [name, z.boolean().default(enabled)])) as {
+  [K in ExposableMetric]: z.ZodDefault<z.ZodBoolean>
+}
 
 const runtimeSection = section({
-  log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const).default('info').describe('log level unless --log-level or LOG_LEVEL is given'),
+  log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const)
+    .default('info')
+    .describe('log level unless --log-level or LOG_LEVEL is given'),
   auth: section({
     enabled: z.boolean().default(false),
     username: z.string().min(1).nullable().default(null).describe('Basic auth user (with password_hash)'),
     password_hash: z.string().min(1).nullable().default(null).describe('`sha256:<hex>`, bcrypt `$2…` or argon2 `$argon2…`'),
-    user_env: z.string().trim().min(1).default('WO_BASIC_AUTH_USER').describe('without username + password_hash: environment variables holding a plaintext user and password'),
+    user_env: z
+      .string()
+      .trim()
+      .min(1)
+      .default('WO_BASIC_AUTH_USER')
+      .describe('without username + password_hash: environment variables holding a plaintext user and password'),
     pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
   }),
   schedule: section({
@@ -285,12 +344,12 @@ const visualizationSection = section({
     refresh_seconds: intAtLeast(2).default(30).describe('how often the dashboard panels poll for a new evaluation'),
   }),
   diagnostics: section({
-    enabled: z.boolean().default(false).describe('write each evaluation\'s composite chart per asset into dir'),
+    enabled: z.boolean().default(false).describe("write each evaluation's composite chart per asset into dir"),
     dir: nonEmptyString.default('output/plots').describe('directory of the diagnostic PNGs'),
     hist_samples_per_bin: intAtLeast(1).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
     include_sigma_band: z.boolean().default(true).describe('draw ±σ around the baseline'),
     include_k_sigma_band: z.boolean().default(true).describe('draw ±k·σ around the baseline'),
-    lookback_hours_override: greaterThan(0).nullable().default(null).describe('chart window instead of the gate\'s lookback_hours'),
+    lookback_hours_override: greaterThan(0).nullable().default(null).describe("chart window instead of the gate's lookback_hours"),
     plot_range: section({
       mode: lowerEnum(['inherit', 'custom', 'relative'] as const)
         .default('inherit')
@@ -348,7 +407,9 @@ export const configSchema = z
         .min(1, 'must be a non-empty list')
         .default(['djed', 'usdm', 'usdc', 'usdt'])
         .describe('display names of the monitored assets (usdc, usdt map to wanusdc, wanusdt tables)'),
-      symbols: lowercaseKeyRecord(identifierText.toLowerCase()).default({}).describe('table symbol per asset when it differs from the built-in mapping (usdc → wanusdc)'),
+      symbols: lowercaseKeyRecord(identifierText.toLowerCase())
+        .default({})
+        .describe('table symbol per asset when it differs from the built-in mapping (usdc → wanusdc)'),
     }),
     data: dataSection,
     prices: pricesSection,
@@ -378,8 +439,7 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
   }
   const assets = new Set(config.domain.assets)
   const unknownAsset = (path: (string | number)[], names: Iterable<string>) => {
-    for (const name of names)
-      if (!assets.has(name)) issue([...path, name], `'${name}' is not in domain.assets (${[...assets].join(', ')})`)
+    for (const name of names) if (!assets.has(name)) issue([...path, name], `'${name}' is not in domain.assets (${[...assets].join(', ')})`)
   }
   unknownAsset([...gatePath, 'per_asset'], Object.keys(gate.per_asset))
   if (gate.assets) unknownAsset([...gatePath, 'assets'], gate.assets)
@@ -389,8 +449,7 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
   const compare = config.analysis.price_compare
   const compareSources = compare.sources === '@prices.sources' ? config.prices.sources : compare.sources
   if (compare.enabled) {
-    if (compareSources.length < 2)
-      issue(['analysis', 'price_compare', 'sources'], 'must name at least two sources when price compare is enabled')
+    if (compareSources.length < 2) issue(['analysis', 'price_compare', 'sources'], 'must name at least two sources when price compare is enabled')
     for (const source of compareSources)
       if (!config.prices.priority_by_logical[source])
         issue(['prices', 'priority_by_logical', source], `no providers for source '${source}' used by analysis.price_compare.sources`)

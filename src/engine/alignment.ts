@@ -49,10 +49,7 @@ export interface AlignedTransaction {
 }
 
 /** Returns a function mapping (index of the transaction's own instant, transaction) → final index. */
-export function createAligner(
-  method: AlignmentMethod,
-  context: AlignmentContext,
-): (baseIndex: number, tx: AlignedTransaction) => number {
+export function createAligner(method: AlignmentMethod, context: AlignmentContext): (baseIndex: number, tx: AlignedTransaction) => number {
   const n = context.timebase.length
   const positionIndices: number[] = []
   context.isPositionSample.forEach((isSample, i) => {
@@ -105,12 +102,7 @@ function snapToPrev(isSample: readonly boolean[], positionIndices: readonly numb
  * minimum is a candidate and the latest candidate wins. Distances grow monotonically away from
  * the instant, so only the samples around it need to be looked at.
  */
-function snapToNearest(
-  timebase: readonly EpochMs[],
-  positionIndices: readonly number[],
-  base: number,
-  instant: EpochMs,
-): number {
+function snapToNearest(timebase: readonly EpochMs[], positionIndices: readonly number[], base: number, instant: EpochMs): number {
   if (positionIndices.length === 0) return base
   const distance = (k: number) => Math.abs((timebase[positionIndices[k]!]! - instant) / 1000)
   // first position (in positionIndices) at or after the instant

@@ -20,9 +20,7 @@ interface Scenario {
 function scenario({ wallets = {}, transactions = [], settings = {}, reference, price = 1, extra = {} }: Scenario): AssetInputs {
   const perWallet = Object.entries(wallets).map(([wallet, values]) => ({ wallet, samples: hourly(values) }))
   const length = Math.max(0, ...Object.values(wallets).map((v) => v.length))
-  const total: Series = hourly(
-    Array.from({ length }, (_, i) => Object.values(wallets).reduce((sum, v) => sum + (v[i] ?? 0), 0)),
-  )
+  const total: Series = hourly(Array.from({ length }, (_, i) => Object.values(wallets).reduce((sum, v) => sum + (v[i] ?? 0), 0)))
   const t0Withdrawal = withdrawal(0, 1, { notes: 'alert_driven' })
   return {
     asset: 'djed',
@@ -216,11 +214,7 @@ describe('applyPriceComparison', () => {
 
   it('lowers WITHDRAW_OK to HOLD with the mismatch as the reason', () => {
     const { decision, mismatchStreak } = applyPriceComparison(ok, mismatched, compare, 0)
-    expect([decision.decision, decision.reason, mismatchStreak]).toEqual([
-      0,
-      'price mismatch liqwid 1.0000 vs minswap 1.0200 (Δ 1.96% > 1.00%)',
-      1,
-    ])
+    expect([decision.decision, decision.reason, mismatchStreak]).toEqual([0, 'price mismatch liqwid 1.0000 vs minswap 1.0200 (Δ 1.96% > 1.00%)', 1])
     expect(decision.priceCompare!.mismatch).toBe(true)
   })
 

@@ -13,14 +13,7 @@
  *               then the residual gate (when enabled) per `on_trigger`.
  * Price comparison is applied afterwards by `applyPriceComparison` and can only lower a decision.
  */
-import {
-  changeRateGateSeries,
-  correctedPositionGateSeries,
-  evaluateGate,
-  fallbackGateSeries,
-  type GateOutcome,
-  gateVerdict,
-} from './gate.ts'
+import { changeRateGateSeries, correctedPositionGateSeries, evaluateGate, fallbackGateSeries, type GateOutcome, gateVerdict } from './gate.ts'
 import { comparePrices, type PriceComparison } from './price-compare.ts'
 import { iso, type ReferenceResult } from './reference.ts'
 import { priceSeries, usdSeries } from './series.ts'

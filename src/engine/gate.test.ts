@@ -125,10 +125,7 @@ describe('evaluateGate', () => {
   })
 
   it('gives a [0, 0] band for a single residual in percentile mode (the predecessor rule)', () => {
-    const outcome = evaluateGate(
-      { x: [at(0), at(1)], y: [5, 7] },
-      gateSettings({ method: 'median', threshold_mode: 'percentile', min_points: 2 }),
-    )
+    const outcome = evaluateGate({ x: [at(0), at(1)], y: [5, 7] }, gateSettings({ method: 'median', threshold_mode: 'percentile', min_points: 2 }))
     expect(outcome.thresholds).toEqual({ mode: 'percentile', lower: 0, upper: 0 })
     expect(outcome.rNow).toBe(1)
     expect(outcome.triggered).toBe(1)
@@ -209,9 +206,7 @@ describe('gate series and lookback', () => {
   })
 
   it('fallback: the lookback cuts from the last position sample, only when enough points remain', () => {
-    expect(fallbackGateSeries(gains, 0, gateSettings({ lookback_hours: 4, min_points: 5 })).x).toEqual(
-      [6, 7, 8, 9, 10].map(at),
-    )
+    expect(fallbackGateSeries(gains, 0, gateSettings({ lookback_hours: 4, min_points: 5 })).x).toEqual([6, 7, 8, 9, 10].map(at))
     expect(fallbackGateSeries(gains, 0, gateSettings({ lookback_hours: 2, min_points: 5 })).x).toHaveLength(11)
   })
 })

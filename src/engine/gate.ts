@@ -73,11 +73,7 @@ function lookbackMs(hours: number): number {
  * cuts from the last TIMEBASE instant and applies whatever is left (the predecessor's
  * unconditional cut).
  */
-export function correctedPositionGateSeries(
-  gains: CorrectedGains,
-  vRefUsd: number,
-  lookbackHours: number | null,
-): GateSeries {
+export function correctedPositionGateSeries(gains: CorrectedGains, vRefUsd: number, lookbackHours: number | null): GateSeries {
   const cut = lookbackHours === null ? Number.NEGATIVE_INFINITY : (gains.timebase.at(-1) as number) - lookbackMs(lookbackHours)
   const x: EpochMs[] = []
   const y: number[] = []
@@ -145,10 +141,7 @@ export function evaluateGate(
   if (series === null || y.length === 0) return skipped(options.missingReason ?? 'no series since t0')
   const needed = requiredPoints(settings)
   if (y.length < needed) {
-    const rule =
-      settings.min_points >= settings.polynomial_order + 1
-        ? `min_points ${settings.min_points}`
-        : `polynomial_order + 1 = ${needed}`
+    const rule = settings.min_points >= settings.polynomial_order + 1 ? `min_points ${settings.min_points}` : `polynomial_order + 1 = ${needed}`
     return skipped(`${y.length} points < ${rule}`)
   }
 
@@ -212,11 +205,7 @@ function thresholdsFor(settings: GateSettings, spreadSample: readonly number[], 
   return { mode: 'stddev', lower: -kSigma, upper: kSigma }
 }
 
-function compare(
-  rNow: number,
-  thresholds: GateThresholds,
-  settings: GateSettings,
-): { outlier: boolean; comparison: string } {
+function compare(rNow: number, thresholds: GateThresholds, settings: GateSettings): { outlier: boolean; comparison: string } {
   const r = formatNumber(rNow)
   const stddev = thresholds.mode === 'stddev'
   const hi = stddev ? `k·σ=${formatNumber(thresholds.upper)}` : `q_high=${formatNumber(thresholds.upper)}`
@@ -243,9 +232,7 @@ export function gateVerdict(
 ): { decision: 0 | 1; reason: string | null } {
   if (!outcome.applied) return { decision: 0, reason: outcome.skipReason }
   if (settings.on_trigger === 'withdraw') {
-    return outcome.triggered === 1
-      ? { decision: 1, reason: null }
-      : { decision: 0, reason: `residual gate not triggered: ${outcome.comparison}` }
+    return outcome.triggered === 1 ? { decision: 1, reason: null } : { decision: 0, reason: `residual gate not triggered: ${outcome.comparison}` }
   }
   return outcome.triggered === 1
     ? { decision: 0, reason: `residual gate triggered: ${outcome.comparison}` }

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { quantile as d3Quantile } from 'd3-array'
-import {
-  convolveSame,
-  cumsum,
-  interp,
-  interpAll,
-  mean,
-  median,
-  pairwiseSum,
-  polyfit,
-  polyval,
-  quantile,
-  roundHalfEven,
-  std,
-} from './numeric.ts'
+import { convolveSame, cumsum, interp, interpAll, mean, median, pairwiseSum, polyfit, polyval, quantile, roundHalfEven, std } from './numeric.ts'
 import { seededRandom } from './test-fixtures.ts'
 
 describe('interp (numpy.interp)', () => {
@@ -111,10 +98,18 @@ describe('quantile (numpy linear, Hyndman–Fan 7)', () => {
 describe('polyfit / polyval', () => {
   it('recovers an exact line and an exact parabola', () => {
     const x = [0, 1, 2, 3, 4, 5]
-    const line = polyfit(x, x.map((h) => 3 * h + 7), 1)
+    const line = polyfit(
+      x,
+      x.map((h) => 3 * h + 7),
+      1,
+    )
     expect(line[0]).toBeCloseTo(3, 12)
     expect(line[1]).toBeCloseTo(7, 12)
-    const parabola = polyfit(x, x.map((h) => 0.5 * h * h - 2 * h + 1), 2)
+    const parabola = polyfit(
+      x,
+      x.map((h) => 0.5 * h * h - 2 * h + 1),
+      2,
+    )
     parabola.forEach((c, i) => expect(c).toBeCloseTo([0.5, -2, 1][i]!, 12))
   })
 

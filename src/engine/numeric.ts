@@ -87,8 +87,7 @@ export function pairwiseSum(values: ArrayLike<number>, start = 0, count = values
     for (; i < count - (count % 8); i += 8) {
       for (let k = 0; k < 8; k++) r[k] = (r[k] as number) + (values[start + i + k] as number)
     }
-    let res =
-      ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!))
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!))
     for (; i < count; i++) res += values[start + i] as number
     return res
   }

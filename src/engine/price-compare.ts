@@ -65,8 +65,7 @@ export function comparePrices(
   const absolute = settings.epsilon_mode === 'absolute'
   const mismatch = (absolute ? deltaAbs : deltaRel) > settings.tolerance_epsilon
   const mismatchStreak = mismatch ? previousStreak + 1 : 0
-  const forcesHold =
-    mismatch && settings.action_on_mismatch === 'hold' && mismatchStreak >= settings.persistence_threshold
+  const forcesHold = mismatch && settings.action_on_mismatch === 'hold' && mismatchStreak >= settings.persistence_threshold
   return {
     pricesBySource,
     unavailable: false,
@@ -79,13 +78,7 @@ export function comparePrices(
   }
 }
 
-function mismatchReason(
-  low: [string, number],
-  high: [string, number],
-  deltaAbs: number,
-  deltaRel: number,
-  settings: PriceCompareSettings,
-): string {
+function mismatchReason(low: [string, number], high: [string, number], deltaAbs: number, deltaRel: number, settings: PriceCompareSettings): string {
   const delta =
     settings.epsilon_mode === 'absolute'
       ? `Δ ${deltaAbs.toFixed(4)} > ${settings.tolerance_epsilon.toFixed(4)}`

@@ -28,11 +28,7 @@ describe('latestTaggedWithdrawal', () => {
   })
 
   it('never counts deposits, NULL notes, or a different case', () => {
-    const txs = [
-      deposit(9, 10, { notes: 'alert_driven' }),
-      withdrawal(8, 10, { notes: null }),
-      withdrawal(6, 10, { notes: 'ALERT_DRIVEN' }),
-    ]
+    const txs = [deposit(9, 10, { notes: 'alert_driven' }), withdrawal(8, 10, { notes: null }), withdrawal(6, 10, { notes: 'ALERT_DRIVEN' })]
     expect(latestTaggedWithdrawal(txs, keyword)).toBeNull()
   })
 

@@ -91,8 +91,7 @@ function noReferenceReason(settings: ReferenceSettings, taggedWithoutData: boole
   const what = taggedWithoutData
     ? `reference withdrawal tagged '${settings.keyword}' has no position data in the data range`
     : `no reference withdrawal tagged '${settings.keyword}'`
-  const fallback =
-    settings.fallback === 'data_range' ? 'fallback: data_range, but data.date_range.start is not set' : 'fallback: null'
+  const fallback = settings.fallback === 'data_range' ? 'fallback: data_range, but data.date_range.start is not set' : 'fallback: null'
   return `${what} (${fallback})`
 }
 

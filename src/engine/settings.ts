@@ -5,14 +5,7 @@
  * be assignable to these interfaces, so the two cannot drift.
  */
 
-export const ALIGNMENT_METHODS = [
-  'none',
-  'right_open',
-  'detect_spike',
-  'snap_to_next_pos',
-  'snap_to_prev_pos',
-  'snap_to_nearest_pos',
-] as const
+export const ALIGNMENT_METHODS = ['none', 'right_open', 'detect_spike', 'snap_to_next_pos', 'snap_to_prev_pos', 'snap_to_nearest_pos'] as const
 export type AlignmentMethod = (typeof ALIGNMENT_METHODS)[number]
 
 export const GATE_BASES = ['corrected_position', 'change_rate_usd'] as const

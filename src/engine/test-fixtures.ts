@@ -116,5 +116,4 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** An integer in [low, high]. */
-export const randomInt = (random: () => number, low: number, high: number) =>
-  low + Math.floor(random() * (high - low + 1))
+export const randomInt = (random: () => number, low: number, high: number) => low + Math.floor(random() * (high - low + 1))

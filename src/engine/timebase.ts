@@ -68,11 +68,7 @@ export function unifiedTimebase(positionTs: readonly EpochMs[], transactionTs: r
  * timestamp wins). Throws a RangeError without positions or with a reference index out of range:
  * callers decide what an empty series means before asking for a gain.
  */
-export function correctedGains(
-  positionSeries: Series,
-  transactions: readonly GainTransaction[],
-  options: CorrectedGainsOptions,
-): CorrectedGains {
+export function correctedGains(positionSeries: Series, transactions: readonly GainTransaction[], options: CorrectedGainsOptions): CorrectedGains {
   const series = normalizeSeries(positionSeries)
   if (series.ts.length === 0) throw new RangeError('correctedGains: no position samples')
   const source = options.txTimestampSource ?? 'timestamp'
@@ -109,9 +105,7 @@ export function correctedGains(
   const pRef = positions[r] as number
   const dRef = depositCdf[r] as number
   const wRef = withdrawalCdf[r] as number
-  const gains = positions.map(
-    (p, i) => p - pRef - ((depositCdf[i] as number) - dRef) + ((withdrawalCdf[i] as number) - wRef),
-  )
+  const gains = positions.map((p, i) => p - pRef - ((depositCdf[i] as number) - dRef) + ((withdrawalCdf[i] as number) - wRef))
   return { timebase, isPositionSample, positions, depositCdf, withdrawalCdf, gains, placements }
 }
 

@@ -56,12 +56,7 @@ export function boxcarSmooth(x: readonly EpochMs[], y: readonly number[], window
 }
 
 /** Gaussian filter whose σ is `sigmaFraction` of the window (odd kernel of ≈ 6σ samples). */
-export function gaussianSmooth(
-  x: readonly EpochMs[],
-  y: readonly number[],
-  windowHours: number,
-  sigmaFraction: number,
-): number[] | null {
+export function gaussianSmooth(x: readonly EpochMs[], y: readonly number[], windowHours: number, sigmaFraction: number): number[] | null {
   const spacing = medianSpacing(x)
   if (spacing === null) return null
   const windowPoints = (windowHours * SECONDS_PER_HOUR) / spacing
@@ -124,12 +119,7 @@ export interface ModelGains {
  * gain between its ends and that gain per day / month (30 d) / year (365 d). Null with fewer than
  * two points or fewer than order + 1.
  */
-export function modelGains(
-  x: readonly EpochMs[],
-  y: readonly number[],
-  order: number,
-  percent = false,
-): ModelGains | null {
+export function modelGains(x: readonly EpochMs[], y: readonly number[], order: number, percent = false): ModelGains | null {
   if (x.length < 2) return null
   const fit = polynomialTrend(x, y, order)
   if (fit === null) return null

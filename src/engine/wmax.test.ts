@@ -2,13 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { ALIGNMENT_METHODS } from './settings.ts'
 import { at, deposit, hourly, inUsd, randomInt, seededRandom, withdrawal } from './test-fixtures.ts'
 import type { Series } from './types.ts'
-import {
-  sparseWalletSamples,
-  WALLET_SAMPLES_NEEDED,
-  walletCapacity,
-  walletFinalGain,
-  wmaxFromGain,
-} from './wmax.ts'
+import { sparseWalletSamples, WALLET_SAMPLES_NEEDED, walletCapacity, walletFinalGain, wmaxFromGain } from './wmax.ts'
 
 const options = { safetyFactor: 0.5, alignment: 'none' as const }
 

@@ -78,11 +78,7 @@ export function wmaxFromGain(gainUsd: number, safetyFactor: number): number {
 }
 
 /** A wallet's corrected gain at the last timebase point (0 without samples). */
-export function walletFinalGain(
-  samples: Series,
-  transactions: readonly GainTransaction[],
-  options: Omit<WalletGainOptions, 'safetyFactor'>,
-): number {
+export function walletFinalGain(samples: Series, transactions: readonly GainTransaction[], options: Omit<WalletGainOptions, 'safetyFactor'>): number {
   if (samples.ts.length === 0) return 0
   const opts = { alignment: options.alignment, txTimestampSource: options.txTimestampSource ?? 'timestamp' }
   return finalGain(correctedGains(samples, transactions, opts))
@@ -103,9 +99,7 @@ export function walletCapacity(
     if (list) list.push(tx)
     else byWallet.set(tx.wallet, [tx])
   }
-  const ordered = [...wallets]
-    .filter((w) => w.samples.ts.length > 0)
-    .sort((a, b) => (a.wallet < b.wallet ? -1 : a.wallet > b.wallet ? 1 : 0))
+  const ordered = [...wallets].filter((w) => w.samples.ts.length > 0).sort((a, b) => (a.wallet < b.wallet ? -1 : a.wallet > b.wallet ? 1 : 0))
 
   const breakdown: WalletBreakdown[] = ordered.map((w) => {
     const samples = normalizeSeries(w.samples)

@@ -68,10 +68,7 @@ function boundary(field: 'start' | 'end', value: string, timeOfDay: string): num
   const text = value.trim()
   const ms = DATE_ONLY.test(text) ? parseIsoUtc(text + timeOfDay) : hasZone(text) ? parseIsoUtc(text) : null
   if (ms === null) {
-    throw new AppError(
-      'bad_request',
-      `sync window: ${field} "${value}" must be a date (YYYY-MM-DD) or an ISO-8601 time with Z or an offset`,
-    )
+    throw new AppError('bad_request', `sync window: ${field} "${value}" must be a date (YYYY-MM-DD) or an ISO-8601 time with Z or an offset`)
   }
   return ms
 }

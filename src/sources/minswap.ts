@@ -40,9 +40,7 @@ const DEFAULT_BACKOFF_MS = 500
 const USER_AGENT = 'WO/price-compare'
 
 const adaPriceSchema = z.object({ value: z.object({ price: z.number().nullish() }).loose().nullish() }).loose()
-const tokensSchema = z
-  .object({ tokens: z.array(z.object({ token_id: z.string(), price_by_ada: z.number().nullish() }).loose()) })
-  .loose()
+const tokensSchema = z.object({ tokens: z.array(z.object({ token_id: z.string(), price_by_ada: z.number().nullish() }).loose()) }).loose()
 
 export function createMinswapClient(options: MinswapClientOptions): MinswapClient {
   const base = options.baseUrl.replace(/\/+$/, '')

@@ -65,10 +65,7 @@ export function parseTokenRegistry(text: string, source = 'inline'): ParsedRegis
     if (!headerSeen) {
       headerSeen = true
       if (cells.length !== REGISTRY_HEADER.length || cells.some((cell, i) => cell !== REGISTRY_HEADER[i])) {
-        throw new AppError(
-          'config_invalid',
-          `token registry ${source} line ${line}: header must be "${REGISTRY_HEADER.join(',')}", got "${content}"`,
-        )
+        throw new AppError('config_invalid', `token registry ${source} line ${line}: header must be "${REGISTRY_HEADER.join(',')}", got "${content}"`)
       }
       return
     }

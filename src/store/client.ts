@@ -48,8 +48,18 @@ const DEFAULT_QUERY_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_CONNECTIONS = 4
 /** Driver error codes (Node socket errors and postgres.js' own) that mean "the link failed". */
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
 ])
 /** SQLSTATEs of a server that is shutting down or not yet accepting queries. */
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03'])
@@ -173,7 +183,10 @@ export class StoreClient {
     const code = errorCode(error)
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
     if (code === 'CONNECT_TIMEOUT') {
-      return new AppError('store_timeout', `${kind}: connecting to ${this.target} timed out after ${this.connectTimeoutMs} ms${tries}`, { cause: error, details })
+      return new AppError('store_timeout', `${kind}: connecting to ${this.target} timed out after ${this.connectTimeoutMs} ms${tries}`, {
+        cause: error,
+        details,
+      })
     }
     if (isConnectionFailure(error)) {
       return new AppError('store_unreachable', `${kind}: cannot reach ${this.target} (${code})${tries}`, { cause: error, details })

@@ -11,7 +11,16 @@
 
 import type { EpochMs } from '../engine/types.ts'
 import { AppError } from '../errors.ts'
-import { DAY_MS, DEMO_ASSETS, MINUTE_MS, type SyntheticAssetSpec, type SyntheticWindow, alignDown, generateAsset, walletAddress } from './synthetic.ts'
+import {
+  DAY_MS,
+  DEMO_ASSETS,
+  MINUTE_MS,
+  type SyntheticAssetSpec,
+  type SyntheticWindow,
+  alignDown,
+  generateAsset,
+  walletAddress,
+} from './synthetic.ts'
 import type { StoreWriter } from './writer.ts'
 
 export const DEMO_SEED = 'alert-orchestrator-demo'
@@ -68,7 +77,8 @@ export async function appendDemoSample(writer: StoreWriter, now: EpochMs, keywor
     const span = await writer.timespan('positions', spec.symbol)
     if (span !== null && span.last >= end) continue
     // The seed's first sample fixes both the balances and where its scripted features sit.
-    const window = span === null ? demoWindow(seedStart(end), end, null, keyword) : demoWindow(span.first, seedAnchor(span.first), span.last, keyword, end)
+    const window =
+      span === null ? demoWindow(seedStart(end), end, null, keyword) : demoWindow(span.first, seedAnchor(span.first), span.last, keyword, end)
     addCounts(written, await writeSyntheticAsset(writer, spec, window))
   }
   return written

@@ -25,9 +25,7 @@ const reply = (message: EmbeddedReply) => self.postMessage(message)
 
 async function start(dataDir: string): Promise<void> {
   try {
-    const [pglite, initdb, bundle] = await Promise.all(
-      [pgliteWasmPath, initdbWasmPath, fsBundlePath].map((path) => Bun.file(path).arrayBuffer()),
-    )
+    const [pglite, initdb, bundle] = await Promise.all([pgliteWasmPath, initdbWasmPath, fsBundlePath].map((path) => Bun.file(path).arrayBuffer()))
     const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(pglite!), WebAssembly.compile(initdb!)])
     db = await PGlite.create({ dataDir, pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([bundle!]) })
     server = new PGLiteSocketServer({ db, host: LOOPBACK, port: 0, maxConnections: MAX_SOCKET_CONNECTIONS })

@@ -13,7 +13,16 @@ import { isMissingColumn, isMissingTable, type Row, type StoreClient } from './c
 import * as sql from './sql.ts'
 import { TableNames, type TableNamesOptions } from './tables.ts'
 import type {
-  MinswapSeries, PricePoint, ResolvedAsset, RowProblem, StorePriceSource, TableKind, TableRef, TimeRange, Timespan, TransactionsResult,
+  MinswapSeries,
+  PricePoint,
+  ResolvedAsset,
+  RowProblem,
+  StorePriceSource,
+  TableKind,
+  TableRef,
+  TimeRange,
+  Timespan,
+  TransactionsResult,
 } from './types.ts'
 
 /** Liqwid's wrapped stablecoins: the display name differs from the table symbol (spec-data §5.2). */
@@ -296,12 +305,17 @@ function toTransaction(row: Row, kind: TransactionKind, table: string, problems:
   const amount = toNumber(row.amount)
   const wallet = typeof row.wallet_address === 'string' ? row.wallet_address : ''
   const reason =
-    ts === null ? 'ts is NULL'
-    : wallet.trim() === '' ? 'wallet_address is NULL or empty'
-    : row.amount === null || row.amount === undefined ? 'amount is NULL'
-    : amount === null ? 'amount is not a number'
-    : amount === 0 ? 'amount is zero'
-    : null
+    ts === null
+      ? 'ts is NULL'
+      : wallet.trim() === ''
+        ? 'wallet_address is NULL or empty'
+        : row.amount === null || row.amount === undefined
+          ? 'amount is NULL'
+          : amount === null
+            ? 'amount is not a number'
+            : amount === 0
+              ? 'amount is zero'
+              : null
   if (reason !== null || ts === null || amount === null) {
     problems.push({ table, ts, reason: reason ?? 'unreadable row' })
     return []

@@ -26,9 +26,13 @@ const MAX_IDENTIFIER_LENGTH = 63
 /** Returns `value` if it is a safe SQL identifier; `what` names it in the error. */
 export function identifier(value: string, what: string): string {
   if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
-    throw new AppError('invalid_identifier', `${what} ${JSON.stringify(value)} is not a valid SQL identifier (letters, digits and _ only, not starting with a digit)`, {
-      details: { what, value },
-    })
+    throw new AppError(
+      'invalid_identifier',
+      `${what} ${JSON.stringify(value)} is not a valid SQL identifier (letters, digits and _ only, not starting with a digit)`,
+      {
+        details: { what, value },
+      },
+    )
   }
   if (value.length > MAX_IDENTIFIER_LENGTH) {
     throw new AppError('invalid_identifier', `${what} ${JSON.stringify(value)} is longer than ${MAX_IDENTIFIER_LENGTH} characters`, {

@@ -64,11 +64,23 @@ export interface SyntheticAssetData {
 export const DEMO_ASSETS: readonly SyntheticAssetSpec[] = [
   { symbol: 'djed', marketId: 'DJED', basePrice: 1.0, apy: 0.06, walletCount: 3, referenceDaysBefore: [5, 12], minswapBias: 0.001 },
   {
-    symbol: 'usdm', marketId: 'USDM', basePrice: 0.999, apy: 0.045, walletCount: 4, referenceDaysBefore: [4], minswapBias: -0.001,
+    symbol: 'usdm',
+    marketId: 'USDM',
+    basePrice: 0.999,
+    apy: 0.045,
+    walletCount: 4,
+    referenceDaysBefore: [4],
+    minswapBias: -0.001,
     priceDrop: { daysBefore: 2, rampHours: 8, factor: 0.975 },
   },
   {
-    symbol: 'wanusdc', marketId: 'USDC', basePrice: 0.9998, apy: 0.08, walletCount: 5, referenceDaysBefore: [6, 13], minswapBias: 0.0005,
+    symbol: 'wanusdc',
+    marketId: 'USDC',
+    basePrice: 0.9998,
+    apy: 0.08,
+    walletCount: 5,
+    referenceDaysBefore: [6, 13],
+    minswapBias: 0.0005,
     anomaly: { hours: 3, factor: 1.04 },
   },
   { symbol: 'wanusdt', marketId: 'USDT', basePrice: 1.0002, apy: 0.07, walletCount: 6, referenceDaysBefore: [3], minswapBias: 0.02 },
@@ -149,14 +161,17 @@ export function generateAsset(spec: SyntheticAssetSpec, wallets: readonly string
         const amount = round(isDeposit ? 100 + before * (0.02 + 0.1 * size) : before * (tagged ? 0.08 : 0.03 + 0.12 * size), 2)
         balance += isDeposit ? amount : -amount
         if (emit) {
-          const offset = stepMs > 2 * MINUTE_MS ? 30_000 + Math.floor(uniform(key, wallet, minute, EVENT_OFFSET) * (stepMs - 2 * MINUTE_MS)) : stepMs / 2
+          const offset =
+            stepMs > 2 * MINUTE_MS ? 30_000 + Math.floor(uniform(key, wallet, minute, EVENT_OFFSET) * (stepMs - 2 * MINUTE_MS)) : stepMs / 2
           const tx: NewTransaction = {
             ts: ts - offset,
             createdAt: ts,
             wallet: wallets[wallet]!,
             marketId: spec.marketId,
             amount,
-            notes: tagged ? `${window.keyword} Synced from Liqwid (tx: ${txId(key, wallet, minute)}...)` : `manual ${isDeposit ? 'deposit' : 'withdrawal'}`,
+            notes: tagged
+              ? `${window.keyword} Synced from Liqwid (tx: ${txId(key, wallet, minute)}...)`
+              : `manual ${isDeposit ? 'deposit' : 'withdrawal'}`,
           }
           ;(isDeposit ? data.deposits : data.withdrawals).push(tx)
         }
@@ -210,7 +225,10 @@ function adaWalk(seed: string, start: EpochMs, end: EpochMs): Map<EpochMs, numbe
 
 function txId(key: number, wallet: number, minute: number): string {
   let hex = ''
-  for (let part = 0; part < 2; part++) hex += Math.floor(uniform(key, wallet, minute, TX_ID * 16 + part) * 2 ** 32).toString(16).padStart(8, '0')
+  for (let part = 0; part < 2; part++)
+    hex += Math.floor(uniform(key, wallet, minute, TX_ID * 16 + part) * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0')
   return hex
 }
 

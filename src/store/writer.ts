@@ -145,7 +145,12 @@ export class StoreWriter {
    * Builds every statement before sending the first, so bad input (a NaN, a NUL) fails whole
    * and writes nothing; then sends them `concurrency` at a time.
    */
-  private async insertChunks<T>(kind: string, table: TableRef, rows: readonly T[], build: (table: TableRef, rows: readonly T[]) => string): Promise<number> {
+  private async insertChunks<T>(
+    kind: string,
+    table: TableRef,
+    rows: readonly T[],
+    build: (table: TableRef, rows: readonly T[]) => string,
+  ): Promise<number> {
     const statements: { text: string; rows: number }[] = []
     for (let start = 0; start < rows.length; start += this.chunkRows) {
       const chunk = rows.slice(start, start + this.chunkRows)

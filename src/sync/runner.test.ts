@@ -79,10 +79,7 @@ describe('SyncRunner', () => {
     const report = await pending
     expect(calls).toEqual(['addr1qa'])
     expect(report.success).toBe(false)
-    expect(report.errors).toEqual([
-      'addr1qa: Liqwid API error: transaction sync cancelled: SIGTERM',
-      'addr1qb: sync cancelled before this wallet',
-    ])
+    expect(report.errors).toEqual(['addr1qa: Liqwid API error: transaction sync cancelled: SIGTERM', 'addr1qb: sync cancelled before this wallet'])
     expect(runner.running).toBe(false)
   })
 })

@@ -50,8 +50,7 @@ export function storeSyncPorts(
     resolveAsset: async (name) => {
       const key = name.trim().toLowerCase()
       // A configured display name (`usdc`) or its table symbol (`wanusdc`, Liqwid's `wanUSDC`).
-      const [display, configured] =
-        Object.entries(config.resolved.assets).find(([asset, entry]) => asset === key || entry.symbol === key) ?? []
+      const [display, configured] = Object.entries(config.resolved.assets).find(([asset, entry]) => asset === key || entry.symbol === key) ?? []
       if (configured?.symbol_source === 'domain.symbols') {
         const marketId = (await reader.resolveSymbol(configured.symbol).catch(() => null))?.marketId
         return { symbol: configured.symbol, marketId: marketId ?? display!.toUpperCase() }
@@ -94,8 +93,7 @@ export function createSyncService(options: SyncServiceOptions): TransactionSync 
       if (unavailableReason) throw new AppError('bad_request', unavailableReason)
       const discovered = await reader.discoverWallets()
       const wallets = [...new Set([...discovered, ...config.resolved.wallets])]
-      if (wallets.length === 0)
-        throw new AppError('bad_request', 'no wallet addresses found in the store or in the configuration (wallets:)')
+      if (wallets.length === 0) throw new AppError('bad_request', 'no wallet addresses found in the store or in the configuration (wallets:)')
       return runner.sync({
         wallets,
         assets: config.domain.assets,

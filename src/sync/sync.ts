@@ -186,7 +186,9 @@ async function writeGroups(detail: WalletSyncDetail, groups: Map<string, Record<
         written = await ports.insertTransactions(symbol, kind, batch)
       } catch (error) {
         written = rowsWrittenBefore(error)
-        detail.errors.push(`Failed to write ${kind}s of ${symbol} (${batch.length - written} of ${batch.length} not written): ${describeError(error)}`)
+        detail.errors.push(
+          `Failed to write ${kind}s of ${symbol} (${batch.length - written} of ${batch.length} not written): ${describeError(error)}`,
+        )
       }
       if (kind === 'deposit') detail.new_deposits += written
       else detail.new_withdrawals += written

@@ -15,16 +15,7 @@ import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
 import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
-import {
-  accessLog,
-  crossSite,
-  installErrorHandling,
-  jsonNoStore,
-  limitBody,
-  rejectWrongMethod,
-  securityHeaders,
-  unauthorized,
-} from './http.ts'
+import { accessLog, crossSite, installErrorHandling, jsonNoStore, limitBody, rejectWrongMethod, securityHeaders, unauthorized } from './http.ts'
 import type { Metrics } from './metrics.ts'
 import { assetsJson, decisionsJson, type Viewer } from './present.ts'
 
@@ -98,7 +89,10 @@ async function readSyncRequest(c: Context): Promise<SyncWindowRequest> {
   const { start_date, end_date, ...rest } = body as Record<string, unknown>
   const unknown = Object.keys(rest)
   if (unknown.length > 0) throw new AppError('bad_request', `unknown field(s): ${unknown.join(', ')}; expected start_date, end_date`)
-  for (const [name, value] of [['start_date', start_date], ['end_date', end_date]] as const)
+  for (const [name, value] of [
+    ['start_date', start_date],
+    ['end_date', end_date],
+  ] as const)
     if (value !== undefined && value !== null && typeof value !== 'string')
       throw new AppError('bad_request', `${name} must be an ISO date string or null`)
   return { start: (start_date as string | null | undefined) ?? null, end: (end_date as string | null | undefined) ?? null }
@@ -115,9 +109,7 @@ export function createWebApp(deps: WebDeps): Hono {
   // Every route: the dashboard's sync form posts too, and parsing it has no limit of its own.
   app.use('*', limitBody())
 
-  app.get('/healthz', (c) =>
-    jsonNoStore(c, { status: 'ok', version: VERSION, uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000) }),
-  )
+  app.get('/healthz', (c) => jsonNoStore(c, { status: 'ok', version: VERSION, uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000) }))
   app.get('/readyz', (c) => {
     const current = deps.latest.current
     if (current === null) return jsonNoStore(c, { status: 'starting', reason: 'waiting for the first evaluation' }, 503)
@@ -129,14 +121,10 @@ export function createWebApp(deps: WebDeps): Hono {
     })
   })
 
-  app.get(metricsPath, (c) =>
-    c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }),
-  )
+  app.get(metricsPath, (c) => c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }))
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
-  app.get('/api/decisions', async (c) =>
-    jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)),
-  )
+  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)))
   app.get('/api/config/normalized', async (c) => {
     const denied = await policy.guard(c, 'read')
     if (denied) return denied

@@ -12,7 +12,14 @@ describe('parsing the Authorization header', () => {
   })
 
   it('rejects malformed headers instead of guessing', () => {
-    for (const header of ['Bearer abc', 'Basic', 'Basic !!!!', 'Basic YWJj', 'Basic YWJjOmQ', `Basic ${Buffer.from([0xff, 0x3a, 0x41]).toString('base64')}`])
+    for (const header of [
+      'Bearer abc',
+      'Basic',
+      'Basic !!!!',
+      'Basic YWJj',
+      'Basic YWJjOmQ',
+      `Basic ${Buffer.from([0xff, 0x3a, 0x41]).toString('base64')}`,
+    ])
       expect(parseBasicHeader(header)).toBeNull()
   })
 })

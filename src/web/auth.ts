@@ -13,9 +13,7 @@ import type { ResolvedAuth } from '../config/resolve.ts'
 
 export const AUTH_CHALLENGE = 'Basic realm="Alert Orchestrator", charset="UTF-8"'
 
-export type AuthOutcome =
-  | { ok: true; user: string }
-  | { ok: false; reason: 'disabled' | 'missing' | 'malformed' | 'invalid' | 'unconfigured' }
+export type AuthOutcome = { ok: true; user: string } | { ok: false; reason: 'disabled' | 'missing' | 'malformed' | 'invalid' | 'unconfigured' }
 
 export interface Authenticator {
   readonly enabled: boolean

@@ -31,10 +31,14 @@ const DECISION_GAUGES: DecisionGaugeSpec[] = [
   { key: 'price_t1_usd', help: 'Price at t1 (USD)', value: (e) => e.decision.priceT1Usd },
   { key: 't0_timestamp_seconds', help: 'Reference timestamp (epoch seconds)', value: (e) => seconds(e.decision.t0) },
   { key: 't1_timestamp_seconds', help: 'Latest timestamp (epoch seconds)', value: (e) => seconds(e.decision.t1) },
-  { key: 'residual_usd', help: 'Residual at t1 (USD)', value: (e) => (e.decision.gateApplied ? e.decision.gate?.rNow ?? null : null) },
-  { key: 'sigma_usd', help: 'Residual sigma (USD)', value: (e) => (e.decision.gateApplied ? e.decision.gate?.sigma ?? null : null) },
-  { key: 'k_sigma', help: 'K-sigma threshold', value: (e) => (e.decision.gateApplied ? e.decision.gate?.k ?? null : null) },
-  { key: 'residual_trigger', help: 'Residual trigger flag (0/1)', value: (e) => (e.decision.gateApplied ? e.decision.gate?.triggered ?? null : null) },
+  { key: 'residual_usd', help: 'Residual at t1 (USD)', value: (e) => (e.decision.gateApplied ? (e.decision.gate?.rNow ?? null) : null) },
+  { key: 'sigma_usd', help: 'Residual sigma (USD)', value: (e) => (e.decision.gateApplied ? (e.decision.gate?.sigma ?? null) : null) },
+  { key: 'k_sigma', help: 'K-sigma threshold', value: (e) => (e.decision.gateApplied ? (e.decision.gate?.k ?? null) : null) },
+  {
+    key: 'residual_trigger',
+    help: 'Residual trigger flag (0/1)',
+    value: (e) => (e.decision.gateApplied ? (e.decision.gate?.triggered ?? null) : null),
+  },
 ]
 
 const PAIR_GAUGES: { key: ExposableMetric; help: string; value: (entry: AssetEvaluation) => number | null }[] = [
@@ -79,17 +83,32 @@ export async function createMetrics(config: Config, build: { version: string; co
     registers: [registry],
   })
   const priceBySource = exposed('price_usd_by_source')
-    ? new Gauge<SourceLabel>({ name: `${prefix}price_usd`, help: 'Price by source (USD)', labelNames: ['asset', 'alternate_asset_name', 'source'], registers: [registry] })
+    ? new Gauge<SourceLabel>({
+        name: `${prefix}price_usd`,
+        help: 'Price by source (USD)',
+        labelNames: ['asset', 'alternate_asset_name', 'source'],
+        registers: [registry],
+      })
     : null
   const pairGauges = PAIR_GAUGES.filter((spec) => exposed(spec.key)).map((spec) => ({
     spec,
     gauge: new Gauge<PairLabel>({ name: prefix + spec.key, help: spec.help, labelNames: ['asset', 'alternate_asset_name'], registers: [registry] }),
   }))
   const rateUsd = exposed('rate_usd')
-    ? new Gauge<SourceLabel>({ name: `${prefix}rate_usd`, help: 'USD rate time series (price_usd)', labelNames: ['asset', 'alternate_asset_name', 'source'], registers: [registry] })
+    ? new Gauge<SourceLabel>({
+        name: `${prefix}rate_usd`,
+        help: 'USD rate time series (price_usd)',
+        labelNames: ['asset', 'alternate_asset_name', 'source'],
+        registers: [registry],
+      })
     : null
   const rateAda = exposed('rate_ada')
-    ? new Gauge<SourceLabel>({ name: `${prefix}rate_ada`, help: 'ADA rate time series (price_usd/ada_usd, minswap)', labelNames: ['asset', 'alternate_asset_name', 'source'], registers: [registry] })
+    ? new Gauge<SourceLabel>({
+        name: `${prefix}rate_ada`,
+        help: 'ADA rate time series (price_usd/ada_usd, minswap)',
+        labelNames: ['asset', 'alternate_asset_name', 'source'],
+        registers: [registry],
+      })
     : null
 
   new Gauge({

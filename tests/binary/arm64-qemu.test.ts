@@ -39,20 +39,28 @@ describe.skipIf(skip !== null)('the arm64 binary under qemu, copied alone into a
   })
   afterAll(() => box?.remove())
 
-  it('prints its version', async () => {
-    const result = await run(emulated('--version'), box, VERSION_MS)
-    console.log(`arm64 under qemu: --version ms=${result.ms.toFixed(0)}`)
-    expect(result.code).toBe(0)
-    expect(VERSION_LINE.exec(result.stdout.trim())?.[1]).toBe(packageJson.version)
-  }, VERSION_MS + 5_000)
+  it(
+    'prints its version',
+    async () => {
+      const result = await run(emulated('--version'), box, VERSION_MS)
+      console.log(`arm64 under qemu: --version ms=${result.ms.toFixed(0)}`)
+      expect(result.code).toBe(0)
+      expect(VERSION_LINE.exec(result.stdout.trim())?.[1]).toBe(packageJson.version)
+    },
+    VERSION_MS + 5_000,
+  )
 
-  it('evaluates the demo market once', async () => {
-    const result = await run(emulated('--once', '--demo'), box, ONCE_MS)
-    console.log(`arm64 under qemu: first --once --demo (initdb + demo market) ms=${result.ms.toFixed(0)}`)
-    expect(result.stderr).not.toContain('level=error')
-    expect(result.code).toBe(0)
-    const lines = result.stdout.trim().split('\n')
-    expect(lines.map((line) => ONCE_LINE.exec(line)?.[1])).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
-    expect(lines.map((line) => Number(ONCE_LINE.exec(line)?.[2]))).toEqual([1, 0, 0, 0])
-  }, ONCE_MS + 5_000)
+  it(
+    'evaluates the demo market once',
+    async () => {
+      const result = await run(emulated('--once', '--demo'), box, ONCE_MS)
+      console.log(`arm64 under qemu: first --once --demo (initdb + demo market) ms=${result.ms.toFixed(0)}`)
+      expect(result.stderr).not.toContain('level=error')
+      expect(result.code).toBe(0)
+      const lines = result.stdout.trim().split('\n')
+      expect(lines.map((line) => ONCE_LINE.exec(line)?.[1])).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
+      expect(lines.map((line) => Number(ONCE_LINE.exec(line)?.[2]))).toEqual([1, 0, 0, 0])
+    },
+    ONCE_MS + 5_000,
+  )
 })

@@ -133,7 +133,10 @@ export function diagnosticFixture(options: DiagnosticOptions): DiagnosticChartIn
       ? { mode, sigma, k }
       : { mode, low: quantile(sorted, (1 - confidence) / 2), high: quantile(sorted, (1 + confidence) / 2), confidence }
   const rNow = { ts: residuals.ts[residuals.ts.length - 1]!, value: residuals.values[residuals.values.length - 1]! }
-  const triggered = mode === 'stddev' ? Math.abs(rNow.value) > k * sigma : rNow.value > (thresholds as { high: number }).high || rNow.value < (thresholds as { low: number }).low
+  const triggered =
+    mode === 'stddev'
+      ? Math.abs(rNow.value) > k * sigma
+      : rNow.value > (thresholds as { high: number }).high || rNow.value < (thresholds as { low: number }).low
   const span = series.ts[series.ts.length - 1]! - series.ts[0]!
   return {
     title: 'Residual gate diagnostic — DJED',

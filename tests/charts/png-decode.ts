@@ -76,7 +76,8 @@ export function countColor(png: DecodedPng, hex: string, tolerance = 24): number
   const b = parseInt(hex.slice(5, 7), 16)
   let count = 0
   for (let i = 0; i < png.pixels.length; i += 4) {
-    if (Math.abs(png.pixels[i]! - r) <= tolerance && Math.abs(png.pixels[i + 1]! - g) <= tolerance && Math.abs(png.pixels[i + 2]! - b) <= tolerance) count++
+    if (Math.abs(png.pixels[i]! - r) <= tolerance && Math.abs(png.pixels[i + 1]! - g) <= tolerance && Math.abs(png.pixels[i + 2]! - b) <= tolerance)
+      count++
   }
   return count
 }

@@ -69,15 +69,24 @@ describe('diagnostic chart', () => {
     ['a baseline with nested bands', minimal({ baseline: full.baseline, bands: full.bands })],
     ['a trend', minimal({ trend: full.baseline })],
     ['a reference line', minimal({ referenceLine: { value: 125_100, label: 'Ref (fit_first)' } })],
-    ['transactions, some outside the time range', minimal({ transactions: [...full.transactions!, { ts: NOW - 90 * DAY, kind: 'deposit', amountUsd: 1 }] })],
+    [
+      'transactions, some outside the time range',
+      minimal({ transactions: [...full.transactions!, { ts: NOW - 90 * DAY, kind: 'deposit', amountUsd: 1 }] }),
+    ],
     ['residuals without thresholds, r_now or KDE', minimal({ residuals: { ts: full.residuals!.ts, values: full.residuals!.values } })],
     ['residuals with stddev thresholds', minimal({ residuals: { ...full.residuals!, kde: undefined } })],
-    ['residuals with a percentile interval', minimal({ residuals: { ...full.residuals!, thresholds: { mode: 'percentile', low: -40, high: 55, confidence: 0.9 } } })],
+    [
+      'residuals with a percentile interval',
+      minimal({ residuals: { ...full.residuals!, thresholds: { mode: 'percentile', low: -40, high: 55, confidence: 0.9 } } }),
+    ],
     ['r_now without residual samples', minimal({ residuals: { ts: [], values: [], rNow: { ts: NOW, value: 12 } } })],
     ['a triggered gate', minimal({ ...full, gateTriggered: true })],
     ['a gate that did not trigger', minimal({ ...full, gateTriggered: false })],
     ['percent units', minimal({ unit: '%', yLabel: 'Corrected position (% of base)' })],
-    ['rate units', minimal({ unit: 'rate', yLabel: 'Price / rate', series: { ts: full.series.ts, values: full.series.values.map((v) => v / 125_000) } })],
+    [
+      'rate units',
+      minimal({ unit: 'rate', yLabel: 'Price / rate', series: { ts: full.series.ts, values: full.series.values.map((v) => v / 125_000) } }),
+    ],
     ['a constant series', minimal({ series: { ts: [NOW - HOUR, NOW], values: [100, 100] } })],
     ['two samples at the same instant', minimal({ series: { ts: [NOW, NOW], values: [100, 101] } })],
   ]
@@ -165,7 +174,11 @@ describe('price chart', () => {
   })
 
   it('answers no finite price at all with a "no data" image', async () => {
-    const input: PriceChartInput = { title: 'Nothing', sources: [{ source: 'liqwid', ts: [NOW], values: [NaN] }], latest: [{ source: 'minswap', ts: NOW, value: Infinity }] }
+    const input: PriceChartInput = {
+      title: 'Nothing',
+      sources: [{ source: 'liqwid', ts: [NOW], values: [NaN] }],
+      latest: [{ source: 'minswap', ts: NOW, value: Infinity }],
+    }
     expect(mentions(priceScene(input), 'No data')).toBe(true)
     expect(decodePng(await renderPricesPng(input)).width).toBe(DEFAULT_SIZE.width)
   })

@@ -86,7 +86,8 @@ describe('the compose file', async () => {
     expect(config.data.databases.greptime).toMatchObject({ host: 'greptimedb', port: 4003, database: 'liqwid' })
     expect(config.runtime.telemetry).toMatchObject({ listen_address: '0.0.0.0', listen_port: 9808 })
     const init = services['greptimedb-init'].command.join(' ')
-    for (const database of [config.data.databases.greptime.database, config.data.datasets.transactions.sources.minswap.database]) expect(init).toContain(database)
+    for (const database of [config.data.databases.greptime.database, config.data.datasets.transactions.sources.minswap.database])
+      expect(init).toContain(database)
   })
 
   it('is a configuration the orchestrator accepts', async () => {

@@ -20,7 +20,13 @@ interface Panel {
   repeat?: string
 }
 
-let dashboard: { uid: string; title: string; schemaVersion: number; panels: Panel[]; templating: { list: { name: string; type: string; query: unknown }[] } }
+let dashboard: {
+  uid: string
+  title: string
+  schemaVersion: number
+  panels: Panel[]
+  templating: { list: { name: string; type: string; query: unknown }[] }
+}
 let exported: Set<string>
 
 beforeAll(async () => {
@@ -50,7 +56,8 @@ describe('the Grafana dashboard', () => {
       const refIds = panel.targets!.map((target) => target.refId)
       expect(new Set(refIds).size, panel.title).toBe(refIds.length)
       for (const target of panel.targets!) {
-        for (const used of target.expr.matchAll(/\$(\w+)/g)) if (!used[1]!.startsWith('__')) expect(variables, `${panel.title}: $${used[1]}`).toContain(used[1]!)
+        for (const used of target.expr.matchAll(/\$(\w+)/g))
+          if (!used[1]!.startsWith('__')) expect(variables, `${panel.title}: $${used[1]}`).toContain(used[1]!)
       }
       if (panel.repeat) expect(variables).toContain(panel.repeat)
     }
@@ -60,7 +67,9 @@ describe('the Grafana dashboard', () => {
     const used = new Set<string>()
     const queries = [
       ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: panel.title, expr: target.expr }))),
-      ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => ({ where: `$${v.name}`, expr: String((v.query as { query: string }).query).replace(/^label_values\((.*),\s*\w+\)$/, '$1') })),
+      ...dashboard.templating.list
+        .filter((v) => v.type === 'query')
+        .map((v) => ({ where: `$${v.name}`, expr: String((v.query as { query: string }).query).replace(/^label_values\((.*),\s*\w+\)$/, '$1') })),
     ]
     for (const { where, expr } of queries) {
       const names = metricNamesIn(expr)
@@ -71,7 +80,18 @@ describe('the Grafana dashboard', () => {
       }
     }
     // the panels the issue asks for
-    for (const name of ['wo_decision', 'wo_wmax_usd', 'wo_g_usd', 'wo_residual_usd', 'wo_sigma_usd', 'wo_k_sigma', 'wo_price_usd', 'wo_price_delta_rel', 'wo_evaluation_duration_seconds_sum', 'wo_last_eval_timestamp_seconds'])
+    for (const name of [
+      'wo_decision',
+      'wo_wmax_usd',
+      'wo_g_usd',
+      'wo_residual_usd',
+      'wo_sigma_usd',
+      'wo_k_sigma',
+      'wo_price_usd',
+      'wo_price_delta_rel',
+      'wo_evaluation_duration_seconds_sum',
+      'wo_last_eval_timestamp_seconds',
+    ])
       expect(used).toContain(name)
   })
 
@@ -80,7 +100,11 @@ describe('the Grafana dashboard', () => {
     expect(decisionPanels.map((panel) => panel.type).sort()).toEqual(['stat', 'state-timeline'])
     for (const panel of decisionPanels) {
       const options = panel.fieldConfig?.defaults?.mappings?.find((mapping) => mapping.type === 'value')?.options ?? {}
-      expect(Object.fromEntries(Object.entries(options).map(([value, mapping]) => [value, mapping.text]))).toEqual({ '-1': 'ERROR', '0': 'HOLD', '1': 'WITHDRAW_OK' })
+      expect(Object.fromEntries(Object.entries(options).map(([value, mapping]) => [value, mapping.text]))).toEqual({
+        '-1': 'ERROR',
+        '0': 'HOLD',
+        '1': 'WITHDRAW_OK',
+      })
     }
   })
 })

@@ -23,9 +23,11 @@ async function promtool(...args: string[]) {
 }
 
 describe('the alert rules', () => {
-  it('use only metrics the exporter registers, and cover the issue\'s cases', async () => {
+  it("use only metrics the exporter registers, and cover the issue's cases", async () => {
     const exported = await exportedMetricNames()
-    const rules = (YAML.parse(await Bun.file(RULES).text()) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules)
+    const rules = (YAML.parse(await Bun.file(RULES).text()) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap(
+      (g) => g.rules,
+    )
     for (const rule of rules)
       for (const name of metricNamesIn(rule.expr)) expect(exported.has(name) || PROMETHEUS_SERIES.has(name), `${rule.alert}: ${name}`).toBe(true)
     const exprOf = (alert: string) => rules.find((rule) => rule.alert === alert)?.expr ?? ''
@@ -47,7 +49,7 @@ describe.skipIf(!PROMTOOL)('promtool', () => {
     expect(config.code, config.output).toBe(0)
   })
 
-  it('passes the rules\' unit tests on synthetic series', async () => {
+  it("passes the rules' unit tests on synthetic series", async () => {
     const result = await promtool('test', 'rules', RULE_TESTS)
     expect(result.code, result.output).toBe(0)
     expect(result.output).toContain('SUCCESS')

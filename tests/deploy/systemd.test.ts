@@ -54,7 +54,7 @@ describe('the systemd unit', () => {
     expect(one('DynamicUser')).toBe('yes')
   })
 
-  it('is hardened, but leaves Bun\'s JIT its writable-executable memory', () => {
+  it("is hardened, but leaves Bun's JIT its writable-executable memory", () => {
     for (const [key, value] of Object.entries({ ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', NoNewPrivileges: 'yes' }))
       expect(one(key), key).toBe(value)
     expect(service.MemoryDenyWriteExecute).toBeUndefined()

@@ -89,11 +89,12 @@ function transactionsAnswer(input: TransactionsInput | undefined, byWallet: Map<
   const start = Date.parse(input?.date?.startTime ?? '')
   const end = Date.parse(input?.date?.endTime ?? '')
   // without a date window the real API answers nothing (spec-data §2.2)
-  const matching = Number.isFinite(start) && Number.isFinite(end)
-    ? (byWallet.get(addresses[0]) ?? [])
-        .filter((tx) => Date.parse(tx.time) >= start && Date.parse(tx.time) <= end)
-        .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
-    : []
+  const matching =
+    Number.isFinite(start) && Number.isFinite(end)
+      ? (byWallet.get(addresses[0]) ?? [])
+          .filter((tx) => Date.parse(tx.time) >= start && Date.parse(tx.time) <= end)
+          .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
+      : []
   const perPage = ignorePage ? LIQWID_MAX_PER_PAGE : Math.min(Math.max(1, input?.perPage ?? LIQWID_MAX_PER_PAGE), LIQWID_MAX_PER_PAGE)
   const page = ignorePage ? 0 : Math.max(0, input?.page ?? 0)
   const results = matching.slice(page * perPage, (page + 1) * perPage)

@@ -51,8 +51,7 @@ describe('access rules over HTTP', () => {
   let harness: ServiceHarness
   let tree: ConfigTree
 
-  const withAuth = (auth: ConfigTree, listen = '127.0.0.1') =>
-    withConfig(tree, { runtime: { auth, telemetry: { listen_address: listen } } })
+  const withAuth = (auth: ConfigTree, listen = '127.0.0.1') => withConfig(tree, { runtime: { auth, telemetry: { listen_address: listen } } })
 
   beforeAll(async () => {
     market = await startEvaluatedMarket()
@@ -145,7 +144,8 @@ describe('access rules over HTTP', () => {
     const env = { AO_TEST_USER: 'ops', AO_TEST_PASS: 'pässwörd' }
     const auth = { enabled: true, user_env: 'AO_TEST_USER', pass_env: 'AO_TEST_PASS' }
 
-    it('admits the user and password the variables hold', () => expectAdmitted(appWithConfig(harness, withAuth(auth), env), basicAuth('ops', 'pässwörd'), 'env'))
+    it('admits the user and password the variables hold', () =>
+      expectAdmitted(appWithConfig(harness, withAuth(auth), env), basicAuth('ops', 'pässwörd'), 'env'))
     it('refuses anything else', async () => {
       const app = appWithConfig(harness, withAuth(auth), env)
       await expectRefused(app, basicAuth('ops', 'passwörd'), 'wrong password')

@@ -86,13 +86,18 @@ describe('HTTP hygiene', () => {
   afterAll(() => market?.close(), SETUP_TIMEOUT_MS)
 
   it('answers each route with the status it promises', async () => {
-    const statuses = await Promise.all(EXCHANGES.map(async (exchange) => [exchange.method, exchange.path, (await send(harness.app, exchange)).status]))
+    const statuses = await Promise.all(
+      EXCHANGES.map(async (exchange) => [exchange.method, exchange.path, (await send(harness.app, exchange)).status]),
+    )
     expect(statuses).toEqual(EXCHANGES.map((exchange) => [exchange.method, exchange.path, exchange.status]))
   })
 
   it('puts the security headers on every response, errors included', async () => {
     for (const exchange of EXCHANGES) expectSecurityHeaders(await send(harness.app, exchange), `${exchange.method} ${exchange.path}`)
-    const protectedApp = appWithConfig(harness, withConfig(tree, { runtime: { auth: { enabled: true, username: 'ops', password_hash: SHA256_OF_SECRET } } }))
+    const protectedApp = appWithConfig(
+      harness,
+      withConfig(tree, { runtime: { auth: { enabled: true, username: 'ops', password_hash: SHA256_OF_SECRET } } }),
+    )
     expectSecurityHeaders(await protectedApp.request('/api/config/normalized'), '401')
   })
 
@@ -170,7 +175,11 @@ describe('HTTP hygiene', () => {
     }
     expect(liqwid.requestsFor('transactions').length).toBe(before)
     const justUnder = JSON.stringify({ start_date: '2025-07-01', end_date: null }).padEnd(MAX_BODY_BYTES, ' ')
-    const accepted = await harness.app.request('/api/sync/transactions', { method: 'POST', body: justUnder, headers: { 'Content-Type': 'application/json' } })
+    const accepted = await harness.app.request('/api/sync/transactions', {
+      method: 'POST',
+      body: justUnder,
+      headers: { 'Content-Type': 'application/json' },
+    })
     expect(accepted.status).toBe(200)
   })
 

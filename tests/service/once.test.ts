@@ -113,7 +113,7 @@ describe('--once on the demo store', () => {
   })
 
   it('warns about test mode with --test-prefix and still evaluates from the normal tables', () => {
-    expect(withMissingAsset.stderr).toContain("level=warn msg=\"TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables\"")
+    expect(withMissingAsset.stderr).toContain('level=warn msg="TEST MODE: all database writes go to \'test_*\' tables; reads use the normal tables"')
     const [djed] = parseLines(withMissingAsset.stdout)
     expect(djed).toMatchObject({ asset: 'djed', decision: '1', wallets: '3' })
   })

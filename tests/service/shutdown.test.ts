@@ -79,36 +79,40 @@ describe('graceful shutdown', () => {
       await opened?.close()
     })
 
-    it('finishes the evaluation, releases the store and exits 0 on SIGTERM', async () => {
-      const config = writeConfigFile(
-        work,
-        serviceConfig(opened.data, {
-          prices: { priority_by_logical: { liqwid: ['liqwid'], minswap: ['greptime(minswap)'] }, endpoints: { liqwid_graphql: gate.endpoint } },
-        }),
-        'price.yaml',
-      )
-      gate.hold()
-      const service = spawnService(['--no-telemetry', '--config', config])
-      try {
-        await gate.arrived(1) // the first evaluation is waiting for Liqwid
-        expect(indexOf(service.logLines, FINISHED)).toBe(-1)
-        expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(true)
+    it(
+      'finishes the evaluation, releases the store and exits 0 on SIGTERM',
+      async () => {
+        const config = writeConfigFile(
+          work,
+          serviceConfig(opened.data, {
+            prices: { priority_by_logical: { liqwid: ['liqwid'], minswap: ['greptime(minswap)'] }, endpoints: { liqwid_graphql: gate.endpoint } },
+          }),
+          'price.yaml',
+        )
+        gate.hold()
+        const service = spawnService(['--no-telemetry', '--config', config])
+        try {
+          await gate.arrived(1) // the first evaluation is waiting for Liqwid
+          expect(indexOf(service.logLines, FINISHED)).toBe(-1)
+          expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(true)
 
-        service.signal('SIGTERM')
-        await service.waitForLog(SHUTTING_DOWN)
-        gate.release()
-        expect(await service.exited).toBe(0)
+          service.signal('SIGTERM')
+          await service.waitForLog(SHUTTING_DOWN)
+          gate.release()
+          expect(await service.exited).toBe(0)
 
-        const lines = service.logLines
-        expect(indexOf(lines, SHUTTING_DOWN)).toBeLessThan(indexOf(lines, FINISHED))
-        expect(indexOf(lines, FINISHED)).toBeLessThan(indexOf(lines, STOPPED))
-        expect(lines.join('\n')).not.toContain('did not finish in time')
-        expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(false)
-      } finally {
-        gate.release()
-        await service.kill()
-      }
-    }, TEST_TIMEOUT_MS)
+          const lines = service.logLines
+          expect(indexOf(lines, SHUTTING_DOWN)).toBeLessThan(indexOf(lines, FINISHED))
+          expect(indexOf(lines, FINISHED)).toBeLessThan(indexOf(lines, STOPPED))
+          expect(lines.join('\n')).not.toContain('did not finish in time')
+          expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(false)
+        } finally {
+          gate.release()
+          await service.kill()
+        }
+      },
+      TEST_TIMEOUT_MS,
+    )
   })
 
   describe.skipIf(POSTGRES_SKIP !== null)('during an evaluation waiting on a locked table (PostgreSQL)', () => {
@@ -126,43 +130,54 @@ describe('graceful shutdown', () => {
       await opened?.close()
     }, SETUP_TIMEOUT_MS)
 
-    it('waits for the blocked read, then closes the database connections and exits 0', async () => {
-      const locker = postgres(opened.url!, { max: 1, onnotice: () => {} })
-      let release!: () => void
-      const released = new Promise<void>((resolve) => (release = resolve))
-      let locked!: () => void
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve))
-      const holding = locker.begin(async (tx) => {
-        await tx.unsafe('LOCK TABLE liqwid_deposits_djed IN ACCESS EXCLUSIVE MODE')
-        locked()
-        await released
-      })
-      let service: ReturnType<typeof spawnService> | null = null
-      try {
-        await lockTaken
-        service = spawnService(['--no-telemetry', '--config', writeConfigFile(work, serviceConfig(opened.data), 'pg.yaml')])
-        // the evaluation's read of liqwid_deposits_djed is now queued behind the lock
-        while ((await admin.query('waiting', "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")).length === 0)
-          await Bun.sleep(20)
+    it(
+      'waits for the blocked read, then closes the database connections and exits 0',
+      async () => {
+        const locker = postgres(opened.url!, { max: 1, onnotice: () => {} })
+        let release!: () => void
+        const released = new Promise<void>((resolve) => (release = resolve))
+        let locked!: () => void
+        const lockTaken = new Promise<void>((resolve) => (locked = resolve))
+        const holding = locker.begin(async (tx) => {
+          await tx.unsafe('LOCK TABLE liqwid_deposits_djed IN ACCESS EXCLUSIVE MODE')
+          locked()
+          await released
+        })
+        let service: ReturnType<typeof spawnService> | null = null
+        try {
+          await lockTaken
+          service = spawnService(['--no-telemetry', '--config', writeConfigFile(work, serviceConfig(opened.data), 'pg.yaml')])
+          // the evaluation's read of liqwid_deposits_djed is now queued behind the lock
+          while (
+            (
+              await admin.query(
+                'waiting',
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+              )
+            ).length === 0
+          )
+            await Bun.sleep(20)
 
-        service.signal('SIGTERM')
-        await service.waitForLog(SHUTTING_DOWN)
-        expect(indexOf(service.logLines, FINISHED)).toBe(-1) // still blocked: it must be waited for
-        release()
-        await holding
-        expect(await service.exited).toBe(0)
+          service.signal('SIGTERM')
+          await service.waitForLog(SHUTTING_DOWN)
+          expect(indexOf(service.logLines, FINISHED)).toBe(-1) // still blocked: it must be waited for
+          release()
+          await holding
+          expect(await service.exited).toBe(0)
 
-        const lines = service.logLines
-        expect(indexOf(lines, SHUTTING_DOWN)).toBeLessThan(indexOf(lines, FINISHED))
-        expect(indexOf(lines, FINISHED)).toBeLessThan(indexOf(lines, STOPPED))
-        expect(await serviceSessionsAfterExit(admin)).toEqual([])
-      } finally {
-        release()
-        await holding.catch(() => {})
-        await locker.end({ timeout: 1 })
-        await service?.kill()
-      }
-    }, TEST_TIMEOUT_MS)
+          const lines = service.logLines
+          expect(indexOf(lines, SHUTTING_DOWN)).toBeLessThan(indexOf(lines, FINISHED))
+          expect(indexOf(lines, FINISHED)).toBeLessThan(indexOf(lines, STOPPED))
+          expect(await serviceSessionsAfterExit(admin)).toEqual([])
+        } finally {
+          release()
+          await holding.catch(() => {})
+          await locker.end({ timeout: 1 })
+          await service?.kill()
+        }
+      },
+      TEST_TIMEOUT_MS,
+    )
   })
 
   describe('during a transaction sync (in-process, the signal emitted to this process)', () => {
@@ -184,35 +199,42 @@ describe('graceful shutdown', () => {
       await opened?.close()
     })
 
-    it('cancels the running sync, answers its request and exits 0 instead of waiting for Liqwid', async () => {
-      const harness = await startTestServices(
-        serviceConfig(opened.data, { wallets: [WALLET_B], prices: { endpoints: { liqwid_graphql: gate.endpoint } } }),
-      )
-      const logged = async (pattern: RegExp) => {
-        while (!harness.logs.some((line) => pattern.test(line))) await Bun.sleep(5)
-        return harness.logs.find((line) => pattern.test(line))!
-      }
-      try {
-        const exit = serve(harness.services, { telemetry: true, port: 0 })
-        const url = /url=(http:\/\/\S+)/.exec(await logged(/msg="HTTP server listening"/))![1]!
-        await logged(FINISHED)
+    it(
+      'cancels the running sync, answers its request and exits 0 instead of waiting for Liqwid',
+      async () => {
+        const harness = await startTestServices(
+          serviceConfig(opened.data, { wallets: [WALLET_B], prices: { endpoints: { liqwid_graphql: gate.endpoint } } }),
+        )
+        const logged = async (pattern: RegExp) => {
+          while (!harness.logs.some((line) => pattern.test(line))) await Bun.sleep(5)
+          return harness.logs.find((line) => pattern.test(line))!
+        }
+        try {
+          const exit = serve(harness.services, { telemetry: true, port: 0 })
+          const url = /url=(http:\/\/\S+)/.exec(await logged(/msg="HTTP server listening"/))![1]!
+          await logged(FINISHED)
 
-        gate.hold()
-        const before = gate.count
-        const syncing = fetch(`${url}/api/sync/transactions`, { method: 'POST' }).then(async (response) => ({ status: response.status, body: await response.json() }))
-        await gate.arrived(before + 1) // the sync waits for Liqwid's answer about WALLET_B
-        process.emit('SIGTERM', 'SIGTERM')
+          gate.hold()
+          const before = gate.count
+          const syncing = fetch(`${url}/api/sync/transactions`, { method: 'POST' }).then(async (response) => ({
+            status: response.status,
+            body: await response.json(),
+          }))
+          await gate.arrived(before + 1) // the sync waits for Liqwid's answer about WALLET_B
+          process.emit('SIGTERM', 'SIGTERM')
 
-        expect(await syncing).toEqual({
-          status: 200,
-          body: expect.objectContaining({ success: false, errors: [`${WALLET_B}: Liqwid API error: transaction sync cancelled: shutting down`] }),
-        })
-        expect(await exit).toBe(0)
-        expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(false)
-      } finally {
-        gate.release()
-        await harness.close().catch(() => {})
-      }
-    }, TEST_TIMEOUT_MS)
+          expect(await syncing).toEqual({
+            status: 200,
+            body: expect.objectContaining({ success: false, errors: [`${WALLET_B}: Liqwid API error: transaction sync cancelled: shutting down`] }),
+          })
+          expect(await exit).toBe(0)
+          expect(existsSync(join(opened.dir!, LOCK_FILE))).toBe(false)
+        } finally {
+          gate.release()
+          await harness.close().catch(() => {})
+        }
+      },
+      TEST_TIMEOUT_MS,
+    )
   })
 })

@@ -26,7 +26,14 @@ const TRANSACTION_TABLES = ['liqwid_deposits_djed', 'liqwid_withdrawals_djed', '
 const PASSWORD_HASH = `sha256:${new Bun.CryptoHasher('sha256').update('sync-secret').digest('hex')}`
 
 /** What the scenario history writes for WALLET_A and WALLET_B. */
-const FULL_SYNC = { wallets_synced: 2, new_transactions: 5, deposits_written: 3, withdrawals_written: 2, skipped_other_types: 2, skipped_unconfigured_assets: 2 }
+const FULL_SYNC = {
+  wallets_synced: 2,
+  new_transactions: 5,
+  deposits_written: 3,
+  withdrawals_written: 2,
+  skipped_other_types: 2,
+  skipped_unconfigured_assets: 2,
+}
 const ROWS_PER_TABLE = { liqwid_deposits_djed: 2, liqwid_withdrawals_djed: 1, liqwid_deposits_wanusdc: 1, liqwid_withdrawals_wanusdc: 1 }
 
 function syncConfig(data: ConfigTree, gate: UpstreamGate): ConfigTree {
@@ -40,7 +47,10 @@ function syncConfig(data: ConfigTree, gate: UpstreamGate): ConfigTree {
 /** One supply row per asset for WALLET_A: discovery finds it, and the tables resolve (usdc → wanusdc). */
 async function seedPositions(harness: ServiceHarness): Promise<void> {
   const ts = Date.parse('2025-07-01T00:00:00Z')
-  for (const [symbol, marketId] of [['djed', 'DJED'], ['wanusdc', 'USDC']] as const)
+  for (const [symbol, marketId] of [
+    ['djed', 'DJED'],
+    ['wanusdc', 'USDC'],
+  ] as const)
     await harness.writer.insertPositions(symbol, [{ ts, wallet: WALLET_A, marketId, marketName: marketId, units: 1, priceUsd: 1, usdValue: 1 }])
 }
 
@@ -135,7 +145,9 @@ for (const backend of await storeBackends()) {
       expect(status).toBe(200)
       expect(body).toMatchObject({ success: true, ...FULL_SYNC, duplicates_skipped: 0, errors: [] })
       expect((body.details as { wallet: string }[]).map((detail) => detail.wallet)).toEqual([WALLET_A, WALLET_B])
-      const asked = liqwid.requestsFor('transactions').map((request) => (request.body as { variables: { input: { addresses: string[] } } }).variables.input.addresses[0])
+      const asked = liqwid
+        .requestsFor('transactions')
+        .map((request) => (request.body as { variables: { input: { addresses: string[] } } }).variables.input.addresses[0])
       expect(asked).toEqual([WALLET_A, WALLET_B])
       expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
     })
@@ -170,10 +182,7 @@ for (const backend of await storeBackends()) {
     it('stores Liqwid times as UTC instants, whatever the process time zone', async () => {
       if (process.env.TZ === 'Asia/Tokyo') expect(new Date(0).getTimezoneOffset()).toBe(-540)
       await postSync(harness.app)
-      const rows = await client.query(
-        'raw',
-        `SELECT CAST(ts AS TEXT) AS text, ts FROM liqwid_deposits_djed WHERE wallet_address = '${WALLET_A}'`,
-      )
+      const rows = await client.query('raw', `SELECT CAST(ts AS TEXT) AS text, ts FROM liqwid_deposits_djed WHERE wallet_address = '${WALLET_A}'`)
       // Liqwid sent 2025-07-15T08:12:34.000Z
       expect(rows).toEqual([{ text: '2025-07-15 08:12:34', ts: Date.parse('2025-07-15T08:12:34.000Z') }])
     })
@@ -236,7 +245,12 @@ for (const backend of await storeBackends()) {
         expect(response.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
       }
       expect(gate.count).toBe(upstreamRequests)
-      expect(await tableCounts(client)).toEqual({ liqwid_deposits_djed: 0, liqwid_withdrawals_djed: 0, liqwid_deposits_wanusdc: 0, liqwid_withdrawals_wanusdc: 0 })
+      expect(await tableCounts(client)).toEqual({
+        liqwid_deposits_djed: 0,
+        liqwid_withdrawals_djed: 0,
+        liqwid_deposits_wanusdc: 0,
+        liqwid_withdrawals_wanusdc: 0,
+      })
       const admitted = await postSync(app, '/api/sync/transactions', { headers: { Authorization: basicAuth('ops', 'sync-secret') } })
       expect(admitted).toMatchObject({ status: 200, body: { success: true, new_transactions: 5 } })
     })
@@ -253,7 +267,13 @@ for (const backend of await storeBackends()) {
       ;({ liqwid, harness, client } = service)
       // A row the predecessor synced into the normal table: test mode must neither touch nor trust it.
       await harness.writer.insertTransactions('djed', 'deposit', [
-        { ts: Date.parse('2025-07-15T08:12:34Z'), wallet: WALLET_A, marketId: 'DJED', amount: 1000, notes: `alert_driven Synced from Liqwid (tx: ${txHash('scenario:a-djed-supply').slice(0, 16)}...)` },
+        {
+          ts: Date.parse('2025-07-15T08:12:34Z'),
+          wallet: WALLET_A,
+          marketId: 'DJED',
+          amount: 1000,
+          notes: `alert_driven Synced from Liqwid (tx: ${txHash('scenario:a-djed-supply').slice(0, 16)}...)`,
+        },
       ])
       seedUpstream(liqwid)
     }, SETUP_TIMEOUT_MS)

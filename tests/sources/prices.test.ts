@@ -168,10 +168,10 @@ describe('price sources', () => {
 
   it('rethrows when the caller aborts', async () => {
     const controller = new AbortController()
-    const pending = sources({ greptime: { liqwid: never, minswap: never }, deadlinesMs: { 'greptime(liqwid)': 5_000, 'greptime(minswap)': 5_000 } }).pricesFor(
-      'djed',
-      controller.signal,
-    )
+    const pending = sources({
+      greptime: { liqwid: never, minswap: never },
+      deadlinesMs: { 'greptime(liqwid)': 5_000, 'greptime(minswap)': 5_000 },
+    }).pricesFor('djed', controller.signal)
     controller.abort(new Error('evaluation cancelled'))
     await expect(pending).rejects.toThrow('evaluation cancelled')
   })

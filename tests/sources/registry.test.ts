@@ -30,12 +30,15 @@ describe('token registry', () => {
   })
 
   it('rejects a header that is not exactly asset,policy_id,token_name_hex, naming the line', () => {
-    for (const header of ['asset,policy,token_name_hex', 'policy_id,asset,token_name_hex', 'asset,policy_id', 'asset,policy_id,token_name_hex,extra']) {
+    for (const header of [
+      'asset,policy,token_name_hex',
+      'policy_id,asset,token_name_hex',
+      'asset,policy_id',
+      'asset,policy_id,token_name_hex,extra',
+    ]) {
       const error = thrown(() => parseTokenRegistry(`# tokens\n\n${header}\ndjed,${DJED},4c51\n`, 'registry.csv'))
       expect(isAppError(error, 'config_invalid')).toBe(true)
-      expect((error as Error).message).toBe(
-        `token registry registry.csv line 3: header must be "asset,policy_id,token_name_hex", got "${header}"`,
-      )
+      expect((error as Error).message).toBe(`token registry registry.csv line 3: header must be "asset,policy_id,token_name_hex", got "${header}"`)
     }
   })
 

@@ -29,7 +29,12 @@ function freePort(): number {
 describe('store client deadlines', () => {
   it('fails a read against a server that never answers by its query deadline, naming it', async () => {
     const { server } = silentServer()
-    const client = new StoreClient({ url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`, dialect: 'postgres', connectTimeoutMs: 5_000, queryTimeoutMs: 300 })
+    const client = new StoreClient({
+      url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
+      dialect: 'postgres',
+      connectTimeoutMs: 5_000,
+      queryTimeoutMs: 300,
+    })
     try {
       const started = performance.now()
       const error = await failure(new StoreReader(client).assetAggregate('djed', ALL_TIME))
@@ -65,7 +70,10 @@ describe('store client deadlines', () => {
 
   it('reports a refused connection as unreachable after its retries', async () => {
     const port = freePort()
-    const client = new StoreClient({ url: `postgres://postgres:secret@127.0.0.1:${port}/liqwid`, retry: { attempts: 2, firstDelayMs: 5, maxDelayMs: 5 } })
+    const client = new StoreClient({
+      url: `postgres://postgres:secret@127.0.0.1:${port}/liqwid`,
+      retry: { attempts: 2, firstDelayMs: 5, maxDelayMs: 5 },
+    })
     try {
       const error = await failure(client.query('probe', 'SELECT 1', { retry: true }))
       expect(error.code).toBe('store_unreachable')
@@ -78,7 +86,11 @@ describe('store client deadlines', () => {
 
   it('does not retry a write', async () => {
     const { server, connections } = silentServer()
-    const client = new StoreClient({ url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`, connectTimeoutMs: 100, retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 } })
+    const client = new StoreClient({
+      url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
+      connectTimeoutMs: 100,
+      retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 },
+    })
     try {
       expect((await failure(client.query('insertPositions', 'INSERT INTO t VALUES (1)'))).code).toBe('store_timeout')
       expect(connections()).toBe(1)
@@ -122,7 +134,9 @@ for (const target of await storeTargets()) {
     })
 
     it('parses INT8 and NUMERIC as numbers', async () => {
-      expect(await client.query('numbers', 'SELECT COUNT(*) AS n, CAST(12.5 AS NUMERIC) AS x, CAST(9007199254740 AS BIGINT) AS big')).toEqual([{ n: 1, x: 12.5, big: 9007199254740 }])
+      expect(await client.query('numbers', 'SELECT COUNT(*) AS n, CAST(12.5 AS NUMERIC) AS x, CAST(9007199254740 AS BIGINT) AS big')).toEqual([
+        { n: 1, x: 12.5, big: 9007199254740 },
+      ])
     })
 
     it('maps a SQL error to store_query with its SQLSTATE, without retrying it', async () => {

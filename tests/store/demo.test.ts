@@ -167,14 +167,26 @@ for (const target of await storeTargets()) {
       expect(series.price.at(-1)!).toBeLessThan(0.98)
     })
 
-    it('refuses to seed over existing data, and reseeds the same rows on request', async () => {
-      const error = await seedDemo(writer, { now: NOW }).catch((caught: unknown) => caught)
-      expect((error as AppError).code).toBe('conflict')
-      const before = [await reader.walletSeries('djed', ALL_TIME), await reader.transactions('usdm', ALL_TIME), await reader.minswapSeries('wanusdt', ALL_TIME)]
-      await seedDemo(writer, { now: NOW, replace: true })
-      const after = [await reader.walletSeries('djed', ALL_TIME), await reader.transactions('usdm', ALL_TIME), await reader.minswapSeries('wanusdt', ALL_TIME)]
-      expect(after).toEqual(before)
-    }, SETUP_TIMEOUT_MS)
+    it(
+      'refuses to seed over existing data, and reseeds the same rows on request',
+      async () => {
+        const error = await seedDemo(writer, { now: NOW }).catch((caught: unknown) => caught)
+        expect((error as AppError).code).toBe('conflict')
+        const before = [
+          await reader.walletSeries('djed', ALL_TIME),
+          await reader.transactions('usdm', ALL_TIME),
+          await reader.minswapSeries('wanusdt', ALL_TIME),
+        ]
+        await seedDemo(writer, { now: NOW, replace: true })
+        const after = [
+          await reader.walletSeries('djed', ALL_TIME),
+          await reader.transactions('usdm', ALL_TIME),
+          await reader.minswapSeries('wanusdt', ALL_TIME),
+        ]
+        expect(after).toEqual(before)
+      },
+      SETUP_TIMEOUT_MS,
+    )
 
     it('appends the samples since the last one, continuing the pattern', async () => {
       expect(await demoStatus(writer, NOW)).toEqual({ exists: true, lastTs: ANCHOR, staleMs: NOW - ANCHOR })
@@ -191,12 +203,16 @@ for (const target of await storeTargets()) {
       expect(Math.abs(series.usd.at(-1)! / before[0]! - 1)).toBeLessThan(0.02)
     })
 
-    it('seeds a missing asset when appending', async () => {
-      await writer.dropTables('djed')
-      expect((await demoStatus(writer, NOW)).exists).toBe(false)
-      const written = await appendDemoSample(writer, NOW)
-      expect(written.positions).toBe(3 * 2880)
-      expect((await demoStatus(writer, NOW)).exists).toBe(true)
-    }, SETUP_TIMEOUT_MS)
+    it(
+      'seeds a missing asset when appending',
+      async () => {
+        await writer.dropTables('djed')
+        expect((await demoStatus(writer, NOW)).exists).toBe(false)
+        const written = await appendDemoSample(writer, NOW)
+        expect(written.positions).toBe(3 * 2880)
+        expect((await demoStatus(writer, NOW)).exists).toBe(true)
+      },
+      SETUP_TIMEOUT_MS,
+    )
   })
 }

@@ -44,7 +44,9 @@ describe('embedded store', () => {
       const dir = await freshDir()
       const first = await startEmbeddedStore({ dir })
       const writer = testClient(first.url)
-      await new StoreWriter(writer).insertPositions('djed', [{ ts: T0, wallet: 'addr1qa', marketId: 'DJED', marketName: 'DJED', units: 1, priceUsd: 1, usdValue: 1 }])
+      await new StoreWriter(writer).insertPositions('djed', [
+        { ts: T0, wallet: 'addr1qa', marketId: 'DJED', marketName: 'DJED', units: 1, priceUsd: 1, usdValue: 1 },
+      ])
       await writer.close()
       await first.close()
 

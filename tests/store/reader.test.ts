@@ -90,7 +90,10 @@ async function seed(client: StoreClient): Promise<void> {
     { ts: T3, priceUsd: null, adaUsd: null },
   ])
   // An older table without market_name, and a name the prefix must not match.
-  await client.query('fixture', 'CREATE TABLE liqwid_supply_positions_legacy (ts TIMESTAMP(3), wallet_address TEXT, market_id TEXT, underlying_units DOUBLE PRECISION, price_usd DOUBLE PRECISION, usd_value DOUBLE PRECISION)')
+  await client.query(
+    'fixture',
+    'CREATE TABLE liqwid_supply_positions_legacy (ts TIMESTAMP(3), wallet_address TEXT, market_id TEXT, underlying_units DOUBLE PRECISION, price_usd DOUBLE PRECISION, usd_value DOUBLE PRECISION)',
+  )
   await client.query('fixture', "INSERT INTO liqwid_supply_positions_legacy VALUES ('2025-11-03T00:00:00Z', 'addr1qxe', 'LEGACY_ID', 1, 1, 1)")
   await client.query('fixture', 'CREATE TABLE liqwid_supply_positions (ts TIMESTAMP(3), market_id TEXT)')
 }

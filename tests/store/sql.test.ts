@@ -61,7 +61,8 @@ describe('literals', () => {
     expect(sql.numberLiteral(-250.5)).toBe('-250.5')
     expect(sql.numberLiteral(1e-7)).toBe('1e-7')
     expect(sql.numberLiteral(-0)).toBe('0')
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) expect(rejection(() => sql.numberLiteral(bad)).code).toBe('invalid_identifier')
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      expect(rejection(() => sql.numberLiteral(bad)).code).toBe('invalid_identifier')
   })
 
   it('writes instants as UTC ISO-8601 with Z', () => {

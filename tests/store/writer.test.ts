@@ -41,7 +41,11 @@ for (const target of await storeTargets()) {
       await writer.ensureTransactionTables('djed')
       await writer.ensureTransactionTables('djed')
       expect(await writer.insertTransactions('djed', 'deposit', [{ ts: T0, wallet: WALLET, marketId: 'DJED', amount: -1000, notes: null }])).toBe(1)
-      expect(await writer.insertTransactions('djed', 'withdrawal', [{ ts: T0 + 1, wallet: WALLET, marketId: 'DJED', amount: 250.5, notes: "it's synced" }])).toBe(1)
+      expect(
+        await writer.insertTransactions('djed', 'withdrawal', [
+          { ts: T0 + 1, wallet: WALLET, marketId: 'DJED', amount: 250.5, notes: "it's synced" },
+        ]),
+      ).toBe(1)
       const [deposit] = await client.query('raw', 'SELECT amount FROM liqwid_deposits_djed')
       const [withdrawal] = await client.query('raw', 'SELECT amount, notes FROM liqwid_withdrawals_djed')
       expect(deposit).toEqual({ amount: 1000 })
@@ -56,7 +60,13 @@ for (const target of await storeTargets()) {
     it('splits large inserts into chunks and counts every row', async () => {
       const writer = new StoreWriter(client, { chunkRows: 3, concurrency: 2 })
       const rows = Array.from({ length: 10 }, (_, index) => ({
-        ts: T0 + index * 60_000, wallet: WALLET, marketId: 'USDM', marketName: 'USDM', units: index, priceUsd: 1, usdValue: index,
+        ts: T0 + index * 60_000,
+        wallet: WALLET,
+        marketId: 'USDM',
+        marketName: 'USDM',
+        units: index,
+        priceUsd: 1,
+        usdValue: index,
       }))
       expect(await writer.insertPositions('usdm', rows)).toBe(10)
       expect(await count(client, 'liqwid_supply_positions_usdm')).toBe(10)
@@ -108,7 +118,15 @@ for (const target of await storeTargets()) {
       const writer = new StoreWriter(client, { chunkRows: 1, concurrency: 1 })
       await writer.ensurePositionsTable('usdx')
       await client.query('fixture', 'ALTER TABLE liqwid_supply_positions_usdx ADD CONSTRAINT small_units CHECK (underlying_units < 10)')
-      const rows = [1, 2, 30, 4].map((units, index) => ({ ts: T0 + index, wallet: WALLET, marketId: 'USDX', marketName: 'USDX', units, priceUsd: 1, usdValue: units }))
+      const rows = [1, 2, 30, 4].map((units, index) => ({
+        ts: T0 + index,
+        wallet: WALLET,
+        marketId: 'USDX',
+        marketName: 'USDX',
+        units,
+        priceUsd: 1,
+        usdValue: units,
+      }))
       const error = (await writer.insertPositions('usdx', rows).catch((caught: unknown) => caught)) as AppError
       expect(error).toBeInstanceOf(AppError)
       expect(error.code).toBe('store_query')
@@ -120,7 +138,9 @@ for (const target of await storeTargets()) {
       const writer = new StoreWriter(client)
       await writer.dropTables('usdm')
       expect(await reader.tableExists('positions', 'usdm')).toBe(false)
-      expect(await writer.insertPositions('usdm', [{ ts: T0, wallet: WALLET, marketId: 'USDM', marketName: 'USDM', units: 1, priceUsd: 1, usdValue: 1 }])).toBe(1)
+      expect(
+        await writer.insertPositions('usdm', [{ ts: T0, wallet: WALLET, marketId: 'USDM', marketName: 'USDM', units: 1, priceUsd: 1, usdValue: 1 }]),
+      ).toBe(1)
     })
   })
 }

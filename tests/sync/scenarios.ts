@@ -96,11 +96,25 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
       const rows = await allRows()
       const byTs = (a: SyncedRow, b: SyncedRow) => a.ts - b.ts
       expect(rows.djedDeposits.sort(byTs)).toEqual([
-        { ts: Date.parse('2025-07-01T00:00:00Z'), createdAt: SCENARIO_NOW, wallet: WALLET_B, marketId: 'DJED', amount: 700, notes: notesOf('b-djed-supply') },
+        {
+          ts: Date.parse('2025-07-01T00:00:00Z'),
+          createdAt: SCENARIO_NOW,
+          wallet: WALLET_B,
+          marketId: 'DJED',
+          amount: 700,
+          notes: notesOf('b-djed-supply'),
+        },
         { ts: 1752567154000, createdAt: SCENARIO_NOW, wallet: WALLET_A, marketId: 'DJED', amount: 1000, notes: notesOf('a-djed-supply') },
       ])
       expect(rows.djedWithdrawals).toEqual([
-        { ts: Date.parse('2025-08-10T12:00:00Z'), createdAt: SCENARIO_NOW, wallet: WALLET_B, marketId: 'DJED', amount: -300, notes: notesOf('b-djed-withdraw') },
+        {
+          ts: Date.parse('2025-08-10T12:00:00Z'),
+          createdAt: SCENARIO_NOW,
+          wallet: WALLET_B,
+          marketId: 'DJED',
+          amount: -300,
+          notes: notesOf('b-djed-withdraw'),
+        },
       ])
       expect(rows.usdcDeposits.map((row) => [row.marketId, row.amount])).toEqual([['USDC', 500]])
       expect(rows.usdcWithdrawals.map((row) => [row.marketId, row.amount, row.notes])).toEqual([['USDC', -250.5, notesOf('a-usdc-withdraw')]])
@@ -122,8 +136,26 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
         skipped_unconfigured_assets: 2,
         errors: [],
         details: [
-          { wallet: WALLET_A, fetched: 6, new_deposits: 2, new_withdrawals: 1, duplicates_skipped: 0, skipped_other_types: 2, skipped_unconfigured_assets: 1, errors: [] },
-          { wallet: WALLET_B, fetched: 3, new_deposits: 1, new_withdrawals: 1, duplicates_skipped: 0, skipped_other_types: 0, skipped_unconfigured_assets: 1, errors: [] },
+          {
+            wallet: WALLET_A,
+            fetched: 6,
+            new_deposits: 2,
+            new_withdrawals: 1,
+            duplicates_skipped: 0,
+            skipped_other_types: 2,
+            skipped_unconfigured_assets: 1,
+            errors: [],
+          },
+          {
+            wallet: WALLET_B,
+            fetched: 3,
+            new_deposits: 1,
+            new_withdrawals: 1,
+            duplicates_skipped: 0,
+            skipped_other_types: 0,
+            skipped_unconfigured_assets: 1,
+            errors: [],
+          },
         ],
       } satisfies SyncReport)
     })
@@ -141,7 +173,12 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
       seedLiqwid(liqwid)
       const base = { createdAt: 0, wallet: WALLET_A, marketId: 'DJED' }
       await harness.seed('djed', 'deposit', [
-        { ...base, ts: Date.parse('2025-07-15T08:12:34Z'), amount: 1000, notes: `${KEYWORD} Synced from Liqwid (tx:${id('a-djed-supply').slice(0, 16).toUpperCase()}...)` },
+        {
+          ...base,
+          ts: Date.parse('2025-07-15T08:12:34Z'),
+          amount: 1000,
+          notes: `${KEYWORD} Synced from Liqwid (tx:${id('a-djed-supply').slice(0, 16).toUpperCase()}...)`,
+        },
         { ...base, ts: Date.parse('2025-06-01T00:00:00Z'), amount: 5, notes: 'manual deposit, no tx' },
       ])
       await harness.seed('wanusdc', 'withdrawal', [
@@ -215,7 +252,11 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
         },
       }
       const report = await syncTransactions({ ...REQUEST, wallets: [WALLET_A] }, partial)
-      expect(report).toMatchObject({ success: false, deposits_written: 1, errors: [`${WALLET_A}: Failed to write deposits of djed (2 of 3 not written): chunk 2 failed`] })
+      expect(report).toMatchObject({
+        success: false,
+        deposits_written: 1,
+        errors: [`${WALLET_A}: Failed to write deposits of djed (2 of 3 not written): chunk 2 failed`],
+      })
       expect(await harness.rows('djed', 'deposit')).toHaveLength(1)
       expect(await syncTransactions({ ...REQUEST, wallets: [WALLET_A] }, ports)).toMatchObject({ deposits_written: 2, duplicates_skipped: 1 })
     })
@@ -230,7 +271,9 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
         },
       }
       const report = await syncTransactions(REQUEST, blind)
-      expect(report.errors).toEqual([`${WALLET_A}: Could not read stored wanusdc transactions (2 not written): Table not found: liqwid_deposits_wanusdc`])
+      expect(report.errors).toEqual([
+        `${WALLET_A}: Could not read stored wanusdc transactions (2 not written): Table not found: liqwid_deposits_wanusdc`,
+      ])
       expect(report).toMatchObject({ deposits_written: 2, withdrawals_written: 1 })
       expect(await harness.rows('wanusdc', 'deposit')).toHaveLength(0)
     })

@@ -33,7 +33,9 @@ function storeHarnessFactory(open: () => Promise<OpenedData>, testPrefix: boolea
     // One supply row per scenario asset makes its names resolve through the store, as in production.
     const writer = new StoreWriter(store.client)
     for (const { symbol, marketId } of SCENARIO_ASSETS)
-      await writer.insertPositions(symbol, [{ ts: Date.UTC(2025, 6, 1), wallet: 'addr1qseed', marketId, marketName: marketId, units: 1, priceUsd: 1, usdValue: 1 }])
+      await writer.insertPositions(symbol, [
+        { ts: Date.UTC(2025, 6, 1), wallet: 'addr1qseed', marketId, marketName: marketId, units: 1, priceUsd: 1, usdValue: 1 },
+      ])
     return store
   }
 

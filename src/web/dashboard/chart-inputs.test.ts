@@ -10,7 +10,9 @@ function configWith(tree: Record<string, unknown> = {}) {
   return loadConfigTree(
     {
       domain: { assets: ['djed'] },
-      analysis: { decision: { reference: { keyword: 'tag' }, gate: { enabled: true, min_points: 5, method: 'polynomial_fit', polynomial_order: 1 } } },
+      analysis: {
+        decision: { reference: { keyword: 'tag' }, gate: { enabled: true, min_points: 5, method: 'polynomial_fit', polynomial_order: 1 } },
+      },
       ...tree,
     },
     {},
@@ -34,10 +36,19 @@ function evaluation(config: ReturnType<typeof configWith>): AssetEvaluation {
     alternateName: '',
     decision,
     warnings: [],
-    prices: { bySource: { liqwid: { price: 1, provider: 'greptime(liqwid)' }, minswap: { price: 1.02, provider: 'greptime(minswap)' } }, attempts: [] },
+    prices: {
+      bySource: { liqwid: { price: 1, provider: 'greptime(liqwid)' }, minswap: { price: 1.02, provider: 'greptime(minswap)' } },
+      attempts: [],
+    },
     rateUsd: null,
     rateAda: null,
-    charts: { window: { start: at(0), end: now }, positions: series, prices: hourly(values.map(() => 1)), adaRate: hourly([1.5, 1.6]), minswapPrices: hourly(values.map(() => 1.02)) },
+    charts: {
+      window: { start: at(0), end: now },
+      positions: series,
+      prices: hourly(values.map(() => 1)),
+      adaRate: hourly([1.5, 1.6]),
+      minswapPrices: hourly(values.map(() => 1.02)),
+    },
     timings: { fetchMs: 0, engineMs: 0 },
   }
 }

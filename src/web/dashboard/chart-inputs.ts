@@ -34,11 +34,7 @@ function isGateView(entry: AssetEvaluation, view: ViewName, basis: string): bool
 }
 
 function lookbackHours(config: Config, entry: AssetEvaluation): number | null {
-  return (
-    config.visualization.diagnostics.lookback_hours_override ??
-    config.resolved.assets[entry.asset]?.settings.gate.lookback_hours ??
-    null
-  )
+  return config.visualization.diagnostics.lookback_hours_override ?? config.resolved.assets[entry.asset]?.settings.gate.lookback_hours ?? null
 }
 
 /** The fit drawn on a view: the gate's own when the view is the gate's series, else a display fit. */
@@ -169,10 +165,16 @@ export function priceChartInput(config: Config, entry: AssetEvaluation, at: numb
       ? undefined
       : compare.epsilon_mode === 'absolute'
         ? { low: reference - compare.tolerance_epsilon, high: reference + compare.tolerance_epsilon, label: `±${compare.tolerance_epsilon} USD` }
-        : { low: reference * (1 - compare.tolerance_epsilon), high: reference * (1 + compare.tolerance_epsilon), label: `±${(compare.tolerance_epsilon * 100).toFixed(2)}%` }
+        : {
+            low: reference * (1 - compare.tolerance_epsilon),
+            high: reference * (1 + compare.tolerance_epsilon),
+            label: `±${(compare.tolerance_epsilon * 100).toFixed(2)}%`,
+          }
   return {
     title: `Price comparison — ${entry.asset.toUpperCase()}`,
-    subtitle: compare.enabled ? `tolerance ${compare.epsilon_mode} ${compare.tolerance_epsilon}, action ${compare.action_on_mismatch}` : 'price compare disabled',
+    subtitle: compare.enabled
+      ? `tolerance ${compare.epsilon_mode} ${compare.tolerance_epsilon}, action ${compare.action_on_mismatch}`
+      : 'price compare disabled',
     sources,
     latest,
     tolerance,

@@ -91,12 +91,20 @@ function gateModel(config: Config, entry: AssetEvaluation): GateModel {
   const gate = entry.decision.gate
   const mode = settings.threshold_mode === 'percentile' ? `percentile ${settings.central_confidence}` : `stddev k=${settings.k_sigma}`
   const base = { basis: settings.basis, mode: `${mode}, ${settings.tail} tail, on trigger: ${settings.on_trigger}` }
-  if (!settings.enabled) return { ...base, status: 'disabled', detail: 'the residual gate is off for this asset', rNow: '—', sigma: '—', threshold: '—', points: '—' }
+  if (!settings.enabled)
+    return { ...base, status: 'disabled', detail: 'the residual gate is off for this asset', rNow: '—', sigma: '—', threshold: '—', points: '—' }
   if (gate === null)
-    return { ...base, status: 'not applicable', detail: `not run in ref mode ${entry.decision.refMode ?? 'none'}`, rNow: '—', sigma: '—', threshold: '—', points: '—' }
+    return {
+      ...base,
+      status: 'not applicable',
+      detail: `not run in ref mode ${entry.decision.refMode ?? 'none'}`,
+      rNow: '—',
+      sigma: '—',
+      threshold: '—',
+      points: '—',
+    }
   const t = gate.thresholds
-  const threshold =
-    t === null ? '—' : t.mode === 'percentile' ? `[${number(t.lower)}, ${number(t.upper)}]` : `±${number(t.upper)} (k·σ)`
+  const threshold = t === null ? '—' : t.mode === 'percentile' ? `[${number(t.lower)}, ${number(t.upper)}]` : `±${number(t.upper)} (k·σ)`
   return {
     ...base,
     status: !gate.applied ? 'skipped' : gate.triggered === 1 ? 'triggered' : 'not triggered',

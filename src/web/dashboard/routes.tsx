@@ -142,9 +142,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
   app.get('/static/htmx.min.js', (c) =>
     c.body(htmx.stream(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }),
   )
-  app.get('/static/favicon.svg', (c) =>
-    c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }),
-  )
+  app.get('/static/favicon.svg', (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }))
   // Browsers ask for it whatever the page says; answer instead of logging a 404.
   app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301))
   app.get('/static/dashboard.css', (c) =>

@@ -70,9 +70,7 @@ function decideInMemory(
     return decideAsset({ asset, now, settings, reference, series, transactions: [], wallets: [] })
   }
   const gatePrices =
-    settings.gate.enabled && settings.gate.basis === 'change_rate_usd'
-      ? changeRatePrices(store, parameters, asset, symbol, window)
-      : undefined
+    settings.gate.enabled && settings.gate.basis === 'change_rate_usd' ? changeRatePrices(store, parameters, asset, symbol, window) : undefined
   return decideAsset({
     asset,
     now,
@@ -97,10 +95,7 @@ function changeRatePrices(
   symbol: string,
   window: { start: EpochMs; end: EpochMs },
 ): Series | null {
-  const keys = [
-    ...parameters.prices_sources,
-    ...Object.keys(parameters.priority_by_logical).filter((k) => !parameters.prices_sources.includes(k)),
-  ]
+  const keys = [...parameters.prices_sources, ...Object.keys(parameters.priority_by_logical).filter((k) => !parameters.prices_sources.includes(k))]
   const providers = keys
     .flatMap((k) => parameters.priority_by_logical[k] ?? [])
     .map((p) => p.trim())

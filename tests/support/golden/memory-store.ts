@@ -24,8 +24,7 @@ export interface MemoryStore {
   latestPrice(provider: string, symbol: string, displayAsset: string): number | null
 }
 
-const inRange = (t: EpochMs, range: TimeRange) =>
-  (range.start === null || t >= range.start) && (range.end === null || t <= range.end)
+const inRange = (t: EpochMs, range: TimeRange) => (range.start === null || t >= range.start) && (range.end === null || t <= range.end)
 
 function rowUsd(row: PositionRow): number {
   if (row.usd_value !== null && row.usd_value !== undefined) return row.usd_value
@@ -70,9 +69,7 @@ export function memoryStore(inputs: EvaluateCase['inputs']): MemoryStore {
       return [...byWallet.entries()].map(([wallet, series]) => {
         const ts = [...series.keys()]
         // what the store returns: the first two samples and the last one
-        const keep = ts.filter(
-          (_, i) => i < WALLET_SAMPLES_NEEDED.first || i >= ts.length - WALLET_SAMPLES_NEEDED.last,
-        )
+        const keep = ts.filter((_, i) => i < WALLET_SAMPLES_NEEDED.first || i >= ts.length - WALLET_SAMPLES_NEEDED.last)
         return { wallet, samples: { ts: keep, values: keep.map((t) => series.get(t)!) } }
       })
     },
@@ -123,8 +120,7 @@ export function memoryStore(inputs: EvaluateCase['inputs']): MemoryStore {
 
     latestPrice(provider, symbol, displayAsset) {
       const name = provider.trim().toLowerCase()
-      const key =
-        name === 'greptime(liqwid)' ? `liqwid:${symbol}` : name === 'greptime(minswap)' ? `minswap:${minswapSymbol(displayAsset)}` : null
+      const key = name === 'greptime(liqwid)' ? `liqwid:${symbol}` : name === 'greptime(minswap)' ? `minswap:${minswapSymbol(displayAsset)}` : null
       if (key === null) return null
       return inputs.latest_prices_by_db_symbol[key] ?? null
     },

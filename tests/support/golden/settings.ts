@@ -7,12 +7,7 @@
  * Gate cases express the predecessor's semantics, so the gate runs with `on_trigger: withdraw` and
  * `tail: upper` (golden/README.md).
  */
-import {
-  ALIGNMENT_METHODS,
-  type AlignmentMethod,
-  type AssetSettings,
-  type PriceCompareSettings,
-} from '../../../src/engine/settings.ts'
+import { ALIGNMENT_METHODS, type AlignmentMethod, type AssetSettings, type PriceCompareSettings } from '../../../src/engine/settings.ts'
 import type { EvaluateParameters } from './cases.ts'
 import { assetSettings } from '../../../src/engine/test-fixtures.ts'
 

@@ -99,7 +99,10 @@ async function writeCaseRows(testCase: EvaluateCase, writer: StoreWriter, client
       })),
     )
   }
-  for (const [kind, bySymbol] of [['deposits', inputs.deposits], ['withdrawals', inputs.withdrawals]] as const) {
+  for (const [kind, bySymbol] of [
+    ['deposits', inputs.deposits],
+    ['withdrawals', inputs.withdrawals],
+  ] as const) {
     for (const [symbol, rows] of Object.entries(bySymbol)) {
       if (rows.length === 0) continue
       await writer.ensureTransactionTables(symbol)
@@ -137,7 +140,10 @@ function minswapRows(testCase: EvaluateCase): Map<string, { ts: number; priceUsd
   const { inputs } = testCase
   const tables = new Map<string, { ts: number; priceUsd: number | null; adaUsd: number | null }[]>()
   for (const [name, series] of Object.entries(inputs.minswap_price_series)) {
-    tables.set(name, series.map((point) => ({ ts: ms(point.ts), priceUsd: point.price_usd, adaUsd: adaOf(point) })))
+    tables.set(
+      name,
+      series.map((point) => ({ ts: ms(point.ts), priceUsd: point.price_usd, adaUsd: adaOf(point) })),
+    )
   }
   for (const [key, price] of Object.entries(inputs.latest_prices_by_db_symbol)) {
     const [database, name] = splitPriceKey(key)

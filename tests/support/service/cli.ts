@@ -93,7 +93,8 @@ export function spawnService(args: readonly string[], options: CliOptions = {}):
     }
     if (pending) offer(pending)
     ended = true
-    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`process ended before a log line matched ${waiter.pattern}:\n${lines.join('\n')}`))
+    for (const waiter of waiters.splice(0))
+      waiter.reject(new Error(`process ended before a log line matched ${waiter.pattern}:\n${lines.join('\n')}`))
   })()
   const stdout = new Response(child.stdout).text()
   return {
