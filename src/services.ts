@@ -90,7 +90,7 @@ function loadRegistry(configSource: string): TokenRegistry {
   return registry
 }
 
-function priceSources(config: Config, reader: StoreReader, registry: TokenRegistry | null, liqwid: LiqwidClient | null): PriceSources {
+export function priceSources(config: Config, reader: StoreReader, registry: TokenRegistry | null, liqwid: LiqwidClient | null): PriceSources {
   const symbolOf = async (asset: string) => {
     const resolved = config.resolved.assets[asset]
     if (resolved?.symbol_source === 'domain.symbols') return resolved.symbol

@@ -1,8 +1,10 @@
 /**
  * The demo market (`--demo`): a synthetic Liqwid dataset written through the writers so a new
  * user sees every state at once — djed healthy (withdraw), usdm with negative gains since its
- * reference (a price drop), usdc with an unexplained jump in its last hours (the residual gate
- * holds), usdt whose Minswap price is ~2 % off the Liqwid price (price-compare mismatch).
+ * reference (a price drop), usdc rising without a transaction since three hours before the store
+ * was created (the residual gate holds), usdt whose Minswap price is ~2 % off the Liqwid price
+ * (price-compare mismatch). Those states hold whatever the hour the store is created at and for the
+ * six hours it lives before it is regenerated (tests/store/demo-states.test.ts).
  *
  * 30 days of 15-minute samples ending at `now`; while serving, `appendDemoSample` adds the
  * samples since the last stored one, continuing the same deterministic pattern (synthetic.ts).

@@ -1,8 +1,14 @@
 /**
  * A deterministic synthetic Liqwid market (spec-data §6.4): per asset, wallets whose supplied
- * units grow with the exchange rate and jump at deposits and withdrawals, a stable price with
- * small noise, tagged reference withdrawals, and Minswap prices with an ADA rate near 0.6.
+ * units grow with the exchange rate and jump at deposits and withdrawals, a stable price with a
+ * small bounded wobble, tagged reference withdrawals, and Minswap prices with an ADA rate near 0.6.
  * Pure: no I/O, no clock, no Math.random. Used by the demo store and the benchmark workloads.
+ *
+ * The price wobble is bounded on purpose (a slow sine plus a little jitter, never beyond
+ * ±PRICE_WOBBLE): with Gaussian noise, now and then a sample drifts far enough to push a small
+ * gain below zero or past the residual gate's k·σ, and the demo's states would depend on the hour
+ * it was created. A sine's extremes stay within 1.3·k·σ of its own spread for k = 2, and the
+ * interest earned since each reference is more than twice the wobble's peak-to-peak move.
  *
  * Every random draw is a hash of (seed, asset, wallet, minute, purpose), not a position in a
  * stream, so the value at a timestamp never depends on how far the generation runs: generating
@@ -32,8 +38,12 @@ export interface SyntheticAssetSpec {
   readonly referenceDaysBefore: readonly number[]
   /** Minswap price = Liqwid price × (1 + bias) (+ noise) */
   readonly minswapBias: number
-  /** reported units × factor during the last `hours` up to the anchor, with no transaction */
-  readonly anomaly?: { readonly hours: number; readonly factor: number }
+  /**
+   * reported units rise by `ratePerHour` (relative) from `hoursBefore` the anchor on, with no
+   * transaction, for `lastsHours` in all: still rising while the store is appended to, so the
+   * newest sample stays the outlier the gate catches (a step would look normal hours later)
+   */
+  readonly anomaly?: { readonly hoursBefore: number; readonly ratePerHour: number; readonly lastsHours: number }
   /** the price falls to price × factor from `daysBefore` the anchor, over `rampHours` */
   readonly priceDrop?: { readonly daysBefore: number; readonly rampHours: number; readonly factor: number }
 }
@@ -71,7 +81,8 @@ export const DEMO_ASSETS: readonly SyntheticAssetSpec[] = [
     walletCount: 4,
     referenceDaysBefore: [4],
     minswapBias: -0.001,
-    priceDrop: { daysBefore: 2, rampHours: 8, factor: 0.975 },
+    // The drop ends before the gate's 48-hour window opens: only the gain since t0 sees it.
+    priceDrop: { daysBefore: 3, rampHours: 8, factor: 0.975 },
   },
   {
     symbol: 'wanusdc',
@@ -81,9 +92,9 @@ export const DEMO_ASSETS: readonly SyntheticAssetSpec[] = [
     walletCount: 5,
     referenceDaysBefore: [6, 13],
     minswapBias: 0.0005,
-    anomaly: { hours: 3, factor: 1.04 },
+    anomaly: { hoursBefore: 3, ratePerHour: 0.013, lastsHours: 12 },
   },
-  { symbol: 'wanusdt', marketId: 'USDT', basePrice: 1.0002, apy: 0.07, walletCount: 6, referenceDaysBefore: [3], minswapBias: 0.02 },
+  { symbol: 'wanusdt', marketId: 'USDT', basePrice: 1.0002, apy: 0.07, walletCount: 6, referenceDaysBefore: [5], minswapBias: 0.02 },
 ]
 
 const EXTRA_ASSETS: readonly SyntheticAssetSpec[] = [
@@ -130,7 +141,11 @@ const ADA = 10
 
 const EVENTS_PER_WALLET_PER_DAY = 1 / 7
 const NULL_USD_SHARE = 0.002
-const PRICE_NOISE = 0.0004
+/** the price's bounded wobble, relative: ±0.015 % */
+const PRICE_WOBBLE = 0.00015
+/** not a divisor of a day, so the wobble's phase differs from one creation hour to the next */
+const PRICE_WOBBLE_PERIOD_MS = 9.5 * HOUR_MS
+const PRICE_JITTER_SHARE = 0.1
 const MINSWAP_NOISE = 0.0008
 const ADA_MEAN = 0.6
 const ADA_REVERSION = 0.05
@@ -149,7 +164,7 @@ export function generateAsset(spec: SyntheticAssetSpec, wallets: readonly string
 
   for (let ts = start; ts <= end; ts += stepMs) {
     const minute = ts / MINUTE_MS
-    const price = spec.basePrice * (1 + PRICE_NOISE * normal(key, -1, minute, PRICE)) * priceDropFactor(spec, anchor, ts)
+    const price = spec.basePrice * (1 + priceWobble(key, ts)) * priceDropFactor(spec, anchor, ts)
     const emit = ts > after
     for (let wallet = 0; wallet < wallets.length; wallet++) {
       const before = units[wallet]!
@@ -197,6 +212,13 @@ export function generateAsset(spec: SyntheticAssetSpec, wallets: readonly string
   return data
 }
 
+/** Within ±PRICE_WOBBLE: a sine with a per-asset phase, plus a little uniform jitter. */
+function priceWobble(key: number, ts: EpochMs): number {
+  const phase = 2 * Math.PI * (uniform(key, -1, 0, PRICE) + ts / PRICE_WOBBLE_PERIOD_MS)
+  const jitter = 2 * uniform(key, -1, ts / MINUTE_MS, PRICE) - 1
+  return PRICE_WOBBLE * ((1 - PRICE_JITTER_SHARE) * Math.sin(phase) + PRICE_JITTER_SHARE * jitter)
+}
+
 function priceDropFactor(spec: SyntheticAssetSpec, anchor: EpochMs, ts: EpochMs): number {
   const drop = spec.priceDrop
   if (drop === undefined) return 1
@@ -205,10 +227,12 @@ function priceDropFactor(spec: SyntheticAssetSpec, anchor: EpochMs, ts: EpochMs)
   return 1 - (1 - drop.factor) * Math.min(1, elapsed / (drop.rampHours * HOUR_MS))
 }
 
-/** Transient: samples after the anchor (appended later) are normal again. */
+/** 1 before the anomaly, then a straight rise, then level at the height it reached. */
 function anomalyFactor(spec: SyntheticAssetSpec, anchor: EpochMs, ts: EpochMs): number {
   const anomaly = spec.anomaly
-  return anomaly !== undefined && ts > anchor - anomaly.hours * HOUR_MS && ts <= anchor ? anomaly.factor : 1
+  if (anomaly === undefined) return 1
+  const hours = (ts - (anchor - anomaly.hoursBefore * HOUR_MS)) / HOUR_MS
+  return 1 + anomaly.ratePerHour * Math.min(Math.max(hours, 0), anomaly.lastsHours)
 }
 
 /** Hourly ADA/USD, a mean-reverting walk from `start`; shared by every asset of a seed. */

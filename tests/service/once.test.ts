@@ -5,9 +5,8 @@
  * arguments; `--test-prefix` warns that writes go to test_ tables.
  *
  * The runs are independent (a copy of the demo store each), so they run at once in beforeAll.
- * Only what the demo guarantees whatever the hour is asserted: djed grows (WITHDRAW_OK), usdm
- * lost value since its reference (HOLD, clamped); usdc's anomaly and usdt's price gap hold their
- * asset too, but appended samples can move them, so for those the line format is checked.
+ * The demo shows README's four states whatever the hour (tests/store/demo-states.test.ts checks
+ * that over two days of creation instants), so every line is asserted with its reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -90,12 +89,16 @@ describe('--once on the demo store', () => {
     }
   })
 
-  it('shows the demo’s healthy asset and its clamped one', () => {
-    const [djed, usdm] = parseLines(healthy.stdout)
+  it('shows README’s four demo states: djed withdraws, usdm, usdc and usdt hold, each for its reason', () => {
+    const [djed, usdm, usdc, usdt] = parseLines(healthy.stdout)
     expect(djed).toMatchObject({ decision: '1', wallets: '3', reason: undefined })
     expect(djed!.line).not.toContain('wmax_usd=0.00')
     expect(usdm).toMatchObject({ decision: '0', reason: 'non-positive gains since t0 (clamped)' })
     expect(usdm!.line).toContain('wmax_usd=0.00')
+    expect(usdc).toMatchObject({ decision: '0', wallets: '5' })
+    expect(usdc!.reason).toMatch(/^residual gate triggered: r=\S+ > k·σ=\S+$/)
+    expect(usdt).toMatchObject({ decision: '0', wallets: '6' })
+    expect(usdt!.reason).toMatch(/^price mismatch liqwid \S+ vs minswap \S+ \(Δ \S+% > 1\.00%\)$/)
   })
 
   it('exits 0 when no asset is ERROR, with the log on stderr only', () => {
