@@ -13,6 +13,7 @@ export const DEFAULT_CONFIG_PATH = 'config/orchestrator_config.yaml'
 export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level debug|info|warn|error] [--once]
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
                           [--demo] [--version] [--help]
+       alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -28,10 +29,16 @@ safely: Prometheus metrics, JSON and a dashboard.
   --version                  print version and commit
   --help                     print this help
 
-Exit codes: 0 success, 1 an asset evaluated to ERROR (--once) or a runtime failure, 2 bad arguments
-or configuration.`
+  collect --once             collect one tick of positions (Koios balances × Liqwid markets) into
+                             the positions tables and print what was written per wallet and asset
 
-export type Mode = 'serve' | 'once' | 'print-config' | 'version' | 'help'
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect) or a
+runtime failure, 2 bad arguments or configuration.`
+
+export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'version' | 'help'
+
+/** Commands given as the first word: `alert-orchestrator collect --once`. */
+const COMMANDS = ['collect'] as const
 
 export interface CliOptions {
   mode: Mode
@@ -50,7 +57,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     parsed = parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         config: { type: 'string' },
         'log-level': { type: 'string' },
@@ -67,6 +74,17 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     throw new AppError('usage', (error as Error).message)
   }
   const values = parsed.values
+  const [command, ...extra] = parsed.positionals
+  if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
+    throw new AppError('usage', `unknown command '${command}' (commands: ${COMMANDS.join(', ')})`)
+  if (extra.length > 0) throw new AppError('usage', `unexpected argument '${extra[0]}'`)
+  if (command === 'collect') {
+    if (!values.once)
+      throw new AppError('usage', 'collect needs --once (in serve mode the collector runs on its own schedule when collector.enabled is true)')
+    if (values.demo) throw new AppError('usage', 'collect cannot run on the demo market (--demo)')
+    if (values['print-config-normalized'] || values['no-telemetry'])
+      throw new AppError('usage', 'collect --once takes only --config, --log-level and --test-prefix')
+  }
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -84,9 +102,11 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
       ? 'version'
       : values['print-config-normalized']
         ? 'print-config'
-        : values.once
-          ? 'once'
-          : 'serve'
+        : command === 'collect'
+          ? 'collect'
+          : values.once
+            ? 'once'
+            : 'serve'
   return {
     mode,
     configPath: explicitPath ?? DEFAULT_CONFIG_PATH,

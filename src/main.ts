@@ -1,5 +1,5 @@
 /**
- * alert-orchestrator: argv → config → one of print config | once | serve; exit codes
+ * alert-orchestrator: argv → config → one of print config | once | collect | serve; exit codes
  * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
@@ -36,10 +36,11 @@ export async function main(argv: readonly string[], env: Record<string, string |
   if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
 
   // Loaded only now: --help, --version and the config doctor stay instant.
-  const [{ startServices }, { runOnce }, { serve }] = await Promise.all([
+  const [{ startServices }, { runOnce }, { serve }, { runCollectOnce }] = await Promise.all([
     import('./services.ts'),
     import('./commands/once.ts'),
     import('./commands/serve.ts'),
+    import('./commands/collect.ts'),
   ])
   log.info('starting', { version: VERSION, config: loaded.source, mode: options.mode })
   if (options.testPrefix) log.warn("TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables")
@@ -47,10 +48,11 @@ export async function main(argv: readonly string[], env: Record<string, string |
     demo: options.demo,
     testPrefix: options.testPrefix,
     eagerCharts: options.mode === 'serve' && !options.noTelemetry,
+    collector: options.mode === 'collect',
   })
-  if (options.mode === 'once') {
+  if (options.mode === 'once' || options.mode === 'collect') {
     try {
-      return await runOnce(services, out)
+      return await (options.mode === 'once' ? runOnce : runCollectOnce)(services, out)
     } finally {
       await services.close()
     }

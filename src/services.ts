@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path'
 import shippedRegistryText from '../config/token_registry.csv' with { type: 'text' }
 import type { Config } from './config/resolve.ts'
 import { writeDiagnostics } from './diagnostics.ts'
-import { describeError } from './errors.ts'
+import { AppError, describeError } from './errors.ts'
 import { evaluate, type EvaluationResult } from './evaluate.ts'
 import { log } from './log.ts'
 import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING, type LiqwidClient } from './sources/liqwid.ts'
@@ -24,6 +24,8 @@ import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
 import { createChartRenderer, type ChartRenderer } from './charts/index.ts'
+import type { Collector } from './collector/collector.ts'
+import { collectorFromConfig } from './collector/service.ts'
 import type { LoadedConfig } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
 import type { WebDeps } from './web/app.ts'
@@ -41,6 +43,8 @@ export interface ServiceOptions {
   readonly testPrefix: boolean
   /** start the chart worker now (serving: the first dashboard load is fast); else on first use */
   readonly eagerCharts?: boolean
+  /** build the position collector even when collector.enabled is false (`collect --once`) */
+  readonly collector?: boolean
 }
 
 /** The chart worker costs a second and a few MB to start; `--once` without diagnostics never needs it. */
@@ -62,6 +66,8 @@ export interface Services {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
+  /** the position collector, when enabled (never on the demo market) */
+  readonly collector: Collector | null
   /** diagnostic PNG of each asset written by the last evaluation */
   readonly plotPaths: Map<string, string>
   readonly charts: ChartRenderer
@@ -172,6 +178,18 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })
+    if (demo && options.collector)
+      throw new AppError('config_invalid', 'collect: the embedded store holds the synthetic demo market (data.embedded.seed: demo)')
+    if (demo && config.collector.enabled) log.warn('the demo market is synthetic: collector.enabled is ignored for this run')
+    const collector =
+      !demo && (config.collector.enabled || options.collector)
+        ? collectorFromConfig(config, {
+            reader: store.reader,
+            writer: store.writer,
+            testPrefix: options.testPrefix,
+            record: (outcome, at) => void metrics.recordCollection(outcome, at),
+          })
+        : null
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
     const mismatchStreaks = new Map<string, number>()
     const plotPaths = new Map<string, string>()
@@ -227,6 +245,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       metrics,
       auth,
       sync,
+      collector,
       plotPaths,
       charts,
       web,

@@ -1,12 +1,14 @@
 /**
- * The long-running mode: the HTTP server (unless --no-telemetry) and the evaluation schedule —
- * first evaluation at start, then every `runtime.schedule.interval_minutes`, never overlapping.
+ * The long-running mode: the HTTP server (unless --no-telemetry), the position collector's
+ * schedule (when enabled) and the evaluation schedule — first evaluation at start, then every
+ * `runtime.schedule.interval_minutes`, never overlapping.
  * SIGTERM/SIGINT stop the schedule, let the running evaluation finish (bounded), stop the server,
  * close the store and return 0.
  */
 import { log } from '../log.ts'
 import { createScheduler } from '../scheduler.ts'
 import type { Services } from '../services.ts'
+import { startCollectorSchedule } from '../collector/service.ts'
 import { startHousekeeping } from '../housekeeping.ts'
 import { startWebServer } from '../web/server.ts'
 
@@ -37,10 +39,16 @@ export async function serve(services: Services, options: ServeOptions): Promise<
   const server = options.telemetry && config.runtime.telemetry.enabled ? await startWebServer(services, { port: options.port }) : null
   if (!server) log.info('HTTP server disabled; evaluating on schedule only')
   const housekeeping = startHousekeeping(config)
+  const collector = services.collector
+  const collecting = collector ? startCollectorSchedule(collector) : null
   const scheduler = createScheduler({
     name: 'evaluation',
     intervalMs: config.runtime.schedule.interval_minutes * 60_000,
-    task: async (signal) => void (await services.runEvaluation(signal)),
+    task: async (signal) => {
+      // When both are due, this tick's positions are written before the evaluation reads them.
+      await collector?.collectDue(signal)
+      await services.runEvaluation(signal)
+    },
   })
   scheduler.start()
 
@@ -50,6 +58,7 @@ export async function serve(services: Services, options: ServeOptions): Promise<
   // server below would wait for its request to finish.
   services.sync.cancel()
   housekeeping.stop()
+  await collecting?.stop(SHUTDOWN_GRACE_MS)
   const outcome = await scheduler.stop(SHUTDOWN_GRACE_MS)
   if (outcome === 'abandoned') log.warn('the running evaluation did not finish in time; stopping anyway', { grace_ms: SHUTDOWN_GRACE_MS })
   await server?.stop()

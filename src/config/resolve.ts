@@ -35,10 +35,20 @@ export interface ResolvedAuth {
   secret: string | null
 }
 
+export interface ResolvedCollector {
+  /** payment (`addr1…`) and stake (`stake1…`) addresses */
+  wallets: string[]
+  /** display names, a subset of domain.assets */
+  assets: string[]
+  /** read from collector.koios_token_env; redacted when printed */
+  koios_token: string | null
+}
+
 export interface Resolved {
   store: 'embedded' | 'database'
   date_range: { start: string | null; end: string | null }
   wallets: string[]
+  collector: ResolvedCollector
   auth: ResolvedAuth
   price_compare_sources: string[]
   assets: Record<string, ResolvedAsset>
@@ -140,26 +150,71 @@ function assetSettings(values: RawConfig, gate: FilledGate, asset: string, compa
   }
 }
 
-function resolveWallets(values: RawConfig, env: Environment, problems: ConfigProblem[], secretPaths: string[]): string[] {
+type WalletEntry = string | { address?: string | undefined; address_env?: string | undefined }
+
+const PAYMENT_ADDRESS = { pattern: /^(addr1|addr_test1)[0-9a-z]+$/, what: 'a Cardano address starting with addr1 or addr_test1' }
+const ANY_ADDRESS = { pattern: /^(addr1|addr_test1|stake1|stake_test1)[0-9a-z]+$/, what: 'a Cardano address (addr1…) or stake address (stake1…)' }
+
+/** Addresses of a wallet list, `address_env` entries read from the environment; duplicates dropped. */
+function resolveWallets(
+  entries: readonly WalletEntry[] | null,
+  path: string,
+  accepted: { pattern: RegExp; what: string },
+  env: Environment,
+  problems: ConfigProblem[],
+  secretPaths: string[],
+): string[] {
   const addresses: string[] = []
-  values.wallets?.forEach((entry, index) => {
+  entries?.forEach((entry, index) => {
     let address: string | undefined
     if (typeof entry === 'string') address = entry
     else if (entry.address_env) {
-      const read = readNamedVariable(env, entry.address_env, `wallets[${index}].address_env`)
+      const read = readNamedVariable(env, entry.address_env, `${path}[${index}].address_env`)
       if ('message' in read) return void problems.push(read)
-      if (!/^(addr1|addr_test1)[0-9a-z]+$/.test(read.value))
-        return void problems.push({
-          path: `wallets[${index}].address_env`,
-          message: `${entry.address_env} must hold a Cardano address starting with addr1 or addr_test1`,
-        })
+      if (!accepted.pattern.test(read.value))
+        return void problems.push({ path: `${path}[${index}].address_env`, message: `${entry.address_env} must hold ${accepted.what}` })
       address = read.value
-      secretPaths.push(`resolved.wallets[${addresses.length}]`)
+      secretPaths.push(`resolved.${path}[${addresses.length}]`)
     } else if (entry.address) address = entry.address
-    else return void problems.push({ path: `wallets[${index}]`, message: "must set 'address' or 'address_env'" })
+    else return void problems.push({ path: `${path}[${index}]`, message: "must set 'address' or 'address_env'" })
     if (!addresses.includes(address)) addresses.push(address)
   })
   return addresses
+}
+
+/** The collector's wallets (default: the top-level ones), assets (default: domain.assets) and Koios token. */
+function resolveCollector(
+  values: RawConfig,
+  wallets: string[],
+  env: Environment,
+  problems: ConfigProblem[],
+  secretPaths: string[],
+): ResolvedCollector {
+  const collector = values.collector
+  const own = resolveWallets(collector.wallets, 'collector.wallets', ANY_ADDRESS, env, problems, secretPaths)
+  // The copied top-level wallets keep their positions, so their secrets keep their indices.
+  if (collector.wallets === null)
+    for (const path of secretPaths.filter((entry) => entry.startsWith('resolved.wallets[')))
+      secretPaths.push(path.replace('resolved.wallets[', 'resolved.collector.wallets['))
+  let token: string | null = null
+  if (collector.koios_token_env) {
+    const read = readNamedVariable(env, collector.koios_token_env, 'collector.koios_token_env')
+    if ('message' in read) problems.push(read)
+    else token = read.value
+  }
+  const resolved: ResolvedCollector = {
+    wallets: collector.wallets === null ? [...wallets] : own,
+    assets: [...new Set(collector.assets ?? values.domain.assets)],
+    koios_token: token,
+  }
+  if (collector.enabled) {
+    if (resolved.wallets.length === 0)
+      problems.push({ path: 'collector.wallets', message: 'the collector is enabled but has no wallet: list them here or in the top-level wallets' })
+    if (!values.prices.endpoints.koios) problems.push({ path: 'prices.endpoints.koios', message: 'is required when collector.enabled is true' })
+    if (!values.prices.endpoints.liqwid_graphql)
+      problems.push({ path: 'prices.endpoints.liqwid_graphql', message: 'is required when collector.enabled is true' })
+  }
+  return resolved
 }
 
 function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): ResolvedAuth {
@@ -182,7 +237,7 @@ function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): R
 export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
   const problems: ConfigProblem[] = []
   const warnings: string[] = []
-  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret']
+  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret', 'resolved.collector.koios_token']
 
   const data = structuredClone(values.data)
   const connection = data.databases.greptime
@@ -234,6 +289,7 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
   if (values.analysis.decision.reference.plot_fallback !== undefined)
     warnings.push('analysis.decision.reference.plot_fallback has no effect (the predecessor never read it either)')
 
+  const wallets = resolveWallets(values.wallets, 'wallets', PAYMENT_ADDRESS, env, problems, secretPaths)
   const config: Config = {
     ...values,
     data,
@@ -245,7 +301,8 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
     resolved: {
       store: connection ? 'database' : 'embedded',
       date_range: { start: toUtc(values.data.date_range.start), end: toUtc(values.data.date_range.end) },
-      wallets: resolveWallets(values, env, problems, secretPaths),
+      wallets,
+      collector: resolveCollector(values, wallets, env, problems, secretPaths),
       auth: resolveAuth(values, env, warnings),
       price_compare_sources: compareSources,
       assets,

@@ -163,12 +163,41 @@ const pricesSection = section({
   endpoints: section({
     liqwid_graphql: endpointUrl('https://v2.api.liqwid.finance/graphql').describe('Liqwid GraphQL API (live prices, transaction sync); null = off'),
     minswap_aggregator: endpointUrl('https://agg-api.minswap.org').describe('Minswap aggregator API (live prices); null = off'),
-    koios: endpointUrl(null).describe('accepted for compatibility; never called'),
+    koios: endpointUrl('https://api.koios.rest/api/v1').describe('Koios API (wallet balances for the position collector); null = off'),
   }),
   transaction_sync: section({
     start_date: isoDateTime.nullable().default(null).describe('default start of a transaction sync (else 2023-10-01)'),
     end_date: isoDateTime.nullable().default(null).describe('default end of a transaction sync (else now)'),
   }),
+})
+
+/** The collector also reads stake addresses: Koios sums the balances of every address of the account. */
+const collectorWallet = z
+  .string()
+  .trim()
+  .regex(
+    /^(addr1|addr_test1|stake1|stake_test1)[0-9a-z]+$/,
+    'must be a Cardano address (addr1…, addr_test1…) or stake address (stake1…, stake_test1…)',
+  )
+
+const collectorSection = section({
+  enabled: z.boolean().default(false).describe('collect positions (Koios balances × Liqwid exchange rates) into the positions tables on schedule'),
+  interval_minutes: greaterThan(0).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
+  wallets: z
+    .array(z.union([collectorWallet, z.strictObject({ address: collectorWallet.optional(), address_env: z.string().trim().min(1).optional() })]))
+    .min(1, 'must be a non-empty list when provided')
+    .nullable()
+    .default(null)
+    .describe('addresses to collect (`addr1…` or `stake1…`, or `{address_env: NAME}`); null = the top-level wallets'),
+  assets: z.array(lowerString).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
+  koios_token_env: z
+    .string()
+    .trim()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('environment variable holding a Koios bearer token (higher limits); null = public tier'),
+  timeout_seconds: greaterThan(0).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
 })
 
 const trendOverride = z.strictObject({
@@ -413,6 +442,7 @@ export const configSchema = z
     }),
     data: dataSection,
     prices: pricesSection,
+    collector: collectorSection,
     analysis: analysisSection,
     runtime: runtimeSection,
     visualization: visualizationSection,
@@ -445,6 +475,7 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
   if (gate.assets) unknownAsset([...gatePath, 'assets'], gate.assets)
   unknownAsset(['analysis', 'trend_indicator', 'per_asset'], Object.keys(config.analysis.trend_indicator.per_asset))
   unknownAsset(['analysis', 'price_compare', 'per_asset_overrides'], Object.keys(config.analysis.price_compare.per_asset_overrides))
+  if (config.collector.assets) unknownAsset(['collector', 'assets'], config.collector.assets)
 
   const compare = config.analysis.price_compare
   const compareSources = compare.sources === '@prices.sources' ? config.prices.sources : compare.sources

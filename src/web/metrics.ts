@@ -9,6 +9,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Config } from '../config/resolve.ts'
 import type { ExposableMetric } from '../config/schema.ts'
+import { TICK_OUTCOMES, type TickOutcome } from '../collector/collector.ts'
 import type { AssetEvaluation, EvaluationResult } from '../evaluate.ts'
 
 type AssetLabel = 'asset' | 'alternate_asset_name' | 'ref_mode'
@@ -62,6 +63,8 @@ export interface Metrics {
   update(result: EvaluationResult): Promise<void>
   /** An evaluation that failed as a whole (no result): per-asset series removed, success 0. */
   recordFailure(durationMs: number): Promise<void>
+  /** A collector tick (`collector/collector.ts`): counted by outcome; a success also sets the last-success time. */
+  recordCollection(outcome: TickOutcome, at: number): Promise<void>
   /** The exposition text of the last update (before the first: HELP/TYPE lines and process metrics). */
   text(): string
   readonly contentType: string
@@ -135,11 +138,34 @@ export async function createMetrics(config: Config, build: { version: string; co
     registers: [registry],
   })
 
+  // Only with the collector on: a last-success time of 0 would read as "never collected".
+  const collectorTicks = config.collector.enabled
+    ? new Counter<'outcome'>({
+        name: `${prefix}collector_ticks_total`,
+        help: 'Position collector ticks by outcome (success, partial, failed, skipped)',
+        labelNames: ['outcome'],
+        registers: [registry],
+      })
+    : null
+  const collectorLastSuccess = config.collector.enabled
+    ? new Gauge({
+        name: `${prefix}collector_last_success_timestamp_seconds`,
+        help: 'When the position collector last wrote every configured wallet and asset (epoch seconds)',
+        registers: [registry],
+      })
+    : null
+  for (const outcome of TICK_OUTCOMES) collectorTicks?.inc({ outcome }, 0)
+
   let rendered = await registry.metrics()
 
   return {
     contentType: registry.contentType,
     text: () => rendered,
+    async recordCollection(outcome, at) {
+      collectorTicks?.inc({ outcome })
+      if (outcome === 'success') collectorLastSuccess?.set(at / 1000)
+      rendered = await registry.metrics()
+    },
     async recordFailure(durationMs) {
       // No evaluation, no decision: a stale WITHDRAW_OK must not stay exported while they fail.
       for (const { gauge } of [...decisionGauges, ...pairGauges]) gauge.reset()
