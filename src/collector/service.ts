@@ -25,6 +25,8 @@ export interface CollectorDeps {
   readonly testPrefix: boolean
   readonly record?: (outcome: TickOutcome, at: EpochMs) => void
   readonly now?: () => EpochMs
+  /** delay before the retry (tests shorten it) */
+  readonly backoffMs?: number
 }
 
 /** Throws `config_invalid` when the configuration cannot collect (no wallet, an endpoint off). */
@@ -37,10 +39,11 @@ export function collectorFromConfig(config: Config, deps: CollectorDeps): Collec
     throw new AppError('config_invalid', 'collector: no wallet to collect (set collector.wallets or the top-level wallets)')
   if (!koios) throw new AppError('config_invalid', 'collector: prices.endpoints.koios is null')
   if (!liqwid) throw new AppError('config_invalid', 'collector: prices.endpoints.liqwid_graphql is null')
+  const backoffMs = deps.backoffMs ?? BACKOFF_MS
   const policy: RetryPolicy = {
     timeoutMs: settings.timeout_seconds * 1000,
     retries: RETRIES,
-    backoffMs: BACKOFF_MS,
+    backoffMs,
     retryInvalidJson: true,
     requireJsonContentType: false,
   }
@@ -49,7 +52,7 @@ export function collectorFromConfig(config: Config, deps: CollectorDeps): Collec
     token: resolved.koios_token,
     timeoutMs: policy.timeoutMs,
     retries: RETRIES,
-    backoffMs: BACKOFF_MS,
+    backoffMs,
   })
   return createCollector(
     {
