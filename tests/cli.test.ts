@@ -97,6 +97,7 @@ describe('--print-config-normalized', () => {
         'domain',
         'data',
         'prices',
+        'collector',
         'analysis',
         'runtime',
         'visualization',

@@ -473,6 +473,7 @@ runtime:
       'domain',
       'data',
       'prices',
+      'collector',
       'analysis',
       'runtime',
       'visualization',
