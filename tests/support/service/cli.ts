@@ -25,6 +25,8 @@ export interface CliOptions {
   readonly cwd?: string
   /** run under another program first, e.g. ['strace', '-f', '-o', file] */
   readonly wrapper?: readonly string[]
+  /** the program itself (default: `bun src/main.ts`), e.g. [compiled binary] */
+  readonly program?: readonly string[]
 }
 
 function cleanEnvironment(extra: Record<string, string | undefined> = {}): Record<string, string> {
@@ -33,7 +35,7 @@ function cleanEnvironment(extra: Record<string, string | undefined> = {}): Recor
 }
 
 function command(args: readonly string[], options: CliOptions): string[] {
-  return [...(options.wrapper ?? []), process.execPath, MAIN, ...args]
+  return [...(options.wrapper ?? []), ...(options.program ?? [process.execPath, MAIN]), ...args]
 }
 
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
