@@ -114,7 +114,7 @@ export function createKoiosClient(options: KoiosClientOptions): KoiosClient {
         signal,
       )
       if (!Array.isArray(body)) throw new AppError('upstream_invalid', `koios ${endpoint.path}: the answer is not an array`)
-      body.forEach((raw, index) => addRow(raw, `${endpoint.path} row ${offset + index}`, endpoint.rowKey, requested, into))
+      for (const [index, raw] of body.entries()) addRow(raw, `${endpoint.path} row ${offset + index}`, endpoint.rowKey, requested, into)
       if (body.length < pageSize) return
       offset += body.length
     }

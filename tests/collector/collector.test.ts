@@ -16,7 +16,7 @@ import { startFakeKoios, type FakeKoios } from '../fakes/koios.ts'
 import { receiptUnit, recordedMarkets, startFakeLiqwidMarkets, type FakeLiqwidMarkets } from '../fakes/liqwid-markets.ts'
 import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
 import { baseConfig, loadTestConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
-import { parseExposition, valueOf } from '../support/service/exposition.ts'
+import { parseExposition, valueOf as sampleValue } from '../support/service/exposition.ts'
 
 const PAYMENT = 'addr1qy2jt0qpqz2z2z9zx5w4xemekkce7yderz53kjue53lpqv90lkfa9sgrfjuz6uvt4uqtrqhl2kj0a9lnr9ndzutx32gqleeckv'
 const STAKE = 'stake1uyrx65wjqjgeeksd8hptmcgl5jfyrqkfq0xe8xlp367kphsckq250'
@@ -197,10 +197,10 @@ for (const target of await storeTargets()) {
       expect(success.outcome).toBe('success')
       await Bun.sleep(0)
       const after = parseExposition(metrics.text())
-      const ticks = (outcome: string, samples: typeof before) => valueOf(samples, 'wo_collector_ticks_total', { outcome })
+      const ticks = (outcome: string, samples: typeof before) => sampleValue(samples, 'wo_collector_ticks_total', { outcome })
       expect(ticks('failed', after) - ticks('failed', before)).toBe(2)
       expect(ticks('success', after) - ticks('success', before)).toBe(1)
-      expect(valueOf(after, 'wo_collector_last_success_timestamp_seconds')).toBe(clock / 1000)
+      expect(sampleValue(after, 'wo_collector_last_success_timestamp_seconds')).toBe(clock / 1000)
     })
 
     it('loses only what a failure concerns: one asset without a market, one address batch down', async () => {
