@@ -235,7 +235,14 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       sync,
       plotPaths,
       startedAt: Date.now(),
-      dashboard: { config, latest, sync, charts: chartCache, authEnabled: auth.enabled },
+      dashboard: {
+        config,
+        latest,
+        sync,
+        charts: chartCache,
+        authEnabled: auth.enabled,
+        reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
+      },
     }
     return {
       config,

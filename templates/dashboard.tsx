@@ -92,6 +92,14 @@ const Summary: FC<{ asset: AssetModel; name: string }> = ({ asset, name }) => (
       <dd>{asset.walletCount}</dd>
       <dt>Gain since t0</dt>
       <dd>{asset.gain} USD</dd>
+      {asset.liqwidReports ? (
+        <>
+          <dt>Cross-check</dt>
+          <dd id="liqwid-reports">
+            {asset.liqwidReports.text} <span class="muted">({asset.liqwidReports.note})</span>
+          </dd>
+        </>
+      ) : null}
       <dt>Reference t0</dt>
       <dd>
         {asset.t0} <span class="muted">({asset.refMode})</span>

@@ -21,6 +21,7 @@ import type { PositionRow } from '../store/types.ts'
 import type { StoreWriter } from '../store/writer.ts'
 import { multiply, parseDecimal, shift, toNumber, toPlainString } from './decimal.ts'
 import { marketForAsset, type CollectorMarket, type MarketsAnswer } from './markets.ts'
+import type { MarketYield } from './yield.ts'
 
 export type TickOutcome = 'success' | 'partial' | 'failed' | 'skipped'
 export const TICK_OUTCOMES: readonly TickOutcome[] = ['success', 'partial', 'failed', 'skipped']
@@ -43,6 +44,8 @@ export interface CollectorSettings {
 export interface CollectorPorts {
   fetchMarkets(signal?: AbortSignal): Promise<MarketsAnswer>
   fetchBalances(wallets: readonly string[], signal?: AbortSignal): Promise<BalancesAnswer>
+  /** Liqwid's own yield figure per market id (cross-check only); absent = not asked */
+  fetchYield?(wallets: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, MarketYield>>
   readonly writer: StoreWriter
   readonly reader: StoreReader
   /** counts a tick (metrics); optional */
@@ -75,8 +78,19 @@ export interface TickReport {
   readonly problems: readonly TickProblem[]
 }
 
+/** What Liqwid reports the collected wallets earned in an asset's market (all time, its own figure). */
+export interface ReportedYield extends MarketYield {
+  readonly marketId: string
+  /** the tick it was read at */
+  readonly at: EpochMs
+  /** the payment addresses it covers (Liqwid's figure is asked for payment addresses only) */
+  readonly wallets: number
+}
+
 export interface Collector {
   readonly settings: CollectorSettings
+  /** Liqwid's latest yield figure for an asset, when the API gave one */
+  reportedYield(asset: string): ReportedYield | null
   /** The grid instant at or before `at`. */
   tickAt(at: EpochMs): EpochMs
   /** Collects the current tick (even if this process collected it already). */
@@ -98,6 +112,9 @@ export function valuePosition(qTokens: bigint, market: CollectorMarket, priceUsd
 
 export function createCollector(settings: CollectorSettings, ports: CollectorPorts): Collector {
   let lastCollected: EpochMs | null = null
+  const reported = new Map<string, ReportedYield>()
+  // Liqwid's yield query takes the addresses a wallet uses, i.e. payment addresses.
+  const paymentWallets = settings.wallets.filter((wallet) => !/^stake(_test)?1/.test(wallet))
   let running: { tick: EpochMs; report: Promise<TickReport> } | null = null
   const tickAt = (at: EpochMs) => gridTick(at, settings.intervalMs)
 
@@ -112,8 +129,13 @@ export function createCollector(settings: CollectorSettings, ports: CollectorPor
 
   async function collect(tick: EpochMs, signal?: AbortSignal): Promise<TickReport> {
     const problems: TickProblem[] = []
-    const [markets, balances] = await Promise.allSettled([ports.fetchMarkets(signal), ports.fetchBalances(settings.wallets, signal)])
+    const [markets, balances, yields] = await Promise.allSettled([
+      ports.fetchMarkets(signal),
+      ports.fetchBalances(settings.wallets, signal),
+      ports.fetchYield && paymentWallets.length > 0 ? ports.fetchYield(paymentWallets, signal) : Promise.resolve(null),
+    ])
     signal?.throwIfAborted()
+    if (yields.status === 'rejected') log.warn('liqwid yieldEarned unavailable (cross-check only)', { error: describeError(yields.reason) })
     if (markets.status === 'rejected') problems.push({ asset: null, wallet: null, reason: `liqwid markets: ${describeError(markets.reason)}` })
     if (balances.status === 'rejected') problems.push({ asset: null, wallet: null, reason: `koios balances: ${describeError(balances.reason)}` })
     if (markets.status === 'rejected' || balances.status === 'rejected') return { tick, outcome: 'failed', written: [], skipped: 0, problems }
@@ -131,6 +153,8 @@ export function createCollector(settings: CollectorSettings, ports: CollectorPor
         problems.push({ asset: asset.asset, wallet: null, reason: `no Liqwid market for ${asset.asset} (${asset.symbol})` })
         continue
       }
+      const earned = yields.status === 'fulfilled' ? yields.value?.get(market.id) : undefined
+      if (earned !== undefined) reported.set(asset.asset, { ...earned, marketId: market.id, at: tick, wallets: paymentWallets.length })
       if (market.priceUsd === null) {
         problems.push({ asset: asset.asset, wallet: null, reason: `Liqwid has no USD price for market ${market.id}` })
         continue
@@ -159,6 +183,7 @@ export function createCollector(settings: CollectorSettings, ports: CollectorPor
 
   return {
     settings,
+    reportedYield: (asset) => reported.get(asset) ?? null,
     tickAt,
     collectTick,
     async collectDue(signal) {

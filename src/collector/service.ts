@@ -14,6 +14,7 @@ import type { StoreReader } from '../store/reader.ts'
 import type { StoreWriter } from '../store/writer.ts'
 import { createCollector, type Collector, type TickOutcome } from './collector.ts'
 import { fetchCollectorMarkets } from './markets.ts'
+import { fetchYieldEarned } from './yield.ts'
 
 /** One retry after a transport error, a 5xx or a 429, two seconds later: a tick is every few minutes. */
 const RETRIES = 1
@@ -64,6 +65,7 @@ export function collectorFromConfig(config: Config, deps: CollectorDeps): Collec
     {
       fetchMarkets: (signal) => fetchCollectorMarkets(liqwid, policy, signal),
       fetchBalances: (wallets, signal) => client.fetchBalances(wallets, signal),
+      fetchYield: (wallets, signal) => fetchYieldEarned(liqwid, policy, wallets, signal),
       reader: deps.reader,
       writer: deps.writer,
       record: deps.record,

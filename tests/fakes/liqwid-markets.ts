@@ -10,12 +10,15 @@
  *   decimals currencySymbol hexName } } } } }`, `perPage` defaulting to 20;
  * - itzdannyada/liqwid-yield-sdk src/widget/LiqwidSDK.js: `MarketsInput` also takes `sorts`,
  *   `filters`, `search`; `receiptAsset { id }` is compared with a token unit (policy id + hex name);
+ * - the same SDK's `GetYieldEarned`: `historical.yieldEarned(input: YieldEarnedInput!)` with
+ *   `totalYieldEarned(input: InCurrencyInput)` and `markets { id amount amountInCurrency(input) }`;
  * - GillesGaelBERNARD/liqwid-finance-analytics-app data/liqwid/raw/api/fetches/…/markets/
  *   page-0000.json: market ids, asset ids, symbols, decimals and prices below (DJED, USDM,
  *   wanUSDT, ADA as recorded on 2026-07-16).
  *
  * Not from the evidence: receipt-token ids (made up in the documented format), exchange rates,
- * and the cap of 100 markets per page.
+ * the cap of 100 markets per page, yields (given per address by the test; USD = units × price)
+ * and `currency` typed as a string (the SDK sends "USD"; the real type may be an enum).
  *
  *   const liqwid = startFakeLiqwidMarkets()
  *   liqwid.markets[0].exchangeRate = 0.0213
@@ -27,6 +30,25 @@ import { json, startFakeServer, type FakeServer } from './server.ts'
 export const MARKETS_SDL = `
   type Query {
     liqwid: Liqwid!
+    historical: Historical!
+  }
+  type Historical {
+    yieldEarned(input: YieldEarnedInput!): YieldEarned!
+  }
+  input YieldEarnedInput {
+    addresses: [String!]!
+  }
+  input InCurrencyInput {
+    currency: String!
+  }
+  type YieldEarned {
+    totalYieldEarned(input: InCurrencyInput): Float!
+    markets: [MarketYield!]!
+  }
+  type MarketYield {
+    id: String!
+    amount: Float!
+    amountInCurrency(input: InCurrencyInput): Float!
   }
   type Liqwid {
     data: LiqwidData!
@@ -170,31 +192,64 @@ export interface FakeLiqwidMarkets extends FakeServer {
   readonly endpoint: string
   /** what the API lists; tests change it between ticks */
   markets: FakeMarket[]
+  /** address → market id → underlying units earned (all time) */
+  readonly earned: Map<string, Record<string, number>>
+  /** root fields that answer a GraphQL error (the rest of the document still answers) */
+  readonly failing: Set<'liqwid' | 'historical'>
 }
 
 export function marketsSchema(): GraphQLSchema {
   return buildSchema(MARKETS_SDL)
 }
 
-/** Root resolvers over a market list (for merging into a larger fake). */
-export function marketsRoot(markets: () => readonly FakeMarket[]) {
+/** Root resolvers over a market list and per-address yields (for merging into a larger fake). */
+export function marketsRoot(
+  markets: () => readonly FakeMarket[],
+  earned: ReadonlyMap<string, Record<string, number>> = new Map(),
+  failing: ReadonlySet<string> = new Set(),
+) {
+  const refuse = (field: string) => {
+    if (failing.has(field)) throw new Error(`${field} is temporarily unavailable`)
+  }
   return {
-    liqwid: () => ({
-      data: {
-        markets: ({ input }: { input?: { page?: number | null; perPage?: number | null } | null }) => {
-          const perPage = Math.min(Math.max(1, input?.perPage ?? DEFAULT_PER_PAGE), MAX_PER_PAGE)
-          const page = Math.max(0, input?.page ?? 0)
-          const all = markets()
+    historical: () => (
+      refuse('historical'),
+      {
+        yieldEarned: ({ input }: { input: { addresses: string[] } }) => {
+          const byMarket = new Map<string, number>()
+          for (const address of new Set(input.addresses))
+            for (const [id, amount] of Object.entries(earned.get(address) ?? {})) byMarket.set(id, (byMarket.get(id) ?? 0) + amount)
+          const priced = [...byMarket].map(([id, amount]) => ({
+            id,
+            amount,
+            usd: amount * (markets().find((market) => market.id === id)?.asset.price ?? 0),
+          }))
           return {
-            page,
-            perPage,
-            pagesCount: Math.ceil(all.length / perPage),
-            totalCount: all.length,
-            results: all.slice(page * perPage, (page + 1) * perPage),
+            totalYieldEarned: () => priced.reduce((sum, entry) => sum + entry.usd, 0),
+            markets: priced.map((entry) => ({ id: entry.id, amount: entry.amount, amountInCurrency: () => entry.usd })),
           }
         },
-      },
-    }),
+      }
+    ),
+    liqwid: () => (
+      refuse('liqwid'),
+      {
+        data: {
+          markets: ({ input }: { input?: { page?: number | null; perPage?: number | null } | null }) => {
+            const perPage = Math.min(Math.max(1, input?.perPage ?? DEFAULT_PER_PAGE), MAX_PER_PAGE)
+            const page = Math.max(0, input?.page ?? 0)
+            const all = markets()
+            return {
+              page,
+              perPage,
+              pagesCount: Math.ceil(all.length / perPage),
+              totalCount: all.length,
+              results: all.slice(page * perPage, (page + 1) * perPage),
+            }
+          },
+        },
+      }
+    ),
   }
 }
 
@@ -207,12 +262,12 @@ export function startFakeLiqwidMarkets(): FakeLiqwidMarkets {
     const result = await graphql({
       schema,
       source: body.query,
-      rootValue: marketsRoot(() => fake.markets),
+      rootValue: marketsRoot(() => fake.markets, fake.earned, fake.failing),
       variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
     })
     return json(JSON.parse(JSON.stringify(result)))
   })
-  const fake: FakeLiqwidMarkets = { ...server, endpoint: `${server.url}/graphql`, markets: recordedMarkets() }
+  const fake: FakeLiqwidMarkets = { ...server, endpoint: `${server.url}/graphql`, markets: recordedMarkets(), earned: new Map(), failing: new Set() }
   return fake
 }

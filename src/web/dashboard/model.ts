@@ -3,6 +3,7 @@
  * latest snapshot for one asset, one view and one viewer. Templates stay free of logic, and what a
  * viewer may not see (full addresses, per-wallet values) never reaches them.
  */
+import type { ReportedYield } from '../../collector/collector.ts'
 import type { Config } from '../../config/resolve.ts'
 import { DECISION_LABEL, type DecisionCode } from '../../engine/types.ts'
 import type { AssetEvaluation } from '../../evaluate.ts'
@@ -56,6 +57,8 @@ export interface AssetModel {
   readonly t0: string
   readonly t1: string
   readonly gain: string
+  /** "Liqwid reports 12.34 USD earned" beside our gain, when the collector read Liqwid's figure */
+  readonly liqwidReports: { text: string; note: string } | null
   readonly vT1: string
   readonly wallets: { abbreviated: string; full: string | null; wmax: string | null; vT1: string | null }[]
   readonly showWalletValues: boolean
@@ -141,8 +144,19 @@ function priceModel(config: Config, entry: AssetEvaluation): PriceModel {
   }
 }
 
-export function assetModel(config: Config, entry: AssetEvaluation, view: ViewName, authenticated: boolean, sequence: number): AssetModel {
+/** Liqwid's own figure of what the collected wallets earned in an asset's market. */
+export type ReportedYieldLookup = (asset: string) => ReportedYield | null
+
+export function assetModel(
+  config: Config,
+  entry: AssetEvaluation,
+  view: ViewName,
+  authenticated: boolean,
+  sequence: number,
+  reportedYield: ReportedYieldLookup = () => null,
+): AssetModel {
   const d = entry.decision
+  const reported = d.gUsd === null ? null : reportedYield(entry.asset)
   const q = new URLSearchParams({ v: String(sequence) })
   return {
     badge: badgeOf(d.decision),
@@ -153,6 +167,12 @@ export function assetModel(config: Config, entry: AssetEvaluation, view: ViewNam
     t0: utc(d.t0),
     t1: utc(d.t1),
     gain: usd(d.gUsd),
+    liqwidReports: reported
+      ? {
+          text: `Liqwid reports ${usd(reported.amountUsd)} USD earned`,
+          note: `all time, ${reported.wallets} payment ${reported.wallets === 1 ? 'address' : 'addresses'}, read ${utc(reported.at)}`,
+        }
+      : null,
     vT1: usd(d.vT1Usd),
     wallets: d.wallets.map((wallet) => ({
       abbreviated: abbreviateAddress(wallet.wallet),
@@ -193,6 +213,7 @@ export function pageModel(
   query: DashboardQuery,
   viewer: { authenticated: boolean; authEnabled: boolean; canWrite: boolean },
   syncUnavailable: string | null,
+  reportedYield?: ReportedYieldLookup,
 ): PageModel {
   const entries = new Map(snapshot?.result.assets.map((entry) => [entry.asset, entry]) ?? [])
   const entry = entries.get(query.asset) ?? null
@@ -213,7 +234,7 @@ export function pageModel(
     sequence: snapshot?.sequence ?? 0,
     lastEvaluation: utc(snapshot?.result.at),
     evaluationMs: snapshot ? `${Math.round(snapshot.result.durationMs)} ms` : '—',
-    asset: entry && snapshot ? assetModel(config, entry, query.view, viewer.authenticated, snapshot.sequence) : null,
+    asset: entry && snapshot ? assetModel(config, entry, query.view, viewer.authenticated, snapshot.sequence, reportedYield) : null,
     missing: snapshot !== null && entry === null,
     authEnabled: viewer.authEnabled,
     authenticated: viewer.authenticated,

@@ -17,7 +17,7 @@ import type { SyncReport } from '../../sync/sync.ts'
 import type { AccessPolicy } from '../app.ts'
 import { crossSite, unauthorized } from '../http.ts'
 import type { ChartCache, ChartName } from './chart-cache.ts'
-import { dashboardHref, pageModel, type DashboardQuery } from './model.ts'
+import { dashboardHref, pageModel, type DashboardQuery, type ReportedYieldLookup } from './model.ts'
 import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
 
 export interface DashboardDeps {
@@ -26,6 +26,8 @@ export interface DashboardDeps {
   readonly charts: ChartCache
   readonly sync: TransactionSync
   readonly authEnabled: boolean
+  /** the collector's cross-check figure, when the collector runs */
+  readonly reportedYield?: ReportedYieldLookup
 }
 
 const htmx = Bun.file(htmxPath)
@@ -59,7 +61,8 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
 
   async function model(c: Context, query: DashboardQuery, authenticated: boolean) {
     const canWrite = (await policy.guard(c, 'write')) === null
-    return pageModel(config, latest.current, query, { authenticated, authEnabled: deps.authEnabled, canWrite }, deps.sync.unavailableReason)
+    const viewer = { authenticated, authEnabled: deps.authEnabled, canWrite }
+    return pageModel(config, latest.current, query, viewer, deps.sync.unavailableReason, deps.reportedYield)
   }
 
   const html = (c: Context, body: unknown, status: 200 | 401 = 200) =>
