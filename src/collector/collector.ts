@@ -15,7 +15,7 @@
 import type { EpochMs } from '../engine/types.ts'
 import { describeError } from '../errors.ts'
 import { log } from '../log.ts'
-import type { Balances, BalancesAnswer } from '../sources/koios.ts'
+import { addressKind, type Balances, type BalancesAnswer } from '../sources/koios.ts'
 import type { StoreReader } from '../store/reader.ts'
 import type { PositionRow } from '../store/types.ts'
 import type { StoreWriter } from '../store/writer.ts'
@@ -114,7 +114,7 @@ export function createCollector(settings: CollectorSettings, ports: CollectorPor
   let lastCollected: EpochMs | null = null
   const reported = new Map<string, ReportedYield>()
   // Liqwid's yield query takes the addresses a wallet uses, i.e. payment addresses.
-  const paymentWallets = settings.wallets.filter((wallet) => !/^stake(_test)?1/.test(wallet))
+  const paymentWallets = settings.wallets.filter((wallet) => addressKind(wallet) === 'payment')
   let running: { tick: EpochMs; report: Promise<TickReport> } | null = null
   const tickAt = (at: EpochMs) => gridTick(at, settings.intervalMs)
 
@@ -149,36 +149,47 @@ export function createCollector(settings: CollectorSettings, ports: CollectorPor
     let skipped = 0
     for (const asset of settings.assets) {
       const market = marketForAsset(markets.value.markets, asset.asset, asset.symbol)
-      if (market === null) {
-        problems.push({ asset: asset.asset, wallet: null, reason: `no Liqwid market for ${asset.asset} (${asset.symbol})` })
-        continue
-      }
-      const earned = yields.status === 'fulfilled' ? yields.value?.get(market.id) : undefined
-      if (earned !== undefined) reported.set(asset.asset, { ...earned, marketId: market.id, at: tick, wallets: paymentWallets.length })
-      if (market.priceUsd === null) {
-        problems.push({ asset: asset.asset, wallet: null, reason: `Liqwid has no USD price for market ${market.id}` })
-        continue
-      }
-      try {
-        const already = settings.checkExisting ? await ports.reader.walletSeries(asset.symbol, { start: tick, end: tick }) : new Map()
-        const positions = readable
-          .filter((wallet) => !already.has(wallet))
-          .map((wallet) => position(tick, asset.asset, wallet, market, market.priceUsd!, balances.value.balances))
-        skipped += readable.length - positions.length
-        if (positions.length > 0)
-          await ports.writer.insertPositions(
-            asset.symbol,
-            positions.map((entry) => entry.row),
-          )
-        written.push(...positions)
-      } catch (error) {
-        signal?.throwIfAborted()
-        problems.push({ asset: asset.asset, wallet: null, reason: `writing ${asset.symbol}: ${describeError(error)}` })
+      const earned = market && yields.status === 'fulfilled' ? yields.value?.get(market.id) : undefined
+      if (market && earned) reported.set(asset.asset, { ...earned, marketId: market.id, at: tick, wallets: paymentWallets.length })
+      const result = await writeAsset(tick, asset, market, readable, balances.value.balances, signal)
+      if ('reason' in result) problems.push({ asset: asset.asset, wallet: null, reason: result.reason })
+      else {
+        written.push(...result.written)
+        skipped += result.skipped
       }
     }
     const outcome: TickOutcome =
       problems.length === 0 ? (written.length === 0 && skipped > 0 ? 'skipped' : 'success') : written.length + skipped > 0 ? 'partial' : 'failed'
     return { tick, outcome, written, skipped, problems }
+  }
+
+  /** One asset's rows of a tick: every readable wallet not yet written at this instant. */
+  async function writeAsset(
+    tick: EpochMs,
+    asset: CollectedAsset,
+    market: CollectorMarket | null,
+    wallets: readonly string[],
+    balances: Balances,
+    signal?: AbortSignal,
+  ): Promise<{ written: WrittenPosition[]; skipped: number } | { reason: string }> {
+    if (market === null) return { reason: `no Liqwid market for ${asset.asset} (${asset.symbol})` }
+    const priceUsd = market.priceUsd
+    if (priceUsd === null) return { reason: `Liqwid has no USD price for market ${market.id}` }
+    try {
+      const already = settings.checkExisting ? await ports.reader.walletSeries(asset.symbol, { start: tick, end: tick }) : new Map()
+      const positions = wallets
+        .filter((wallet) => !already.has(wallet))
+        .map((wallet) => position(tick, asset.asset, wallet, market, priceUsd, balances))
+      if (positions.length > 0)
+        await ports.writer.insertPositions(
+          asset.symbol,
+          positions.map((entry) => entry.row),
+        )
+      return { written: positions, skipped: wallets.length - positions.length }
+    } catch (error) {
+      signal?.throwIfAborted()
+      return { reason: `writing ${asset.symbol}: ${describeError(error)}` }
+    }
   }
 
   return {
