@@ -27,7 +27,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { StoreClient } from '../src/store/client.ts'
+import { PostgresClient } from '../src/store/postgres-client.ts'
 import { openLoop, wrk, wrkAvailable, type LoadResult } from './bench/load.ts'
 import { startServer } from './bench/serve.ts'
 import { Table, median, ms, mb } from './bench/table.ts'
@@ -83,7 +83,7 @@ interface EvaluationRun {
 }
 
 async function postgresVersion(): Promise<string> {
-  const client = new StoreClient({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), dialect: 'postgres' })
+  const client = new PostgresClient({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), dialect: 'postgres' })
   try {
     return String((await client.query('version', 'SHOW server_version'))[0]?.server_version ?? '?')
   } finally {

@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   const services = await startServices(loaded, {
     demo: options.demo,
     testPrefix: options.testPrefix,
-    eagerCharts: options.mode === 'serve' && !options.noTelemetry,
+    sharedStore: options.mode === 'once',
   })
   if (options.mode === 'once') {
     try {

@@ -23,7 +23,7 @@ import type { StoreReader } from './store/reader.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
-import { createChartRenderer, type ChartRenderer } from './charts/index.ts'
+import type { ChartRenderer } from './charts/index.ts'
 import type { LoadedConfig } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
 import type { WebDeps } from './web/app.ts'
@@ -39,18 +39,21 @@ export interface ServiceOptions {
   readonly demo: boolean
   /** writes go to test_ tables */
   readonly testPrefix: boolean
-  /** start the chart worker now (serving: the first dashboard load is fast); else on first use */
-  readonly eagerCharts?: boolean
+  /** the embedded store may be in use by a server: open it without its lock (`--once`) */
+  readonly sharedStore?: boolean
 }
 
-/** The chart worker costs a second and a few MB to start; `--once` without diagnostics never needs it. */
-function chartRenderer(eager = false): ChartRenderer {
-  let renderer: ChartRenderer | null = eager ? createChartRenderer({ workers: 1 }) : null
-  const started = () => (renderer ??= createChartRenderer({ workers: 1 }))
+/**
+ * The chart renderer (its module, worker, wasm and fonts: tens of MB) is loaded by the first
+ * chart asked for; `--once` without diagnostics and a server nobody looks at never load it.
+ */
+function chartRenderer(): ChartRenderer {
+  let renderer: Promise<ChartRenderer> | null = null
+  const started = () => (renderer ??= import('./charts/renderer.ts').then(({ createChartRenderer }) => createChartRenderer({ workers: 1 })))
   return {
-    renderDiagnostic: (input) => started().renderDiagnostic(input),
-    renderPrices: (input) => started().renderPrices(input),
-    close: async () => renderer?.close(),
+    renderDiagnostic: async (input) => (await started()).renderDiagnostic(input),
+    renderPrices: async (input) => (await started()).renderPrices(input),
+    close: async () => (await renderer)?.close(),
   }
 }
 
@@ -154,6 +157,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
   const store = await openStore({
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
+    sharedEmbedded: options.sharedStore,
     dialect: connection?.dialect ?? 'postgres',
     connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
@@ -175,7 +179,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
     const mismatchStreaks = new Map<string, number>()
     const plotPaths = new Map<string, string>()
-    const charts = chartRenderer(options.eagerCharts)
+    const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
 
     const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
