@@ -105,7 +105,7 @@ const dataSection = section({
     greptime: greptimeConnection.optional().describe('absent: the embedded store (data.embedded) is used'),
   }),
   embedded: section({
-    dir: nonEmptyString.default('./data').describe('directory of the embedded PostgreSQL store (created; locked while running)'),
+    dir: nonEmptyString.default('./data').describe('directory of the embedded SQLite store (created; locked while a server runs)'),
     seed: lowerEnum(['demo'] as const)
       .nullable()
       .default(null)
