@@ -33,6 +33,12 @@ import { createMetrics, type Metrics } from './web/metrics.ts'
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
 const DEMO_MAX_STALENESS_MS = 6 * 3_600_000
+/**
+ * Reads one asset's evaluation has in flight at once (evaluate.ts: deposits and withdrawals, then
+ * the aggregate, then wallet samples, Minswap series and the store's prices): the pool never opens
+ * more connections than an evaluation of all assets can use, nor more than max_connections.
+ */
+const CONCURRENT_READS_PER_ASSET = 4
 
 export interface ServiceOptions {
   /** use the embedded store with the demo market, whatever the config says */
@@ -161,7 +167,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     dialect: connection?.dialect ?? 'postgres',
     connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    maxConnections: connection?.max_connections ?? 2,
+    maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
     testPrefix: options.testPrefix,
     ...tableNames,
   })
