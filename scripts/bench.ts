@@ -214,7 +214,12 @@ async function coldStart(): Promise<void> {
   table.row(`demo data directory (PGlite: ${pg.dataDirMb} MB)`, `${once.dataDirMb.toFixed(1)} MB`, '< 15 MB', once.dataDirMb < 15)
   progress('make run on a fresh copy of the repository to /readyz 200: 3 runs')
   const ready = median(await makeRunToReady(work, 3))
-  table.row(`make run, fresh copy, deps installed, to /readyz 200: median of 3 (PGlite: ${pg.makeRunReadyMs / 1000} s)`, ms(ready), '< 2000 ms', ready < 2000)
+  table.row(
+    `make run, fresh copy, deps installed, to /readyz 200: median of 3 (PGlite: ${pg.makeRunReadyMs / 1000} s)`,
+    ms(ready),
+    '< 2000 ms',
+    ready < 2000,
+  )
   if (soakMinutes === 0) {
     table.note('serving soak skipped (--soak-minutes 0)')
     return
@@ -227,7 +232,10 @@ async function coldStart(): Promise<void> {
     '< 120 MB',
     serving.endMb < 120,
   )
-  table.row('  RSS before the first chart / after the first charts / peak', `${mb(serving.beforeChartsMb)} / ${mb(serving.afterFirstChartsMb)} / ${mb(serving.peakMb)}`)
+  table.row(
+    '  RSS before the first chart / after the first charts / peak',
+    `${mb(serving.beforeChartsMb)} / ${mb(serving.afterFirstChartsMb)} / ${mb(serving.peakMb)}`,
+  )
 }
 
 async function charts(): Promise<void> {

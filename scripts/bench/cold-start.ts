@@ -167,7 +167,9 @@ export async function servingMemory(binary: string, work: string, minutes: numbe
     while (performance.now() < end) {
       await Bun.sleep(Math.min(60_000, Math.max(0, end - performance.now())))
       await renderAll()
-      progress(`serving the demo: ${((minutes * 60_000 - (end - performance.now())) / 60_000).toFixed(1)} min, RSS ${server.memoryMb().rss.toFixed(0)} MB`)
+      progress(
+        `serving the demo: ${((minutes * 60_000 - (end - performance.now())) / 60_000).toFixed(1)} min, RSS ${server.memoryMb().rss.toFixed(0)} MB`,
+      )
     }
     const memory = server.memoryMb()
     return { readyMs: server.readyMs, beforeChartsMb, afterFirstChartsMb, endMb: memory.rss, peakMb: memory.peak, renders }

@@ -86,7 +86,9 @@ const greptimeConnection = z.strictObject({
     .describe('SQL dialect for DDL and table listing; auto asks the server'),
   max_connections: intAtLeast(1)
     .default(2)
-    .describe('connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive'),
+    .describe(
+      'connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive',
+    ),
 })
 
 const liqwidTables = section({

@@ -31,7 +31,10 @@ export function moveLegacyStoreAside(dir: string, now: Date = new Date()): Moved
   if (!existsSync(from)) return null
   const postgresVersion = readVersion(from)
   const bytes = directoryBytes(from)
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   let to = join(dir, `${LEGACY_DATA_DIR}.pglite-${stamp}`)
   for (let suffix = 2; existsSync(to); suffix++) to = join(dir, `${LEGACY_DATA_DIR}.pglite-${stamp}-${suffix}`)
   try {

@@ -54,7 +54,9 @@ describe.skipIf(skip !== null)('the arm64 binary under qemu, copied alone into a
     'evaluates the demo market once',
     async () => {
       const result = await run(emulated('--once', '--demo'), box, ONCE_MS)
-      console.log(`arm64 under qemu: first --once --demo (new store + demo market) ms=${result.ms.toFixed(0)} peak_rss_mb=${result.peakRssMb?.toFixed(0) ?? '?'}`)
+      console.log(
+        `arm64 under qemu: first --once --demo (new store + demo market) ms=${result.ms.toFixed(0)} peak_rss_mb=${result.peakRssMb?.toFixed(0) ?? '?'}`,
+      )
       expect(result.stderr).not.toContain('level=error')
       expect(result.code).toBe(0)
       const lines = result.stdout.trim().split('\n')

@@ -8,7 +8,7 @@ import type { StoreClient } from '../../src/store/client.ts'
 import { PostgresClient, dialectFromVersion } from '../../src/store/postgres-client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
-import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, type TestDatabase } from '../support/pg.ts'
 import { appErrorOf } from '../support/errors.ts'
 
 const failure = appErrorOf

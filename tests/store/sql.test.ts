@@ -183,7 +183,7 @@ describe('statements (SQLite)', () => {
     expect(sql.listTablesStatement('sqlite', null)).toBe(
       "SELECT name AS table_name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND instr(name, '.') = 0 ORDER BY name",
     )
-    expect(sql.listTablesStatement('sqlite', 'minswap')).toContain("substr(name, 9) AS table_name")
+    expect(sql.listTablesStatement('sqlite', 'minswap')).toContain('substr(name, 9) AS table_name')
     expect(sql.listTablesStatement('sqlite', 'minswap')).toContain("substr(name, 1, 8) = 'minswap.'")
   })
 })
