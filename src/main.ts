@@ -47,8 +47,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
   const services = await startServices(loaded, {
     demo: options.demo,
     testPrefix: options.testPrefix,
-    eagerCharts: options.mode === 'serve' && !options.noTelemetry,
     collector: options.mode === 'collect',
+    sharedStore: options.mode === 'once',
   })
   if (options.mode === 'once' || options.mode === 'collect') {
     try {

@@ -23,7 +23,7 @@ import type { StoreReader } from './store/reader.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
-import { createChartRenderer, type ChartRenderer } from './charts/index.ts'
+import type { ChartRenderer } from './charts/index.ts'
 import type { Collector } from './collector/collector.ts'
 import { collectorFromConfig } from './collector/service.ts'
 import type { LoadedConfig } from './config/load.ts'
@@ -35,26 +35,35 @@ import { createMetrics, type Metrics } from './web/metrics.ts'
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
 const DEMO_MAX_STALENESS_MS = 6 * 3_600_000
+/**
+ * Reads one asset's evaluation has in flight at once (evaluate.ts: deposits and withdrawals, then
+ * the aggregate, then wallet samples, Minswap series and the store's prices): the pool never opens
+ * more connections than an evaluation of all assets can use, nor more than max_connections.
+ */
+const CONCURRENT_READS_PER_ASSET = 4
 
 export interface ServiceOptions {
   /** use the embedded store with the demo market, whatever the config says */
   readonly demo: boolean
   /** writes go to test_ tables */
   readonly testPrefix: boolean
-  /** start the chart worker now (serving: the first dashboard load is fast); else on first use */
-  readonly eagerCharts?: boolean
   /** build the position collector even when collector.enabled is false (`collect --once`) */
   readonly collector?: boolean
+  /** the embedded store may be in use by a server: open it without its lock (`--once`) */
+  readonly sharedStore?: boolean
 }
 
-/** The chart worker costs a second and a few MB to start; `--once` without diagnostics never needs it. */
-function chartRenderer(eager = false): ChartRenderer {
-  let renderer: ChartRenderer | null = eager ? createChartRenderer({ workers: 1 }) : null
-  const started = () => (renderer ??= createChartRenderer({ workers: 1 }))
+/**
+ * The chart renderer (its module, worker, wasm and fonts: tens of MB) is loaded by the first
+ * chart asked for; `--once` without diagnostics and a server nobody looks at never load it.
+ */
+function chartRenderer(): ChartRenderer {
+  let renderer: Promise<ChartRenderer> | null = null
+  const started = () => (renderer ??= import('./charts/renderer.ts').then(({ createChartRenderer }) => createChartRenderer({ workers: 1 })))
   return {
-    renderDiagnostic: (input) => started().renderDiagnostic(input),
-    renderPrices: (input) => started().renderPrices(input),
-    close: async () => renderer?.close(),
+    renderDiagnostic: async (input) => (await started()).renderDiagnostic(input),
+    renderPrices: async (input) => (await started()).renderPrices(input),
+    close: async () => (await renderer)?.close(),
   }
 }
 
@@ -160,10 +169,11 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
   const store = await openStore({
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
+    sharedEmbedded: options.sharedStore,
     dialect: connection?.dialect ?? 'postgres',
     connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    maxConnections: connection?.max_connections ?? 2,
+    maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
     testPrefix: options.testPrefix,
     ...tableNames,
   })
@@ -193,7 +203,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
     const mismatchStreaks = new Map<string, number>()
     const plotPaths = new Map<string, string>()
-    const charts = chartRenderer(options.eagerCharts)
+    const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
 
     const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {

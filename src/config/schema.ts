@@ -86,7 +86,9 @@ const greptimeConnection = z.strictObject({
     .describe('SQL dialect for DDL and table listing; auto asks the server'),
   max_connections: intAtLeast(1)
     .default(2)
-    .describe('concurrent queries; 1 on a small host shared with the database keeps the HTTP server responsive'),
+    .describe(
+      'connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive',
+    ),
 })
 
 const liqwidTables = section({
@@ -105,7 +107,7 @@ const dataSection = section({
     greptime: greptimeConnection.optional().describe('absent: the embedded store (data.embedded) is used'),
   }),
   embedded: section({
-    dir: nonEmptyString.default('./data').describe('directory of the embedded PostgreSQL store (created; locked while running)'),
+    dir: nonEmptyString.default('./data').describe('directory of the embedded SQLite store (created; locked while a server runs)'),
     seed: lowerEnum(['demo'] as const)
       .nullable()
       .default(null)

@@ -7,17 +7,20 @@
  *   quoted or escaped: anything else is rejected with `invalid_identifier`;
  * - text values become `'...'` with `'` doubled; a NUL character is rejected;
  * - numbers must be finite; instants are ISO-8601 literals with `Z`, which GreptimeDB reads as UTC
- *   and PostgreSQL's `timestamp` columns take as the same wall-clock value, so both store UTC.
+ *   and PostgreSQL's `timestamp` columns take as the same wall-clock value, so both store UTC;
+ *   SQLite stores them as INTEGER epoch milliseconds (UTC by construction), written as integers.
  *
- * The SQL is the subset GreptimeDB (DataFusion) and PostgreSQL share; the few statements that
- * differ (DDL, table listing, namespaces) take a `Dialect`.
+ * The SQL is the subset GreptimeDB (DataFusion), PostgreSQL and SQLite share; every builder takes
+ * the `Dialect` for what differs (instants, DDL, table listing, namespaces). SQLite has no schemas:
+ * a namespaced table is one table whose name is `namespace.name`, double-quoted — the only quoted
+ * identifier, safe because both parts passed the identifier rule (no quote, no dot).
  */
 
 import { AppError } from '../errors.ts'
 import type { EpochMs } from '../engine/types.ts'
 import type { MinswapRow, PositionRow, TableRef, TimeRange } from './types.ts'
 
-export type Dialect = 'greptime' | 'postgres'
+export type Dialect = 'greptime' | 'postgres' | 'sqlite'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** PostgreSQL silently truncates longer names, which could make two tables collide. */
@@ -56,11 +59,12 @@ export function numberLiteral(value: number): string {
   return Object.is(value, -0) ? '0' : String(value)
 }
 
-export function instantLiteral(ms: EpochMs): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+export function instantLiteral(dialect: Dialect, ms: EpochMs): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) {
     throw new AppError('invalid_identifier', `instant ${String(ms)} is not a finite epoch-ms number`, { details: { value: ms } })
   }
-  return `'${new Date(ms).toISOString()}'`
+  // Sub-millisecond parts round, as PostgreSQL's TIMESTAMP(3) does.
+  return dialect === 'sqlite' ? String(Math.round(ms)) : `'${new Date(ms).toISOString()}'`
 }
 
 function nullableText(value: string | null | undefined): string {
@@ -71,7 +75,14 @@ function nullableNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : numberLiteral(value)
 }
 
-export function tableSql(table: TableRef): string {
+/** The table as SQL names it in `dialect`. */
+export function tableSql(dialect: Dialect, table: TableRef): string {
+  const label = tableLabel(table)
+  return dialect === 'sqlite' && table.namespace !== null ? `"${label}"` : label
+}
+
+/** `namespace.name` or `name`: the table in messages, whatever the dialect. */
+export function tableLabel(table: TableRef): string {
   const name = identifier(table.name, 'table name')
   return table.namespace === null ? name : `${identifier(table.namespace, 'namespace')}.${name}`
 }
@@ -80,10 +91,10 @@ function where(conditions: string[]): string {
   return conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`
 }
 
-function rangeConditions(range: TimeRange): string[] {
+function rangeConditions(dialect: Dialect, range: TimeRange): string[] {
   const conditions: string[] = []
-  if (range.start !== null) conditions.push(`ts >= ${instantLiteral(range.start)}`)
-  if (range.end !== null) conditions.push(`ts <= ${instantLiteral(range.end)}`)
+  if (range.start !== null) conditions.push(`ts >= ${instantLiteral(dialect, range.start)}`)
+  if (range.end !== null) conditions.push(`ts <= ${instantLiteral(dialect, range.end)}`)
   return conditions
 }
 
@@ -96,12 +107,12 @@ export function versionStatement(): string {
   return 'SELECT version() AS version'
 }
 
-export function aggregateStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, ${USD_VALUE} AS usd, MAX(price_usd) AS price FROM ${tableSql(table)}${where(rangeConditions(range))} GROUP BY ts ORDER BY ts`
+export function aggregateStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, ${USD_VALUE} AS usd, MAX(price_usd) AS price FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))} GROUP BY ts ORDER BY ts`
 }
 
-export function walletSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(table)}${where([HAS_WALLET, ...rangeConditions(range)])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
+export function walletSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(dialect, table)}${where([HAS_WALLET, ...rangeConditions(dialect, range)])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
 }
 
 /**
@@ -115,9 +126,9 @@ export function walletSeriesStatement(table: TableRef, range: TimeRange): string
  * `earliest` is a scalar subquery in a projection, not in an aggregate's argument: older
  * DataFusion (GreptimeDB) plans only the former.
  */
-export function walletSamplesStatement(table: TableRef, range: TimeRange): string {
-  const source = tableSql(table)
-  const rows = `${source}${where([HAS_WALLET, ...rangeConditions(range)])}`
+export function walletSamplesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  const source = tableSql(dialect, table)
+  const rows = `${source}${where([HAS_WALLET, ...rangeConditions(dialect, range)])}`
   return [
     `WITH earliest AS (SELECT MIN(ts) AS start_ts FROM ${rows}),`,
     'bounds AS (SELECT wallet_address, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(later_ts) AS after_start FROM',
@@ -131,51 +142,63 @@ export function walletSamplesStatement(table: TableRef, range: TimeRange): strin
   ].join(' ')
 }
 
-export function transactionsStatement(table: TableRef, range: TimeRange, wallet: string | null): string {
-  const conditions = rangeConditions(range)
+export function transactionsStatement(dialect: Dialect, table: TableRef, range: TimeRange, wallet: string | null): string {
+  const conditions = rangeConditions(dialect, range)
   if (wallet !== null) conditions.push(`wallet_address = ${textLiteral(wallet)}`)
-  return `SELECT ts, created_at, wallet_address, market_id, amount, notes FROM ${tableSql(table)}${where(conditions)} ORDER BY ts, wallet_address`
+  return `SELECT ts, created_at, wallet_address, market_id, amount, notes FROM ${tableSql(dialect, table)}${where(conditions)} ORDER BY ts, wallet_address`
 }
 
 /** One price per timestamp (positions tables repeat it once per wallet). */
-export function priceSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(table)}${where(['price_usd IS NOT NULL', ...rangeConditions(range)])} GROUP BY ts ORDER BY ts`
+export function priceSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(dialect, table)}${where(['price_usd IS NOT NULL', ...rangeConditions(dialect, range)])} GROUP BY ts ORDER BY ts`
 }
 
-export function latestPriceStatement(table: TableRef): string {
-  return `SELECT ts, price_usd FROM ${tableSql(table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
+export function latestPriceStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT ts, price_usd FROM ${tableSql(dialect, table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
 }
 
-export function minswapSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, MAX(price_usd) AS price_usd, MAX(ada_usd) AS ada_usd FROM ${tableSql(table)}${where(rangeConditions(range))} GROUP BY ts ORDER BY ts`
+export function minswapSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, MAX(price_usd) AS price_usd, MAX(ada_usd) AS ada_usd FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))} GROUP BY ts ORDER BY ts`
 }
 
-export function distinctWalletsStatement(table: TableRef): string {
-  return `SELECT DISTINCT wallet_address FROM ${tableSql(table)} WHERE wallet_address IS NOT NULL`
+export function distinctWalletsStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT DISTINCT wallet_address FROM ${tableSql(dialect, table)} WHERE wallet_address IS NOT NULL`
 }
 
-export function marketStatement(table: TableRef, withName: boolean): string {
+export function marketStatement(dialect: Dialect, table: TableRef, withName: boolean): string {
   return withName
-    ? `SELECT market_id, market_name FROM ${tableSql(table)} WHERE market_id IS NOT NULL OR market_name IS NOT NULL LIMIT 1`
-    : `SELECT market_id FROM ${tableSql(table)} WHERE market_id IS NOT NULL LIMIT 1`
+    ? `SELECT market_id, market_name FROM ${tableSql(dialect, table)} WHERE market_id IS NOT NULL OR market_name IS NOT NULL LIMIT 1`
+    : `SELECT market_id FROM ${tableSql(dialect, table)} WHERE market_id IS NOT NULL LIMIT 1`
 }
 
-export function timespanStatement(table: TableRef, range: TimeRange = { start: null, end: null }): string {
-  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(table)}${where(rangeConditions(range))}`
+export function timespanStatement(dialect: Dialect, table: TableRef, range: TimeRange = { start: null, end: null }): string {
+  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))}`
 }
 
 /** One column of table names; `namespace` null = the connection's database / current schema. */
 export function listTablesStatement(dialect: Dialect, namespace: string | null): string {
   if (dialect === 'greptime') return namespace === null ? 'SHOW TABLES' : `SHOW TABLES FROM ${identifier(namespace, 'namespace')}`
+  if (dialect === 'sqlite') {
+    // SQLite's own tables (sqlite_sequence, sqlite_stat1) are not ours; a `.` marks a namespace.
+    const ours = "type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    if (namespace === null) return `SELECT name AS table_name FROM sqlite_master WHERE ${ours} AND instr(name, '.') = 0 ORDER BY name`
+    const qualifier = `${identifier(namespace, 'namespace')}.`
+    return (
+      `SELECT substr(name, ${qualifier.length + 1}) AS table_name FROM sqlite_master WHERE ${ours} ` +
+      `AND substr(name, 1, ${qualifier.length}) = ${textLiteral(qualifier)} ORDER BY name`
+    )
+  }
   const schema = namespace === null ? 'current_schema()' : textLiteral(identifier(namespace, 'namespace'))
   return `SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`
 }
 
 // ---- writers -------------------------------------------------------------------------------
 
-export function createNamespaceStatement(dialect: Dialect, namespace: string): string {
+/** None in SQLite, where the namespace is part of the table's name. */
+export function createNamespaceStatements(dialect: Dialect, namespace: string): string[] {
   const name = identifier(namespace, 'namespace')
-  return dialect === 'greptime' ? `CREATE DATABASE IF NOT EXISTS ${name}` : `CREATE SCHEMA IF NOT EXISTS ${name}`
+  if (dialect === 'sqlite') return []
+  return [dialect === 'greptime' ? `CREATE DATABASE IF NOT EXISTS ${name}` : `CREATE SCHEMA IF NOT EXISTS ${name}`]
 }
 
 type Column = readonly [name: string, greptimeType: string, postgresType: string]
@@ -204,14 +227,27 @@ const MINSWAP_COLUMNS: readonly Column[] = [
   ['ada_usd', 'DOUBLE', 'DOUBLE PRECISION'],
 ]
 
+/** SQLite's STRICT types for the PostgreSQL ones: instants are INTEGER epoch milliseconds. */
+const SQLITE_TYPES: Record<string, string> = { 'TIMESTAMP(3)': 'INTEGER', TEXT: 'TEXT', 'DOUBLE PRECISION': 'REAL' }
+
+function columnType(dialect: Dialect, [name, greptimeType, postgresType]: Column): string {
+  if (dialect === 'greptime') return greptimeType
+  if (dialect === 'postgres') return postgresType
+  const type = SQLITE_TYPES[postgresType]
+  if (type === undefined) throw new AppError('internal', `column ${name}: no SQLite type for ${postgresType}`)
+  return type
+}
+
 function createTable(dialect: Dialect, table: TableRef, columns: readonly Column[], greptimeKey: string | null): string[] {
-  const definitions = columns.map(([name, greptimeType, postgresType]) => `${name} ${dialect === 'greptime' ? greptimeType : postgresType}`)
+  const definitions = columns.map((column) => `${column[0]} ${columnType(dialect, column)}`)
   if (dialect === 'greptime' && greptimeKey !== null) definitions.push(`PRIMARY KEY (${greptimeKey})`)
-  const create = `CREATE TABLE IF NOT EXISTS ${tableSql(table)} (${definitions.join(', ')})`
+  // STRICT: SQLite otherwise stores whatever a value looks like (text in a REAL column).
+  const create = `CREATE TABLE IF NOT EXISTS ${tableSql(dialect, table)} (${definitions.join(', ')})${dialect === 'sqlite' ? ' STRICT' : ''}`
   if (dialect === 'greptime') return [create]
-  // GreptimeDB's time index needs no help; PostgreSQL reads by ts range, so index it.
-  const indexName = `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_ts_idx`
-  return [create, `CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableSql(table)} (ts)`]
+  // GreptimeDB's time index needs no help; PostgreSQL and SQLite read by ts range, so index it.
+  // A PostgreSQL index lives in its table's schema; SQLite's index names are global like its tables.
+  const index = { namespace: dialect === 'sqlite' ? table.namespace : null, name: `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_ts_idx` }
+  return [create, `CREATE INDEX IF NOT EXISTS ${tableSql(dialect, index)} ON ${tableSql(dialect, table)} (ts)`]
 }
 
 /** Wallet and market are tags in GreptimeDB, otherwise wallets sampled at one ts would collapse. */
@@ -227,21 +263,21 @@ export function createMinswapTableStatements(dialect: Dialect, table: TableRef):
   return createTable(dialect, table, MINSWAP_COLUMNS, null)
 }
 
-export function dropTableStatement(table: TableRef): string {
-  return `DROP TABLE IF EXISTS ${tableSql(table)}`
+export function dropTableStatement(dialect: Dialect, table: TableRef): string {
+  return `DROP TABLE IF EXISTS ${tableSql(dialect, table)}`
 }
 
-function insert(table: TableRef, columns: readonly Column[], tuples: string[]): string {
-  return `INSERT INTO ${tableSql(table)} (${columns.map(([name]) => name).join(', ')}) VALUES ${tuples.join(', ')}`
+function insert(dialect: Dialect, table: TableRef, columns: readonly Column[], tuples: string[]): string {
+  return `INSERT INTO ${tableSql(dialect, table)} (${columns.map(([name]) => name).join(', ')}) VALUES ${tuples.join(', ')}`
 }
 
-export function insertPositionsStatement(table: TableRef, rows: readonly PositionRow[]): string {
+export function insertPositionsStatement(dialect: Dialect, table: TableRef, rows: readonly PositionRow[]): string {
   const tuples = rows.map(
     (row) =>
-      `(${instantLiteral(row.ts)}, ${nullableText(row.wallet)}, ${nullableText(row.marketId)}, ${nullableText(row.marketName)}, ` +
+      `(${instantLiteral(dialect, row.ts)}, ${nullableText(row.wallet)}, ${nullableText(row.marketId)}, ${nullableText(row.marketName)}, ` +
       `${nullableNumber(row.units)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.usdValue)})`,
   )
-  return insert(table, POSITION_COLUMNS, tuples)
+  return insert(dialect, table, POSITION_COLUMNS, tuples)
 }
 
 /** Rows whose amounts already carry the stored sign. */
@@ -254,16 +290,16 @@ export interface TransactionTuple {
   readonly notes: string | null
 }
 
-export function insertTransactionsStatement(table: TableRef, rows: readonly TransactionTuple[]): string {
+export function insertTransactionsStatement(dialect: Dialect, table: TableRef, rows: readonly TransactionTuple[]): string {
   const tuples = rows.map(
     (row) =>
-      `(${instantLiteral(row.ts)}, ${instantLiteral(row.createdAt)}, ${textLiteral(row.wallet)}, ${textLiteral(row.marketId)}, ` +
+      `(${instantLiteral(dialect, row.ts)}, ${instantLiteral(dialect, row.createdAt)}, ${textLiteral(row.wallet)}, ${textLiteral(row.marketId)}, ` +
       `${numberLiteral(row.amount)}, ${nullableText(row.notes)})`,
   )
-  return insert(table, TRANSACTION_COLUMNS, tuples)
+  return insert(dialect, table, TRANSACTION_COLUMNS, tuples)
 }
 
-export function insertMinswapStatement(table: TableRef, rows: readonly MinswapRow[]): string {
-  const tuples = rows.map((row) => `(${instantLiteral(row.ts)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.adaUsd)})`)
-  return insert(table, MINSWAP_COLUMNS, tuples)
+export function insertMinswapStatement(dialect: Dialect, table: TableRef, rows: readonly MinswapRow[]): string {
+  const tuples = rows.map((row) => `(${instantLiteral(dialect, row.ts)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.adaUsd)})`)
+  return insert(dialect, table, MINSWAP_COLUMNS, tuples)
 }

@@ -51,7 +51,7 @@ export class StoreWriter {
 
   constructor(
     private readonly client: StoreClient,
-    options: StoreWriterOptions = {},
+    private readonly options: StoreWriterOptions = {},
   ) {
     this.names = new TableNames(options)
     this.reader = new StoreReader(client, options)
@@ -79,6 +79,14 @@ export class StoreWriter {
   }
 
   /** Returns the number of rows written. */
+  /**
+   * Runs `work` with a writer whose statements form one transaction on this writer's store
+   * (committed when `work` resolves, rolled back when it throws); same options as this one.
+   */
+  transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    return this.client.transaction((client) => work(new StoreWriter(client, this.options)))
+  }
+
   async insertPositions(symbol: string, rows: readonly PositionRow[]): Promise<number> {
     const table = await this.ensure('positions', symbol)
     return this.insertChunks('insertPositions', table, rows, sql.insertPositionsStatement)
@@ -113,14 +121,14 @@ export class StoreWriter {
   async dropTables(symbol: string): Promise<void> {
     for (const kind of Object.keys(DDL) as TableKind[]) {
       const table = this.target(kind, symbol)
-      this.ensured.delete(sql.tableSql(table))
-      await this.client.query(`dropTable ${sql.tableSql(table)}`, sql.dropTableStatement(table), { retry: true })
+      this.ensured.delete(sql.tableLabel(table))
+      await this.client.query(`dropTable ${sql.tableLabel(table)}`, sql.dropTableStatement(await this.client.dialect(), table), { retry: true })
     }
   }
 
   private ensure(kind: TableKind, symbol: string): Promise<TableRef> {
     const table = this.target(kind, symbol)
-    const key = sql.tableSql(table)
+    const key = sql.tableLabel(table)
     let pending = this.ensured.get(key)
     if (pending === undefined) {
       pending = this.create(kind, table)
@@ -132,9 +140,10 @@ export class StoreWriter {
 
   private async create(kind: TableKind, table: TableRef): Promise<TableRef> {
     const dialect = await this.client.dialect()
-    const name = sql.tableSql(table)
+    const name = sql.tableLabel(table)
     if (table.namespace !== null) {
-      await this.client.query(`createNamespace ${table.namespace}`, sql.createNamespaceStatement(dialect, table.namespace), { retry: true })
+      for (const statement of sql.createNamespaceStatements(dialect, table.namespace))
+        await this.client.query(`createNamespace ${table.namespace}`, statement, { retry: true })
     }
     // IF NOT EXISTS makes the DDL idempotent, so it may be retried like a read.
     for (const statement of DDL[kind](dialect, table)) await this.client.query(`createTable ${name}`, statement, { retry: true })
@@ -149,12 +158,13 @@ export class StoreWriter {
     kind: string,
     table: TableRef,
     rows: readonly T[],
-    build: (table: TableRef, rows: readonly T[]) => string,
+    build: (dialect: sql.Dialect, table: TableRef, rows: readonly T[]) => string,
   ): Promise<number> {
+    const dialect = await this.client.dialect()
     const statements: { text: string; rows: number }[] = []
     for (let start = 0; start < rows.length; start += this.chunkRows) {
       const chunk = rows.slice(start, start + this.chunkRows)
-      statements.push({ text: build(table, chunk), rows: chunk.length })
+      statements.push({ text: build(dialect, table, chunk), rows: chunk.length })
     }
     let next = 0
     let written = 0
@@ -163,7 +173,7 @@ export class StoreWriter {
       while (failure === null && next < statements.length) {
         const statement = statements[next++]!
         try {
-          await this.client.query(`${kind} ${sql.tableSql(table)}`, statement.text)
+          await this.client.query(`${kind} ${sql.tableLabel(table)}`, statement.text)
           written += statement.rows
         } catch (error) {
           failure ??= error
