@@ -63,11 +63,11 @@ export function instantLiteral(ms: EpochMs): string {
   return `'${new Date(ms).toISOString()}'`
 }
 
-function nullableText(value: string | null | undefined): string {
+export function nullableText(value: string | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : textLiteral(value)
 }
 
-function nullableNumber(value: number | null | undefined): string {
+export function nullableNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : numberLiteral(value)
 }
 
