@@ -4,35 +4,15 @@
  * that is skipped without hiding the others. The GreptimeDB DDL is checked as text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { DecisionRecord } from '../../src/history/record.ts'
 import { DecisionHistory } from '../../src/history/store.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { createHistoryTableStatements, historyTable, insertHistoryStatement } from '../../src/store/history-sql.ts'
+import { historyRecord } from '../support/history.ts'
 import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
 
-const HOUR = 3_600_000
-const T = Date.UTC(2026, 10, 27, 6, 0, 0)
+import { HISTORY_T as T } from '../support/history.ts'
 
-export function historyRecord(overrides: Partial<DecisionRecord> = {}): DecisionRecord {
-  return {
-    ts: T,
-    asset: 'djed',
-    decision: 1,
-    reasonCode: 'ok',
-    reasonText: '',
-    withdrawableUsd: 91,
-    wmaxUsd: 91,
-    gUsd: 182,
-    vT1Usd: 10_000,
-    priceT1Usd: 1.0002,
-    gateResidualUsd: 0.5,
-    gateThresholdUsd: 2.4,
-    priceDeltaRel: 0.001,
-    durationMs: 412,
-    t0: null,
-    ...overrides,
-  }
-}
+const HOUR = 3_600_000
 
 describe('history SQL', () => {
   it('keys GreptimeDB rows on TIME INDEX (ts) and PRIMARY KEY (asset)', () => {
