@@ -44,7 +44,15 @@ describe('transition rules', () => {
   })
 
   it('waits for confirm_evaluations identical outcomes in a row', () => {
-    expect(feed(new TransitionTracker(rules({ confirmEvaluations: 2 })), rows('OHOOHHO'))).toEqual(['', '', '', 'hook:withdraw_ok', '', 'hook:hold', ''])
+    expect(feed(new TransitionTracker(rules({ confirmEvaluations: 2 })), rows('OHOOHHO'))).toEqual([
+      '',
+      '',
+      '',
+      'hook:withdraw_ok',
+      '',
+      'hook:hold',
+      '',
+    ])
   })
 
   it('does not announce a first HOLD (nothing to retract) but does announce an ERROR and the recovery', () => {
