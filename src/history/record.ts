@@ -52,6 +52,7 @@ export function reasonCode(decision: AssetDecision): string {
     [/no series in range/, 'no_series'],
     [/transaction|deposit|withdrawal row/, 'invalid_transaction'],
     [/price mismatch/, 'price_mismatch'],
+    [/gate not triggered/, 'no_opportunity'],
     [/residual|r=.*k·σ|quantile/, 'unusual_move'],
     [/gate skipped|gate could not/, 'gate_not_run'],
     [/no position samples/, 'no_samples'],
