@@ -126,8 +126,9 @@ export function resolveChannels(values: NotificationsValues, env: Environment, p
     const secret = (key: string, variable: string | undefined): string | null => {
       if (variable === undefined) return null
       const read = readNamedVariable(env, variable, `${path}.${key}`)
-      if ('message' in read) return (problems.push(read), null)
-      return read.value
+      if ('value' in read) return read.value
+      problems.push(read)
+      return null
     }
     const url = (): string | null => {
       if ('url_env' in channel && channel.url_env !== undefined) return secret('url_env', channel.url_env)

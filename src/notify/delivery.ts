@@ -44,7 +44,10 @@ export class DeliveryQueue {
   enqueue(channelName: string, notification: Notification): void {
     const lane = this.lanes.get(channelName)
     if (!lane) return
-    if (this.stopping.signal.aborted) return this.report(channelName, 'dropped')
+    if (this.stopping.signal.aborted) {
+      this.report(channelName, 'dropped')
+      return
+    }
     lane.waiting.push(notification)
     while (lane.waiting.length > this.options.capacity) {
       const dropped = lane.waiting.shift()!

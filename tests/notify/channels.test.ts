@@ -67,7 +67,10 @@ describe('message text', () => {
 describe('channels against their fakes', () => {
   const fakes: FakeChannel[] = []
   let smtp: FakeSmtp
-  const started = <T extends FakeChannel>(channel: T): T => (fakes.push(channel), channel)
+  const started = <T extends FakeChannel>(channel: T): T => {
+    fakes.push(channel)
+    return channel
+  }
 
   beforeAll(async () => {
     smtp = await startFakeSmtp({ user: 'alerts', pass: 's3cret' })
