@@ -40,9 +40,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
     try {
       return await runNotifyTest(loaded.config, options.channel, out)
     } catch (error) {
-      if (isAppError(error, 'usage') || isAppError(error, 'config_invalid'))
-        return (err(`alert-orchestrator notify-test: ${describeError(error)}`), 2)
-      throw error
+      if (!isAppError(error, 'usage') && !isAppError(error, 'config_invalid')) throw error
+      err(`alert-orchestrator notify-test: ${describeError(error)}`)
+      return 2
     }
   }
 
