@@ -14,6 +14,7 @@ export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level deb
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
                           [--demo] [--version] [--help]
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
+       alert-orchestrator notify-test [--channel NAME] [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -31,14 +32,17 @@ safely: Prometheus metrics, JSON and a dashboard.
 
   collect --once             collect one tick of positions (Koios balances × Liqwid markets) into
                              the positions tables and print what was written per wallet and asset
+  notify-test                send a test message to each notification channel, print each outcome,
+                             exit 0 when all succeeded, 1 otherwise
+  --channel NAME             notify-test: only the channel with this name (default name: its type)
 
-Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect) or a
-runtime failure, 2 bad arguments or configuration.`
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect), a failed
+test message (notify-test) or a runtime failure, 2 bad arguments or configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'version' | 'help'
+export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'notify-test' | 'version' | 'help'
 
 /** Commands given as the first word: `alert-orchestrator collect --once`. */
-const COMMANDS = ['collect'] as const
+const COMMANDS = ['collect', 'notify-test'] as const
 
 export interface CliOptions {
   mode: Mode
@@ -49,6 +53,8 @@ export interface CliOptions {
   noTelemetry: boolean
   testPrefix: boolean
   demo: boolean
+  /** notify-test --channel NAME; null = every channel */
+  channel: string | null
 }
 
 export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
@@ -68,6 +74,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         demo: { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        channel: { type: 'string' },
       },
     })
   } catch (error) {
@@ -85,6 +92,10 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     if (values['print-config-normalized'] || values['no-telemetry'])
       throw new AppError('usage', 'collect --once takes only --config, --log-level and --test-prefix')
   }
+  const notifyTest = command === 'notify-test'
+  if (values.channel !== undefined && !notifyTest) throw new AppError('usage', '--channel only applies to notify-test')
+  if (notifyTest && (values.once || values['print-config-normalized']))
+    throw new AppError('usage', 'notify-test cannot be combined with --once or --print-config-normalized')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -100,13 +111,15 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     ? 'help'
     : values.version
       ? 'version'
-      : values['print-config-normalized']
-        ? 'print-config'
-        : command === 'collect'
-          ? 'collect'
-          : values.once
-            ? 'once'
-            : 'serve'
+      : notifyTest
+        ? 'notify-test'
+        : values['print-config-normalized']
+          ? 'print-config'
+          : command === 'collect'
+            ? 'collect'
+            : values.once
+              ? 'once'
+              : 'serve'
   return {
     mode,
     configPath: explicitPath ?? DEFAULT_CONFIG_PATH,
@@ -115,5 +128,6 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     noTelemetry: values['no-telemetry'] ?? false,
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
+    channel: values.channel ?? null,
   }
 }

@@ -1,6 +1,7 @@
 /**
- * alert-orchestrator: argv → config → one of print config | once | collect | serve; exit codes
- * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
+ * alert-orchestrator: argv → config → one of print config | notify-test | once | collect | serve;
+ * exit codes 0 (success), 1 (an asset ERROR in --once, a failed test message, or a runtime
+ * failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError } from './config/load.ts'
@@ -34,6 +35,16 @@ export async function main(argv: readonly string[], env: Record<string, string |
   setLogLevel(options.logLevel ?? loaded.config.runtime.log_level)
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
   if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
+  if (options.mode === 'notify-test') {
+    const { runNotifyTest } = await import('./commands/notify-test.ts')
+    try {
+      return await runNotifyTest(loaded.config, options.channel, out)
+    } catch (error) {
+      if (!isAppError(error, 'usage') && !isAppError(error, 'config_invalid')) throw error
+      err(`alert-orchestrator notify-test: ${describeError(error)}`)
+      return 2
+    }
+  }
 
   // Loaded only now: --help, --version and the config doctor stay instant.
   const [{ startServices }, { runOnce }, { serve }, { runCollectOnce }] = await Promise.all([

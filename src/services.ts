@@ -32,6 +32,13 @@ import type { WebDeps } from './web/app.ts'
 import { createAuthenticator, type Authenticator } from './web/auth.ts'
 import { ChartCache } from './web/dashboard/chart-cache.ts'
 import { createMetrics, type Metrics } from './web/metrics.ts'
+import { historyAndNotificationsStep } from './history/step.ts'
+import { DecisionHistory } from './history/store.ts'
+import { RecentHistory } from './history/recent.ts'
+import { Notifier } from './notify/notifier.ts'
+
+/** How long closing waits for queued notifications (--once exits right after its evaluation). */
+const NOTIFICATION_DRAIN_MS = 15_000
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
 const DEMO_MAX_STALENESS_MS = 6 * 3_600_000
@@ -80,6 +87,12 @@ export interface Services {
   /** diagnostic PNG of each asset written by the last evaluation */
   readonly plotPaths: Map<string, string>
   readonly charts: ChartRenderer
+  /** the decision history; null when history.enabled is false */
+  readonly history: DecisionHistory | null
+  /** what the dashboard shows of the history (load it when serving) */
+  readonly recentHistory: RecentHistory | null
+  /** null when notifications.enabled is false */
+  readonly notifier: Notifier | null
   /** what the HTTP layer needs */
   readonly web: WebDeps
   /** one evaluation cycle; never throws (a failure is logged and counted) */
@@ -205,6 +218,12 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const plotPaths = new Map<string, string>()
     const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
+    const history = config.history.enabled ? new DecisionHistory(store.client, { testPrefix: options.testPrefix }) : null
+    const notifier = config.notifications.enabled
+      ? new Notifier(config, { history, onOutcome: (channel, outcome) => metrics.countNotification(channel, outcome) })
+      : null
+    const recentHistory = history ? new RecentHistory(history, config.domain.assets, config.history.retention_days * 86_400_000) : null
+    const afterEvaluation = historyAndNotificationsStep(history, recentHistory, notifier)
 
     const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
       const started = performance.now()
@@ -215,6 +234,9 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         await metrics.update(result)
         if (config.visualization.diagnostics.enabled)
           for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
+        await afterEvaluation
+          .run(result)
+          .catch((error) => log.error('after-evaluation step failed', { step: afterEvaluation.name, error: describeError(error) }))
         for (const entry of result.assets)
           log.info('decision', {
             asset: entry.asset,
@@ -244,6 +266,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       auth,
       sync,
       plotPaths,
+      history,
       startedAt: Date.now(),
       dashboard: {
         config,
@@ -251,6 +274,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         sync,
         charts: chartCache,
         authEnabled: auth.enabled,
+        history: recentHistory,
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
       },
     }
@@ -265,10 +289,17 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       collector,
       plotPaths,
       charts,
+      history,
+      recentHistory,
+      notifier,
       web,
       runEvaluation,
       close: async () => {
         sync.cancel()
+        if (notifier) {
+          if (!(await notifier.drain(NOTIFICATION_DRAIN_MS))) log.warn('notifications still queued at shutdown were dropped')
+          await notifier.close()
+        }
         await charts.close()
         await store.close()
       },

@@ -34,6 +34,7 @@ import {
   port,
   section,
 } from './fields.ts'
+import { historySection, notificationsSection } from './notifications.ts'
 import { instantOf, isValidTimeZone } from './time.ts'
 
 const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
@@ -335,6 +336,14 @@ const runtimeSection = section({
   log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const)
     .default('info')
     .describe('log level unless --log-level or LOG_LEVEL is given'),
+  public_url: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .nullable()
+    .default(null)
+    .describe('where users reach the dashboard; notifications link to it'),
   auth: section({
     enabled: z.boolean().default(false),
     username: z.string().min(1).nullable().default(null).describe('Basic auth user (with password_hash)'),
@@ -449,6 +458,8 @@ export const configSchema = z
     runtime: runtimeSection,
     visualization: visualizationSection,
     maintenance: maintenanceSection,
+    history: historySection,
+    notifications: notificationsSection,
     resolved: z.unknown().optional().describe('written by --print-config-normalized (per-asset effective values); recomputed on load'),
   })
   .superRefine((config, ctx) => crossFieldRules(config, ctx))

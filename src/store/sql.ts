@@ -67,11 +67,11 @@ export function instantLiteral(dialect: Dialect, ms: EpochMs): string {
   return dialect === 'sqlite' ? String(Math.round(ms)) : `'${new Date(ms).toISOString()}'`
 }
 
-function nullableText(value: string | null | undefined): string {
+export function nullableText(value: string | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : textLiteral(value)
 }
 
-function nullableNumber(value: number | null | undefined): string {
+export function nullableNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : numberLiteral(value)
 }
 
