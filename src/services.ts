@@ -1,22 +1,23 @@
 /**
- * The composition root: builds the long-lived services from the configuration (store, price
- * sources, transaction sync, metrics, authentication, latest snapshot) and closes them in reverse
- * order. `runEvaluation` is the one evaluation cycle both `--once` and the scheduler run:
- * top up the demo feed, evaluate, publish the snapshot, update metrics, write diagnostics.
+ * The composition root, wiring only: builds the long-lived services from the configuration (store,
+ * price sources, transaction sync, metrics, authentication, latest snapshot, the evaluation cycle
+ * of evaluation/cycle.ts) and closes them in reverse order. `runEvaluation` is that cycle's run,
+ * shared by `--once` and the scheduler.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import shippedRegistryText from '../config/token_registry.csv' with { type: 'text' }
 import type { Config } from './config/resolve.ts'
-import { writeDiagnostics } from './diagnostics.ts'
-import { describeError } from './errors.ts'
-import { evaluate, type EvaluationResult } from './evaluate.ts'
+import { createEvaluationCycle } from './evaluation/cycle.ts'
+import { writeDiagnostics } from './evaluation/diagnostics.ts'
+import { LatestEvaluation } from './evaluation/latest.ts'
+import type { EvaluationResult } from './evaluation/result.ts'
+import { assetSymbol } from './evaluation/symbols.ts'
 import { log } from './log.ts'
 import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING, type LiqwidClient } from './sources/liqwid.ts'
 import { createMinswapClient } from './sources/minswap.ts'
 import { createPriceSources, type PriceSources } from './sources/prices.ts'
 import { parseTokenRegistry, type TokenRegistry } from './sources/registry.ts'
-import { LatestEvaluation } from './state.ts'
 import { appendDemoSample, demoStatus, seedDemo } from './store/demo.ts'
 import { openStore, type Store } from './store/index.ts'
 import type { StoreReader } from './store/reader.ts'
@@ -62,12 +63,10 @@ export interface Services {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
-  /** diagnostic PNG of each asset written by the last evaluation */
-  readonly plotPaths: Map<string, string>
   readonly charts: ChartRenderer
   /** what the HTTP layer needs */
   readonly web: WebDeps
-  /** one evaluation cycle; never throws (a failure is logged and counted) */
+  /** one evaluation cycle (evaluation/cycle.ts); never throws (a failure is logged and counted) */
   runEvaluation(signal?: AbortSignal): Promise<EvaluationResult | null>
   close(): Promise<void>
 }
@@ -90,12 +89,9 @@ function loadRegistry(configSource: string): TokenRegistry {
   return registry
 }
 
+/** The price sources of the configuration: the store's cached prices (greptime providers) and the live APIs. */
 export function priceSources(config: Config, reader: StoreReader, registry: TokenRegistry | null, liqwid: LiqwidClient | null): PriceSources {
-  const symbolOf = async (asset: string) => {
-    const resolved = config.resolved.assets[asset]
-    if (resolved?.symbol_source === 'domain.symbols') return resolved.symbol
-    return (await reader.resolveSymbol(asset)).symbol
-  }
+  const symbolOf = (asset: string) => assetSymbol(config, reader, asset)
   const compareSources = config.resolved.price_compare_sources
   const endpoints = config.prices.endpoints
   const compare = config.analysis.price_compare
@@ -125,8 +121,7 @@ export function priceSources(config: Config, reader: StoreReader, registry: Toke
  * The demo market is data the evaluation reads, so it goes to the normal tables even under
  * --test-prefix (which only redirects what the transaction sync writes).
  */
-async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
-  const now = Date.now()
+async function prepareDemo(writer: StoreWriter, config: Config, now: number): Promise<void> {
   const keyword = config.analysis.decision.reference.keyword
   const status = await demoStatus(writer, now)
   if (!status.exists) {
@@ -138,8 +133,13 @@ async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
   } else await appendDemoSample(writer, now, keyword)
 }
 
-export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
-  const config = loaded.config
+interface OpenedStore {
+  readonly store: Store
+  /** writes the demo market (the normal tables), null without the demo */
+  readonly demoWriter: StoreWriter | null
+}
+
+async function openServiceStore(config: Config, options: ServiceOptions): Promise<OpenedStore> {
   const connection = config.data.databases.greptime
   const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
   if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
@@ -161,52 +161,38 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     testPrefix: options.testPrefix,
     ...tableNames,
   })
-  const demoWriter = demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null
+  if (store.embedded)
+    log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
+  return { store, demoWriter: demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null }
+}
+
+export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
+  const config = loaded.config
+  const { store, demoWriter } = await openServiceStore(config, options)
   try {
-    if (store.embedded)
-      log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
-    if (demoWriter) await prepareDemo(demoWriter, config)
+    if (demoWriter) await prepareDemo(demoWriter, config, Date.now())
     const endpoint = config.prices.endpoints.liqwid_graphql
-    const registry = loadRegistry(loaded.source)
-    const prices = priceSources(config, store.reader, registry, endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null)
+    const prices = priceSources(
+      config,
+      store.reader,
+      loadRegistry(loaded.source),
+      endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null,
+    )
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
-    const mismatchStreaks = new Map<string, number>()
-    const plotPaths = new Map<string, string>()
     const charts = chartRenderer(options.eagerCharts)
     const chartCache = new ChartCache(charts, config, latest)
-
-    const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
-      const started = performance.now()
-      try {
-        if (demoWriter) await appendDemoSample(demoWriter, Date.now(), config.analysis.decision.reference.keyword)
-        const result = await evaluate(config, { reader: store.reader, prices, mismatchStreaks, signal }, Date.now())
-        const snapshot = latest.publish(result)
-        await metrics.update(result)
-        if (config.visualization.diagnostics.enabled)
-          for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
-        for (const entry of result.assets)
-          log.info('decision', {
-            asset: entry.asset,
-            decision: entry.decision.decision,
-            wmax_usd: entry.decision.wmaxUsd.toFixed(2),
-            reason: entry.decision.reason ?? '',
-          })
-        log.info('evaluation finished', {
-          assets: result.assets.length,
-          errors: result.assets.filter((a) => a.decision.decision === -1).length,
-          duration_ms: Math.round(result.durationMs),
-        })
-        return result
-      } catch (error) {
-        await metrics.recordFailure(performance.now() - started)
-        log.error('evaluation failed', { error: describeError(error) })
-        return null
-      }
-    }
-
+    const keyword = config.analysis.decision.reference.keyword
+    const cycle = createEvaluationCycle({
+      config,
+      evaluation: { reader: store.reader, prices },
+      latest,
+      metrics,
+      diagnostics: config.visualization.diagnostics.enabled ? (next) => writeDiagnostics(config, chartCache, next) : null,
+      prepare: demoWriter ? async (now) => void (await appendDemoSample(demoWriter, now, keyword)) : undefined,
+    })
     const auth = createAuthenticator(config.resolved.auth)
     const web: WebDeps = {
       config,
@@ -215,28 +201,15 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       metrics,
       auth,
       sync,
-      plotPaths,
       startedAt: Date.now(),
       dashboard: { config, latest, sync, charts: chartCache, authEnabled: auth.enabled },
     }
-    return {
-      config,
-      store,
-      prices,
-      latest,
-      metrics,
-      auth,
-      sync,
-      plotPaths,
-      charts,
-      web,
-      runEvaluation,
-      close: async () => {
-        sync.cancel()
-        await charts.close()
-        await store.close()
-      },
+    const close = async () => {
+      sync.cancel()
+      await charts.close()
+      await store.close()
     }
+    return { config, store, prices, latest, metrics, auth, sync, charts, web, runEvaluation: cycle.run, close }
   } catch (error) {
     await store.close()
     throw error

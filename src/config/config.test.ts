@@ -54,7 +54,7 @@ describe('shipped configuration files', () => {
     })
     expect(loaded.warnings).toEqual([])
     expect(loaded.config.resolved.store).toBe('database')
-    expect(loaded.config.resolved.date_range.start).toBe('2025-11-03T15:00:00.000Z')
+    expect(loaded.config.resolved.date_range.start).toBe(Date.parse('2025-11-03T15:00:00.000Z'))
     expect(loaded.config.resolved.wallets).toEqual(Object.values(WALLET_ENV))
     expect(loaded.config.resolved.auth).toEqual({ mode: 'environment', username: 'ops', secret: 'pw' })
   })

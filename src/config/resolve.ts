@@ -37,10 +37,13 @@ export interface ResolvedAuth {
 
 export interface Resolved {
   store: 'embedded' | 'database'
-  date_range: { start: string | null; end: string | null }
+  /** `data.date_range` as UTC instants (ms), naive values read in `settings.timezone` */
+  date_range: { start: number | null; end: number | null }
   wallets: string[]
   auth: ResolvedAuth
   price_compare_sources: string[]
+  /** the provider of the USD rate series and the change-rate gate (spec-data §4.1.3) */
+  rate_provider: string
   assets: Record<string, ResolvedAsset>
 }
 
@@ -179,6 +182,16 @@ function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): R
   return { mode: 'environment', username: user.value, secret: pass.value }
 }
 
+/**
+ * The provider of the rate series (spec-data §4.1.3): the first `greptime(…)` entry of the priority
+ * lists, logical sources first, else greptime(liqwid).
+ */
+function rateProvider(prices: RawConfig['prices']): string {
+  const priority = prices.priority_by_logical
+  const keys = [...prices.sources, ...Object.keys(priority).filter((key) => !prices.sources.includes(key))]
+  return keys.flatMap((key) => priority[key] ?? []).find((provider) => provider.startsWith('greptime(')) ?? 'greptime(liqwid)'
+}
+
 export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
   const problems: ConfigProblem[] = []
   const warnings: string[] = []
@@ -196,7 +209,7 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
     warnings.push('data.databases.greptime.password is "<redacted>" (a copy of printed config?): set the real password or password_env')
 
   const zone = values.settings.timezone
-  const toUtc = (text: string | null) => (text === null ? null : new Date(instantOf(text, zone)).toISOString())
+  const toUtc = (text: string | null) => (text === null ? null : instantOf(text, zone))
   const gate = fillGate(values.analysis.decision.gate)
   const compare = values.analysis.price_compare
   const compareSources = [...new Set(compare.sources === '@prices.sources' ? values.prices.sources : compare.sources)]
@@ -248,6 +261,7 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
       wallets: resolveWallets(values, env, problems, secretPaths),
       auth: resolveAuth(values, env, warnings),
       price_compare_sources: compareSources,
+      rate_provider: rateProvider(values.prices),
       assets,
     },
   }

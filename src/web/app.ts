@@ -10,7 +10,7 @@
 import { Hono, type Context } from 'hono'
 import type { Config } from '../config/resolve.ts'
 import { AppError } from '../errors.ts'
-import type { LatestEvaluation } from '../state.ts'
+import type { LatestEvaluation } from '../evaluation/latest.ts'
 import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
 import type { Authenticator } from './auth.ts'
@@ -26,8 +26,6 @@ export interface WebDeps {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
-  /** diagnostic PNG written for each asset by the last evaluation (diagnostics enabled) */
-  readonly plotPaths: ReadonlyMap<string, string>
   readonly dashboard: DashboardDeps
   readonly startedAt: number
 }
@@ -124,7 +122,7 @@ export function createWebApp(deps: WebDeps): Hono {
   app.get(metricsPath, (c) => c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }))
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
-  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)))
+  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current, await policy.viewer(c))))
   app.get('/api/config/normalized', async (c) => {
     const denied = await policy.guard(c, 'read')
     if (denied) return denied

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import packageJson from '../../package.json' with { type: 'json' }
 import { EXPOSABLE_METRICS } from '../../src/config/schema.ts'
-import { evaluate } from '../../src/evaluate.ts'
+import { evaluate } from '../../src/evaluation/evaluate.ts'
 import { WALLET_A, WALLET_B } from '../fakes/fixtures.ts'
 import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
@@ -207,7 +207,7 @@ describe('stale label sets', () => {
 
     const withoutUsdc = loadTestConfig(marketConfig(opened.data, ['djed'])).config
     const { store, prices } = harness.services
-    const result = await evaluate(withoutUsdc, { reader: store.reader, prices, mismatchStreaks: new Map() }, Date.now())
+    const result = await evaluate(withoutUsdc, { reader: store.reader, prices }, Date.now())
     await harness.services.metrics.update(result)
 
     const after = (await scrape(harness)).samples
@@ -218,7 +218,7 @@ describe('stale label sets', () => {
   it('of an asset that errors are replaced by its ERROR series', async () => {
     const withMissing = loadTestConfig(marketConfig(opened.data, ['usdc', 'iusd'])).config
     const { store, prices } = harness.services
-    const result = await evaluate(withMissing, { reader: store.reader, prices, mismatchStreaks: new Map() }, Date.now())
+    const result = await evaluate(withMissing, { reader: store.reader, prices }, Date.now())
     await harness.services.metrics.update(result)
     const after = (await scrape(harness)).samples
     expect(seriesOf(after, 'wo_decision', { asset: 'iusd' }).map((sample) => [sample.labels, sample.value])).toEqual([

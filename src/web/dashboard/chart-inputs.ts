@@ -11,7 +11,7 @@ import { evaluateGate, type GateOutcome } from '../../engine/gate.ts'
 import { gaussianKde } from '../../engine/kde.ts'
 import { trendLine } from '../../engine/trend.ts'
 import type { Series } from '../../engine/types.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
+import type { AssetEvaluation } from '../../evaluation/result.ts'
 import { VIEWS, type ViewName } from './views.ts'
 
 function viewSeries(entry: AssetEvaluation, view: ViewName): Series {

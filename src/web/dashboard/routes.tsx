@@ -11,7 +11,7 @@ import favicon from '../../../templates/favicon.svg' with { type: 'text' }
 import { DashboardPage, Content, Layout, SyncResult } from '../../../templates/dashboard.tsx'
 import type { Config } from '../../config/resolve.ts'
 import { AppError, describeError, type ErrorCode } from '../../errors.ts'
-import type { LatestEvaluation } from '../../state.ts'
+import type { LatestEvaluation } from '../../evaluation/latest.ts'
 import type { TransactionSync } from '../../sync/service.ts'
 import type { SyncReport } from '../../sync/sync.ts'
 import type { AccessPolicy } from '../app.ts'
