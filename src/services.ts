@@ -143,14 +143,7 @@ async function openServiceStore(config: Config, options: ServiceOptions): Promis
   const connection = config.data.databases.greptime
   const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
   if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
-  const sources = config.data.datasets.transactions.sources
-  const tableNames = {
-    positionsPrefix: sources.liqwid.table_asset_prefix,
-    depositsPrefix: sources.liqwid.deposits_prefix,
-    withdrawalsPrefix: sources.liqwid.withdrawals_prefix,
-    minswapNamespace: sources.minswap.database,
-    minswapPrefix: sources.minswap.table_price_prefix,
-  }
+  const tableNames = config.resolved.table_names
   const store = await openStore({
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,

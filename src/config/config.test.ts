@@ -39,8 +39,8 @@ describe('shipped configuration files', () => {
     expect(config.resolved.store).toBe('embedded')
     expect(config.data.embedded.seed).toBe('demo')
     expect(config.domain.assets).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
-    expect(config.resolved.assets.usdc!.tables.positions).toBe('liqwid_supply_positions_wanusdc')
-    expect(config.resolved.assets.usdc!.tables.minswap_prices).toBe('minswap.minswap_prices_wanusdc')
+    expect(config.resolved.assets.usdc!.symbol).toBe('wanusdc')
+    expect(config.resolved.table_names).toMatchObject({ positionsPrefix: 'liqwid_supply_positions_', minswapNamespace: 'minswap' })
     expect(config.analysis.decision.safety_factor.c).toBe(0.5)
     expect(config.analysis.decision.gate.k_sigma).toBe(2)
     expect(config.runtime.telemetry.listen_port).toBe(9808)
@@ -312,6 +312,12 @@ describe('validation', () => {
     ['cleanup without paths', 'maintenance: {cleanup: {enabled: true, expire_before: 7d}}', 'maintenance.cleanup.paths', 'must be a non-empty list'],
     ['a malformed cleanup age', 'maintenance: {cleanup: {expire_before: "a week"}}', 'maintenance.cleanup.expire_before', 'relative age like 7d'],
     [
+      'a malformed plot range duration',
+      'visualization: {diagnostics: {plot_range: {mode: relative, relative_duration: "a week"}}}',
+      'visualization.diagnostics.plot_range.relative_duration',
+      'must be a duration like 7d',
+    ],
+    [
       'a relative plot range without duration',
       'visualization: {diagnostics: {plot_range: {mode: relative}}}',
       'visualization.diagnostics.plot_range.relative_duration',
@@ -421,8 +427,26 @@ describe('resolution per asset', () => {
   it('resolves display names to table symbols, with domain.symbols winning', () => {
     const config = loadConfigText('domain: {assets: [usdc, usdt, iusd], symbols: {iusd: iusd_v2}}', {}).config
     expect(config.resolved.assets.usdc!.symbol).toBe('wanusdc')
-    expect(config.resolved.assets.usdt!.tables.withdrawals).toBe('liqwid_withdrawals_wanusdt')
+    expect(config.resolved.assets.usdt).toMatchObject({ symbol: 'wanusdt', symbol_source: 'built-in' })
     expect(config.resolved.assets.iusd!.symbol).toBe('iusd_v2')
+  })
+
+  it('resolves every instant and duration once, naive times in settings.timezone', () => {
+    const config = loadConfigText(
+      [
+        'settings: {timezone: Asia/Tokyo}',
+        'data: {date_range: {start: "2026-11-20", end: "2026-11-21T00:00:00Z"}}',
+        'visualization: {diagnostics: {plot_range: {mode: custom, start: "2026-11-20T09:00", end: null}}}',
+        'maintenance: {cleanup: {expire_before: 1.5h}}',
+      ].join('\n'),
+      {},
+    ).config
+    expect(config.resolved.date_range).toEqual({ start: Date.UTC(2026, 10, 19, 15), end: Date.UTC(2026, 10, 21) })
+    expect(config.resolved.plot_range).toEqual({ mode: 'custom', start: Date.UTC(2026, 10, 20), end: null })
+    expect(config.resolved.cleanup_expiry).toEqual({ kind: 'age', age_ms: 5_400_000 })
+    const relative = loadConfigText('visualization: {diagnostics: {plot_range: {mode: relative, relative_duration: 90m}}}', {}).config
+    expect(relative.resolved.plot_range).toEqual({ mode: 'relative', duration_ms: 5_400_000 })
+    expect(loadConfigText('', {}).config.resolved).toMatchObject({ plot_range: { mode: 'inherit' }, cleanup_expiry: null })
   })
 
   it('normalizes cleanup extensions to a leading dot', () => {
@@ -461,11 +485,13 @@ runtime:
     expect(tree.analysis.decision.gate).toMatchObject({ method: 'polynomial_fit', polynomial_order: 1, tail: 'both' })
     expect(tree.analysis.price_compare.sources).toEqual(['liqwid', 'minswap'])
     expect(Object.keys(tree.resolved.assets)).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
-    expect(tree.resolved.assets.usdc.tables).toEqual({
-      positions: 'liqwid_supply_positions_wanusdc',
-      deposits: 'liqwid_deposits_wanusdc',
-      withdrawals: 'liqwid_withdrawals_wanusdc',
-      minswap_prices: 'minswap.minswap_prices_wanusdc',
+    expect(tree.resolved.assets.usdc).toMatchObject({ symbol: 'wanusdc', symbol_source: 'built-in' })
+    expect(tree.resolved.table_names).toEqual({
+      positionsPrefix: 'liqwid_supply_positions_',
+      depositsPrefix: 'liqwid_deposits_',
+      withdrawalsPrefix: 'liqwid_withdrawals_',
+      minswapNamespace: 'minswap',
+      minswapPrefix: 'minswap_prices_',
     })
     expect(Object.keys(tree)).toEqual([
       'settings',

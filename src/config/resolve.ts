@@ -1,32 +1,42 @@
 /**
- * From the validated tree to the configuration the program runs on: defaults that depend on
- * other keys (the gate's polynomial order and tail), secrets and wallet addresses read from the
- * environment, the date range as UTC instants, and — for every configured asset — the effective
- * per-asset settings and table names. The result is frozen; nothing else computes these.
+ * From the validated tree to the configuration the program runs on, computed once here and read
+ * as typed values everywhere else (nothing downstream parses config text again): defaults that
+ * depend on other keys (the gate's polynomial order and tail), secrets and wallet addresses read
+ * from the environment, every instant and duration in milliseconds (date range, plot range,
+ * cleanup cutoff; naive times read in `settings.timezone`), the table-name prefixes, and — for
+ * every configured asset — its table symbol and effective settings. The result is frozen.
  */
 import type { AssetSettings, GateMethod, GateTail } from '../engine/settings.ts'
 import { readNamedVariable, type ConfigProblem, type Environment } from './env.ts'
+import { parseDurationMs } from './fields.ts'
 import { REDACTED, type RawConfig } from './schema.ts'
+import { builtInSymbol, wrappedSymbol } from './symbols.ts'
 import { instantOf } from './time.ts'
-
-/** Liqwid's wrapped table symbols for display names (spec-data §5.2). */
-const BUILT_IN_SYMBOLS: Record<string, string> = { usdc: 'wanusdc', usdt: 'wanusdt' }
-
-export interface AssetTables {
-  positions: string
-  deposits: string
-  withdrawals: string
-  /** qualified `<namespace>.<table>` */
-  minswap_prices: string
-}
 
 export interface ResolvedAsset {
   /** table symbol; confirmed against the database at run time unless set in domain.symbols */
   symbol: string
   symbol_source: 'domain.symbols' | 'built-in' | 'asset name'
-  tables: AssetTables
   settings: AssetSettings
 }
+
+/** The table-name prefixes and the Minswap namespace (the store composes `<prefix><symbol>`). */
+export interface ResolvedTableNames {
+  positionsPrefix: string
+  depositsPrefix: string
+  withdrawalsPrefix: string
+  minswapNamespace: string
+  minswapPrefix: string
+}
+
+/** `visualization.diagnostics.plot_range` in milliseconds. */
+export type ResolvedPlotRange =
+  | { mode: 'inherit' }
+  | { mode: 'custom'; start: number | null; end: number | null }
+  | { mode: 'relative'; duration_ms: number }
+
+/** `maintenance.cleanup.expire_before`: an age (relative to each run) or a fixed instant. */
+export type ResolvedExpiry = { kind: 'age'; age_ms: number } | { kind: 'instant'; before: number }
 
 export interface ResolvedAuth {
   mode: 'disabled' | 'password_hash' | 'environment'
@@ -42,6 +52,10 @@ export interface Resolved {
   wallets: string[]
   auth: ResolvedAuth
   price_compare_sources: string[]
+  table_names: ResolvedTableNames
+  plot_range: ResolvedPlotRange
+  /** null: nothing expires (cleanup deletes nothing) */
+  cleanup_expiry: ResolvedExpiry | null
   /** the provider of the USD rate series and the change-rate gate (spec-data §4.1.3) */
   rate_provider: string
   assets: Record<string, ResolvedAsset>
@@ -192,11 +206,8 @@ function rateProvider(prices: RawConfig['prices']): string {
   return keys.flatMap((key) => priority[key] ?? []).find((provider) => provider.startsWith('greptime(')) ?? 'greptime(liqwid)'
 }
 
-export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
-  const problems: ConfigProblem[] = []
-  const warnings: string[] = []
-  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret']
-
+/** The database connection with its password read from the environment and its host bare. */
+function resolveData(values: RawConfig, env: Environment, problems: ConfigProblem[], warnings: string[]): RawConfig['data'] {
   const data = structuredClone(values.data)
   const connection = data.databases.greptime
   if (connection?.password_env) {
@@ -207,14 +218,10 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
   if (connection) connection.host = connection.host.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '')
   if (connection?.password === REDACTED)
     warnings.push('data.databases.greptime.password is "<redacted>" (a copy of printed config?): set the real password or password_env')
+  return data
+}
 
-  const zone = values.settings.timezone
-  const toUtc = (text: string | null) => (text === null ? null : instantOf(text, zone))
-  const gate = fillGate(values.analysis.decision.gate)
-  const compare = values.analysis.price_compare
-  const compareSources = [...new Set(compare.sources === '@prices.sources' ? values.prices.sources : compare.sources)]
-  const sources = data.datasets.transactions.sources
-
+function resolveAssets(values: RawConfig, gate: FilledGate, compareSources: string[], warnings: string[]): Record<string, ResolvedAsset> {
   const assets: Record<string, ResolvedAsset> = {}
   for (const asset of values.domain.assets) {
     if (assets[asset]) {
@@ -222,19 +229,47 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
       continue
     }
     const explicit = values.domain.symbols[asset]
-    const symbol = explicit ?? BUILT_IN_SYMBOLS[asset] ?? asset
     assets[asset] = {
-      symbol,
-      symbol_source: explicit ? 'domain.symbols' : BUILT_IN_SYMBOLS[asset] ? 'built-in' : 'asset name',
-      tables: {
-        positions: sources.liqwid.table_asset_prefix + symbol,
-        deposits: sources.liqwid.deposits_prefix + symbol,
-        withdrawals: sources.liqwid.withdrawals_prefix + symbol,
-        minswap_prices: `${sources.minswap.database}.${sources.minswap.table_price_prefix}${symbol}`,
-      },
+      symbol: explicit ?? builtInSymbol(asset),
+      symbol_source: explicit ? 'domain.symbols' : wrappedSymbol(asset) !== null ? 'built-in' : 'asset name',
       settings: assetSettings(values, gate, asset, compareSources),
     }
   }
+  return assets
+}
+
+function tableNames(data: RawConfig['data']): ResolvedTableNames {
+  const { liqwid, minswap } = data.datasets.transactions.sources
+  return {
+    positionsPrefix: liqwid.table_asset_prefix,
+    depositsPrefix: liqwid.deposits_prefix,
+    withdrawalsPrefix: liqwid.withdrawals_prefix,
+    minswapNamespace: minswap.database,
+    minswapPrefix: minswap.table_price_prefix,
+  }
+}
+
+/** Every config instant and duration in ms, naive date-times read in `settings.timezone`. */
+function resolveTimes(values: RawConfig) {
+  const zone = values.settings.timezone
+  const instant = (text: string | null) => (text === null ? null : instantOf(text, zone))
+  const plot = values.visualization.diagnostics.plot_range
+  const plotRange: ResolvedPlotRange =
+    plot.mode === 'custom'
+      ? { mode: 'custom', start: instant(plot.start), end: instant(plot.end) }
+      : plot.mode === 'relative' && plot.relative_duration !== null
+        ? { mode: 'relative', duration_ms: parseDurationMs(plot.relative_duration)! }
+        : { mode: 'inherit' }
+  const expireBefore = values.maintenance.cleanup.expire_before
+  const age = expireBefore === null ? null : parseDurationMs(expireBefore)
+  const expiry: ResolvedExpiry | null =
+    expireBefore === null ? null : age !== null ? { kind: 'age', age_ms: age } : { kind: 'instant', before: instant(expireBefore)! }
+  return { dateRange: { start: instant(values.data.date_range.start), end: instant(values.data.date_range.end) }, plotRange, expiry }
+}
+
+/** Settings accepted for compatibility that change nothing, or that cannot work as written. */
+function compatibilityWarnings(values: RawConfig): string[] {
+  const warnings: string[] = []
   const endpoints = values.prices.endpoints
   for (const [logical, providers] of Object.entries(values.prices.priority_by_logical)) {
     if (providers.includes('liqwid') && !endpoints.liqwid_graphql)
@@ -246,21 +281,33 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
     warnings.push('visualization.diagnostics.aggregation has no effect: charts are downsampled for drawing, not aggregated into whiskers')
   if (values.analysis.decision.reference.plot_fallback !== undefined)
     warnings.push('analysis.decision.reference.plot_fallback has no effect (the predecessor never read it either)')
+  return warnings
+}
 
+export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
+  const problems: ConfigProblem[] = []
+  const warnings: string[] = []
+  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret']
+  const data = resolveData(values, env, problems, warnings)
+  const gate = fillGate(values.analysis.decision.gate)
+  const compare = values.analysis.price_compare
+  const compareSources = [...new Set(compare.sources === '@prices.sources' ? values.prices.sources : compare.sources)]
+  const assets = resolveAssets(values, gate, compareSources, warnings)
+  warnings.push(...compatibilityWarnings(values))
+  const times = resolveTimes(values)
   const config: Config = {
     ...values,
     data,
-    analysis: {
-      ...values.analysis,
-      decision: { ...values.analysis.decision, gate },
-      price_compare: { ...compare, sources: compareSources },
-    },
+    analysis: { ...values.analysis, decision: { ...values.analysis.decision, gate }, price_compare: { ...compare, sources: compareSources } },
     resolved: {
-      store: connection ? 'database' : 'embedded',
-      date_range: { start: toUtc(values.data.date_range.start), end: toUtc(values.data.date_range.end) },
+      store: data.databases.greptime ? 'database' : 'embedded',
+      date_range: times.dateRange,
       wallets: resolveWallets(values, env, problems, secretPaths),
       auth: resolveAuth(values, env, warnings),
       price_compare_sources: compareSources,
+      table_names: tableNames(data),
+      plot_range: times.plotRange,
+      cleanup_expiry: times.expiry,
       rate_provider: rateProvider(values.prices),
       assets,
     },

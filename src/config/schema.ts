@@ -24,6 +24,7 @@ import {
 import {
   ageOrDate,
   atLeast,
+  duration,
   greaterThan,
   intAtLeast,
   isoDateTime,
@@ -356,13 +357,7 @@ const visualizationSection = section({
         .describe('chart time window: inherit (the evaluation window), custom (start/end), relative (last relative_duration)'),
       start: isoDateTime.nullable().default(null).describe('custom mode: window start (naive = settings.timezone)'),
       end: isoDateTime.nullable().default(null).describe('custom mode: window end; null = now'),
-      relative_duration: z
-        .string()
-        .trim()
-        .regex(/^\d+[dhw]$/i, 'must look like 7d, 12h or 2w')
-        .nullable()
-        .default(null)
-        .describe('relative mode: e.g. 7d, 12h, 2w'),
+      relative_duration: duration.nullable().default(null).describe('relative mode: e.g. 7d, 12h, 2w, 90m'),
     }),
     aggregation: z
       .strictObject({

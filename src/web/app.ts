@@ -1,23 +1,20 @@
 /**
  * The Hono application: health, metrics, the JSON API, the transaction sync and the dashboard.
- * Every route reads the latest evaluation snapshot; none queries the database. Access rules:
- *
- * - auth enabled: protected routes need valid Basic credentials (401 otherwise);
- * - auth disabled on a loopback address: the local operator is trusted;
- * - auth disabled on any other address: nobody sees per-wallet details and state-changing
- *   routes answer 403 saying how to enable auth.
+ * Every route reads the latest evaluation snapshot; none queries the database. Who may do what is
+ * access.ts; every refusal and failure is an AppError thrown to the one handler of http.ts.
  */
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { Config } from '../config/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { LatestEvaluation } from '../evaluation/latest.ts'
 import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
+import { accessPolicy } from './access.ts'
 import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
-import { accessLog, crossSite, installErrorHandling, jsonNoStore, limitBody, rejectWrongMethod, securityHeaders, unauthorized } from './http.ts'
+import { accessLog, installErrorHandling, jsonNoStore, limitBody, refuseCrossSite, rejectWrongMethod, securityHeaders } from './http.ts'
 import type { Metrics } from './metrics.ts'
-import { assetsJson, decisionsJson, type Viewer } from './present.ts'
+import { assetsJson, decisionsJson } from './present.ts'
 
 export interface WebDeps {
   readonly config: Config
@@ -28,46 +25,6 @@ export interface WebDeps {
   readonly sync: TransactionSync
   readonly dashboard: DashboardDeps
   readonly startedAt: number
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i
-
-export function isLoopbackAddress(address: string): boolean {
-  return LOOPBACK.test(address.trim())
-}
-
-export type AccessPolicy = ReturnType<typeof accessPolicy>
-
-/** A request relayed by a proxy: its real client is not the local operator. */
-function forwarded(c: Context): boolean {
-  return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined
-}
-
-export function accessPolicy(config: Config, auth: Authenticator) {
-  const listen = config.runtime.telemetry.listen_address
-  const loopbackOnly = !auth.enabled && isLoopbackAddress(listen)
-  const trusted = (c: Context) => loopbackOnly && !forwarded(c)
-  return {
-    async viewer(c: Context): Promise<Viewer> {
-      if (!auth.enabled) return { authenticated: trusted(c) }
-      const outcome = await auth.check(c.req.header('authorization'))
-      return { authenticated: outcome.ok }
-    },
-    /** null when allowed, else the response to send */
-    async guard(c: Context, kind: 'read' | 'write'): Promise<Response | null> {
-      if (auth.enabled) return (await auth.check(c.req.header('authorization'))).ok ? null : unauthorized(c)
-      if (kind === 'write' && !trusted(c))
-        return jsonNoStore(
-          c,
-          {
-            success: false,
-            error: `authentication is disabled and the service listens on ${listen}: enable runtime.auth (username + password_hash) to use ${c.req.path}`,
-          },
-          403,
-        )
-      return null
-    },
-  }
 }
 
 async function readSyncRequest(c: Context): Promise<SyncWindowRequest> {
@@ -124,16 +81,14 @@ export function createWebApp(deps: WebDeps): Hono {
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
   app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current, await policy.viewer(c))))
   app.get('/api/config/normalized', async (c) => {
-    const denied = await policy.guard(c, 'read')
-    if (denied) return denied
+    await policy.require(c, 'read')
     return c.body(deps.normalizedConfigJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
   })
 
   const sync = async (c: Context) => {
-    const denied = await policy.guard(c, 'write')
-    if (denied) return denied
-    if (crossSite(c)) return jsonNoStore(c, { success: false, error: 'cross-site request refused' }, 403)
-    if (deps.sync.unavailableReason) return jsonNoStore(c, { success: false, error: deps.sync.unavailableReason }, 503)
+    await policy.require(c, 'write')
+    refuseCrossSite(c)
+    if (deps.sync.unavailableReason) throw new AppError('unavailable', deps.sync.unavailableReason)
     const report = await deps.sync.run(await readSyncRequest(c))
     return jsonNoStore(c, report)
   }
