@@ -29,7 +29,7 @@ import type { LoadedConfig } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
 import type { WebDeps } from './web/app.ts'
 import { createAuthenticator, type Authenticator } from './web/auth.ts'
-import { ChartCache } from './web/dashboard/chart-cache.ts'
+import { ChartCache } from './views/chart-cache.ts'
 import { createMetrics, type Metrics } from './web/metrics.ts'
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */

@@ -55,7 +55,9 @@ describe('evaluation cycle', () => {
     expect(latest.current!.result.assets[0]!.mismatchStreak).toBe(2)
     expect(latest.current?.plotPaths.get('djed')).toBe('/plots/2.png')
   })
+})
 
+describe('evaluation cycle steps', () => {
   it('publishes without plot paths when diagnostics are off', async () => {
     const { latest, cycle } = harness({ diagnostics: null })
     await cycle.run()

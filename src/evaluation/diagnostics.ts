@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path'
 import type { Config } from '../config/resolve.ts'
 import { describeError } from '../errors.ts'
 import { log } from '../log.ts'
-import type { ChartCache } from '../web/dashboard/chart-cache.ts'
+import type { ChartCache } from '../views/chart-cache.ts'
+import { gateView } from '../views/definitions.ts'
 import type { SnapshotKey } from './latest.ts'
 
 /** `2026-11-27T07-45-00Z`: sortable and valid in every file system. */
@@ -44,7 +45,7 @@ export async function writeDiagnostics(config: Config, charts: ChartCache, snaps
     const basis = config.resolved.assets[entry.asset]!.settings.gate.basis
     const path = join(dir, diagnosticFileName(entry.asset, entry.decision.refMode, result.at))
     try {
-      const { png } = await charts.get(snapshot, entry, basis === 'change_rate_usd' ? 'rate' : 'position')
+      const { png } = await charts.get(snapshot, entry, gateView(basis))
       await Bun.write(path, png)
       written.set(entry.asset, path)
     } catch (error) {

@@ -47,7 +47,9 @@ describe('evaluate', () => {
     expect(decision.vRefUsd).toBe(usdAt(SAMPLES.at(-1)!))
     expect(decision.reason).toContain('is after now')
   })
+})
 
+describe('evaluate: prices and state', () => {
   it('logs every price provider that failed, with its provider and outcome', async () => {
     const lines: string[] = []
     const restore = captureLogs((line) => lines.push(line))

@@ -16,9 +16,9 @@ import type { TransactionSync } from '../../sync/service.ts'
 import type { SyncReport } from '../../sync/sync.ts'
 import { type AccessPolicy, AUTHENTICATION_REQUIRED } from '../access.ts'
 import { refuseCrossSite } from '../http.ts'
-import type { ChartCache, ChartName } from './chart-cache.ts'
+import type { ChartCache, ChartName } from '../../views/chart-cache.ts'
 import { dashboardHref, pageModel, type DashboardQuery } from './model.ts'
-import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
+import { effectiveView, parseView, VIEWS, type ViewName } from '../../views/definitions.ts'
 
 export interface DashboardDeps {
   readonly config: Config

@@ -3,12 +3,12 @@
  * event loop) and kept until the next evaluation replaces them. Concurrent requests for the same
  * chart share one render. The ETag names the evaluation, so a browser revalidates cheaply.
  */
-import type { ChartRenderer } from '../../charts/index.ts'
-import type { Config } from '../../config/resolve.ts'
-import type { AssetEvaluation } from '../../evaluation/result.ts'
-import type { LatestEvaluation, SnapshotKey } from '../../evaluation/latest.ts'
+import type { ChartRenderer } from '../charts/index.ts'
+import type { Config } from '../config/resolve.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
+import type { LatestEvaluation, SnapshotKey } from '../evaluation/latest.ts'
 import { diagnosticChartInput, priceChartInput } from './chart-inputs.ts'
-import type { ViewName } from './views.ts'
+import type { ViewName } from './definitions.ts'
 
 export type ChartName = ViewName | 'prices'
 

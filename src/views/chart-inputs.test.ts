@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'bun:test'
-import { loadConfigTree } from '../../config/load.ts'
-import { decideAsset } from '../../engine/decision.ts'
-import { resolveReference } from '../../engine/reference.ts'
-import { aggregateOf, at, HOUR, hourly, withdrawal } from '../../engine/test-fixtures.ts'
-import type { AssetEvaluation } from '../../evaluation/result.ts'
+import { loadConfigTree } from '../config/load.ts'
+import { decideAsset } from '../engine/decision.ts'
+import { resolveReference } from '../engine/reference.ts'
+import { aggregateOf, at, HOUR, hourly, withdrawal } from '../engine/test-fixtures.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
 import { diagnosticChartInput, plotWindow, priceChartInput } from './chart-inputs.ts'
 
 function configWith(tree: Record<string, unknown> = {}) {

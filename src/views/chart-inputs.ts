@@ -4,14 +4,15 @@
  * baseline, bands, residuals and trigger; every other view shows the same kind of fit computed on
  * its own series for reading the chart ("diagnostic fit"), which never affects a decision.
  */
-import type { BaselineBand, DiagnosticChartInput, GateThresholds, PriceChartInput, ResidualInput } from '../../charts/types.ts'
-import type { Config } from '../../config/resolve.ts'
-import { evaluateGate, type GateOutcome } from '../../engine/gate.ts'
-import { gaussianKde } from '../../engine/kde.ts'
-import { trendLine } from '../../engine/trend.ts'
-import type { Series } from '../../engine/types.ts'
-import type { AssetEvaluation } from '../../evaluation/result.ts'
-import { VIEWS, type ViewName } from './views.ts'
+import type { BaselineBand, DiagnosticChartInput, GateThresholds, PriceChartInput, ResidualInput } from '../charts/types.ts'
+import type { Config } from '../config/resolve.ts'
+import { evaluateGate, type GateOutcome } from '../engine/gate.ts'
+import type { GateBasis } from '../engine/settings.ts'
+import { gaussianKde } from '../engine/kde.ts'
+import { trendLine } from '../engine/trend.ts'
+import type { Series } from '../engine/types.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
+import { showsGateSeries, VIEWS, type ViewName } from './definitions.ts'
 
 function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
   switch (view) {
@@ -27,9 +28,8 @@ function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
   }
 }
 
-function isGateView(entry: AssetEvaluation, view: ViewName, basis: string): boolean {
-  if (!entry.decision.gateApplied || !entry.decision.gate) return false
-  return basis === 'corrected_position' ? view === 'position' || view === 'gains' : view === 'rate'
+function isGateView(entry: AssetEvaluation, view: ViewName, basis: GateBasis): boolean {
+  return entry.decision.gateApplied === true && entry.decision.gate !== null && showsGateSeries(view, basis)
 }
 
 function lookbackHours(config: Config, entry: AssetEvaluation): number | null {
