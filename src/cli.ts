@@ -44,10 +44,10 @@ export interface CliOptions {
   demo: boolean
 }
 
-export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
-  let parsed
+/** The flags as node:util parses them; a flag it does not know is a usage error. */
+function parseFlags(argv: readonly string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -66,7 +66,10 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   } catch (error) {
     throw new AppError('usage', (error as Error).message)
   }
-  const values = parsed.values
+}
+
+export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
+  const values = parseFlags(argv).values
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)

@@ -157,25 +157,37 @@ function assetSettings(values: RawConfig, gate: FilledGate, asset: string, compa
   }
 }
 
+/** One wallet entry's address: literal, or read from its variable; a problem otherwise. */
+function walletAddress(
+  entry: NonNullable<RawConfig['wallets']>[number],
+  index: number,
+  env: Environment,
+): { address: string; secret: boolean } | ConfigProblem {
+  if (typeof entry === 'string') return { address: entry, secret: false }
+  if (entry.address_env) {
+    const read = readNamedVariable(env, entry.address_env, `wallets[${index}].address_env`)
+    if ('message' in read) return read
+    if (!/^(addr1|addr_test1)[0-9a-z]+$/.test(read.value))
+      return { path: `wallets[${index}].address_env`, message: `${entry.address_env} must hold a Cardano address starting with addr1 or addr_test1` }
+    return { address: read.value, secret: true }
+  }
+  if (entry.address) return { address: entry.address, secret: false }
+  return { path: `wallets[${index}]`, message: "must set 'address' or 'address_env'" }
+}
+
 function resolveWallets(values: RawConfig, env: Environment, problems: ConfigProblem[], secretPaths: string[]): string[] {
   const addresses: string[] = []
-  values.wallets?.forEach((entry, index) => {
-    let address: string | undefined
-    if (typeof entry === 'string') address = entry
-    else if (entry.address_env) {
-      const read = readNamedVariable(env, entry.address_env, `wallets[${index}].address_env`)
-      if ('message' in read) return void problems.push(read)
-      if (!/^(addr1|addr_test1)[0-9a-z]+$/.test(read.value))
-        return void problems.push({
-          path: `wallets[${index}].address_env`,
-          message: `${entry.address_env} must hold a Cardano address starting with addr1 or addr_test1`,
-        })
-      address = read.value
-      secretPaths.push(`resolved.wallets[${addresses.length}]`)
-    } else if (entry.address) address = entry.address
-    else return void problems.push({ path: `wallets[${index}]`, message: "must set 'address' or 'address_env'" })
-    if (!addresses.includes(address)) addresses.push(address)
-  })
+  for (const [index, entry] of (values.wallets ?? []).entries()) {
+    const resolved = walletAddress(entry, index, env)
+    if ('message' in resolved) {
+      problems.push(resolved)
+      continue
+    }
+    if (addresses.includes(resolved.address)) continue
+    // The printed config redacts an address read from the environment.
+    if (resolved.secret) secretPaths.push(`resolved.wallets[${addresses.length}]`)
+    addresses.push(resolved.address)
+  }
   return addresses
 }
 

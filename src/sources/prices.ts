@@ -146,7 +146,7 @@ export function createPriceSources(options: PriceSourcesOptions): PriceSources {
     const tried = new Set<ProviderName>()
     for (const source of sources) {
       const live = LIVE_PROVIDERS_FOR_DECISION[source]?.filter((provider) => !tried.has(provider)) ?? []
-      live.forEach((provider) => tried.add(provider))
+      for (const provider of live) tried.add(provider)
       const price = await firstPrice(source, live, asset, attempts, signal)
       if (price) return { price, attempts }
     }

@@ -291,7 +291,10 @@ function perWallet(rows: Row[] | null): Map<string, Series> {
     const wallet = row.wallet_address
     if (at === null || typeof wallet !== 'string' || wallet === '') continue
     let series = byWallet.get(wallet)
-    if (series === undefined) byWallet.set(wallet, (series = { ts: [], values: [] }))
+    if (series === undefined) {
+      series = { ts: [], values: [] }
+      byWallet.set(wallet, series)
+    }
     series.ts.push(at)
     series.values.push(toNumber(row.usd) ?? 0)
   }

@@ -86,7 +86,7 @@ export function finiteOrNull(_key: string, value: unknown): unknown {
 }
 
 /** Installs the 405/404 handling and the error translation on a fully routed app. */
-export function installErrorHandling(app: Hono<any>): void {
+export function installErrorHandling(app: Hono): void {
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? jsonNoStore(c, { error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404)
@@ -103,7 +103,7 @@ export function installErrorHandling(app: Hono<any>): void {
   })
 }
 
-export const rejectWrongMethod = (app: Hono<any>): MiddlewareHandler =>
+export const rejectWrongMethod = (app: Hono): MiddlewareHandler =>
   methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) =>
