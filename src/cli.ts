@@ -57,10 +57,10 @@ export interface CliOptions {
   channel: string | null
 }
 
-export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
-  let parsed
+/** The flags as node:util parses them; a flag it does not know is a usage error. */
+function parseFlags(argv: readonly string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
@@ -80,6 +80,10 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   } catch (error) {
     throw new AppError('usage', (error as Error).message)
   }
+}
+
+export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
+  const parsed = parseFlags(argv)
   const values = parsed.values
   const [command, ...extra] = parsed.positionals
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))

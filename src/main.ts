@@ -3,8 +3,8 @@
  * exit codes 0 (success), 1 (an asset ERROR in --once, a failed test message, or a runtime
  * failure), 2 (bad arguments or config).
  */
-import { parseCommandLine, USAGE } from './cli.ts'
-import { ConfigError } from './config/load.ts'
+import { type CliOptions, parseCommandLine, USAGE } from './cli.ts'
+import { ConfigError, type LoadedConfig } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
 import { loadConfiguration } from './config/source.ts'
 import { AppError, describeError, isAppError } from './errors.ts'
@@ -14,27 +14,33 @@ import { buildCommit, VERSION } from './version.ts'
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const err = (line: string) => process.stderr.write(`${line}\n`)
 
+/** Writes the line, then gives the exit code. */
+function exitWith(write: (line: string) => void, line: string, code: number): number {
+  write(line)
+  return code
+}
+
 export async function main(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
-  let options
+  let options: CliOptions
   try {
     options = parseCommandLine(argv, env)
   } catch (error) {
     err(`alert-orchestrator: ${describeError(error)}\n\n${USAGE}`)
     return 2
   }
-  if (options.mode === 'help') return (out(USAGE), 0)
-  if (options.mode === 'version') return (out(`alert-orchestrator ${VERSION} (commit ${buildCommit()})`), 0)
+  if (options.mode === 'help') return exitWith(out, USAGE, 0)
+  if (options.mode === 'version') return exitWith(out, `alert-orchestrator ${VERSION} (commit ${buildCommit()})`, 0)
 
-  let loaded
+  let loaded: LoadedConfig
   try {
     loaded = loadConfiguration(options, env)
   } catch (error) {
-    if (error instanceof ConfigError) return (err(error.message), 2)
+    if (error instanceof ConfigError) return exitWith(err, error.message, 2)
     throw error
   }
   setLogLevel(options.logLevel ?? loaded.config.runtime.log_level)
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
-  if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
+  if (options.mode === 'print-config') return exitWith(out, normalizedConfigJson(loaded), 0)
   if (options.mode === 'notify-test') {
     const { runNotifyTest } = await import('./commands/notify-test.ts')
     try {

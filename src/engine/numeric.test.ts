@@ -110,14 +110,18 @@ describe('polyfit / polyval', () => {
       x.map((h) => 0.5 * h * h - 2 * h + 1),
       2,
     )
-    parabola.forEach((c, i) => expect(c).toBeCloseTo([0.5, -2, 1][i]!, 12))
+    parabola.forEach((c, i) => {
+      expect(c).toBeCloseTo([0.5, -2, 1][i]!, 12)
+    })
   })
 
   it('interpolates exactly when n == degree + 1', () => {
     const x = [0, 1, 3]
     const y = [2, -1, 5]
     const c = polyfit(x, y, 2)
-    x.forEach((h, i) => expect(polyval(c, h)).toBeCloseTo(y[i]!, 12))
+    x.forEach((h, i) => {
+      expect(polyval(c, h)).toBeCloseTo(y[i]!, 12)
+    })
   })
 
   it('matches a least-squares line computed by hand', () => {

@@ -164,8 +164,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * numpy scales each Vandermonde column to unit norm and solves by SVD (LAPACK gelsd). Here the same
  * column-scaled matrix is solved by Householder QR, which for a full-rank problem gives the same
  * solution to ~1e-13 relative (max 8.4e-12 seen on the golden numeric_trace, on the tiny quadratic
- * coefficient 0.001 of B05; the residuals agree to ~1e-12). Why not ml-regression's PolynomialRegression: it solves the
- * normal equations (FᵀF)c = Fᵀy on the unscaled Vandermonde matrix, which squares the condition
+ * coefficient 0.001 of B05; the residuals agree to ~1e-12). Why not ml-regression's PolynomialRegression
+ * (the design card's choice; not a dependency): it solves the normal equations (FᵀF)c = Fᵀy on the unscaled Vandermonde matrix, which squares the condition
  * number (7e-12 on the traces already, worse for longer windows or higher orders); ml-matrix's QR is
  * only a transitive dependency, and the solver is thirty lines.
  *

@@ -86,7 +86,7 @@ export function correctedGains(positionSeries: Series, transactions: readonly Ga
   )
 
   const indexOf = new Map<EpochMs, number>()
-  timebase.forEach((t, i) => indexOf.set(t, i))
+  for (const [i, t] of timebase.entries()) indexOf.set(t, i)
   const align = createAligner(options.alignment, { timebase, isPositionSample, positions })
   const deposits = new Array<number>(n).fill(0)
   const withdrawals = new Array<number>(n).fill(0)

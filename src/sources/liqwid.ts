@@ -6,6 +6,7 @@
  * wrong, asking again cannot help. Transport failures are retried by `requestJson`.
  */
 import type { ZodType } from 'zod'
+import { liqwidMarketNames } from '../config/symbols.ts'
 import { AppError } from '../errors.ts'
 import { log } from '../log.ts'
 import { normalizeSyncWindow, parseIsoUtc, type SyncWindow } from './dates.ts'
@@ -224,8 +225,7 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
 
 /** `usdc` → [`USDC`, `WANUSDC`]: Liqwid lists the bridged stablecoins under their wrapped names (§5.2). */
 export function liqwidPriceCandidates(asset: string): string[] {
-  const target = asset.trim().toUpperCase()
-  return target === 'USDC' || target === 'USDT' ? [target, `WAN${target}`] : [target]
+  return liqwidMarketNames(asset)
 }
 
 /** Adds the results not seen on earlier pages (history can shift while paging); returns how many. */

@@ -7,6 +7,7 @@
  */
 
 import type { AggregateSeries, Series, Transaction, TransactionKind } from '../engine/types.ts'
+import { wrappedSymbol } from '../config/symbols.ts'
 import { AppError } from '../errors.ts'
 import { log } from '../log.ts'
 import { isMissingColumn, isMissingTable, type Row, type StoreClient } from './client.ts'
@@ -25,8 +26,6 @@ import type {
   TransactionsResult,
 } from './types.ts'
 
-/** Liqwid's wrapped stablecoins: the display name differs from the table symbol (spec-data §5.2). */
-const WRAPPED_SYMBOLS: Record<string, string> = { usdc: 'wanusdc', usdt: 'wanusdt' }
 const SYMBOL = /^[a-z_][a-z0-9_]*$/
 
 interface MarketInfo {
@@ -206,8 +205,8 @@ export class StoreReader {
   private async resolve(display: string, key: string): Promise<ResolvedAsset> {
     if (key === '') throw new AppError('store_query', 'cannot resolve an empty asset name')
     const symbols = await this.listAssetSymbols()
-    for (const candidate of [key, WRAPPED_SYMBOLS[key]]) {
-      if (candidate !== undefined && symbols.includes(candidate)) {
+    for (const candidate of [key, wrappedSymbol(key)]) {
+      if (candidate !== null && symbols.includes(candidate)) {
         const market = await this.market(candidate)
         return { symbol: candidate, marketId: market?.marketId ?? market?.marketName ?? candidate.toUpperCase() }
       }
@@ -293,7 +292,10 @@ function perWallet(rows: Row[] | null): Map<string, Series> {
     const wallet = row.wallet_address
     if (at === null || typeof wallet !== 'string' || wallet === '') continue
     let series = byWallet.get(wallet)
-    if (series === undefined) byWallet.set(wallet, (series = { ts: [], values: [] }))
+    if (series === undefined) {
+      series = { ts: [], values: [] }
+      byWallet.set(wallet, series)
+    }
     series.ts.push(at)
     series.values.push(toNumber(row.usd) ?? 0)
   }

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Hono } from 'hono'
 import { AUTH_CHALLENGE } from '../../src/web/auth.ts'
 import { WALLET_A, WALLET_B } from '../fakes/fixtures.ts'
-import type { FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
 import { withConfig, type ConfigTree } from '../support/service/config.ts'
@@ -47,7 +46,6 @@ const ABBREVIATED_ONLY = [{ abbreviated_address: 'addr1qxa7te...aaaaaa' }, { abb
 
 describe('access rules over HTTP', () => {
   let market: EvaluatedMarket
-  let liqwid: FakeLiqwid
   let harness: ServiceHarness
   let tree: ConfigTree
 
@@ -55,7 +53,7 @@ describe('access rules over HTTP', () => {
 
   beforeAll(async () => {
     market = await startEvaluatedMarket()
-    ;({ tree, harness, liqwid } = market)
+    ;({ tree, harness } = market)
   }, SETUP_TIMEOUT_MS)
 
   afterAll(() => market?.close(), SETUP_TIMEOUT_MS)
@@ -66,7 +64,7 @@ describe('access rules over HTTP', () => {
       expect(response.status, `${label}: ${method} ${path}`).toBe(401)
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
       expect(response.headers.get('cache-control')).toBe('no-store')
-      expect(await response.json()).toEqual({ error: 'authentication required' })
+      expect(await response.json()).toEqual({ success: false, error: 'authentication required' })
     }
     expect(await walletBreakdown(app, authorization)).toEqual(ABBREVIATED_ONLY)
   }

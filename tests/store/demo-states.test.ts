@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { resolve } from 'node:path'
 import { loadConfigFile } from '../../src/config/load.ts'
-import type { AssetEvaluation } from '../../src/evaluate.ts'
-import { evaluate } from '../../src/evaluate.ts'
+import { evaluate } from '../../src/evaluation/evaluate.ts'
+import type { AssetEvaluation } from '../../src/evaluation/result.ts'
 import { priceSources } from '../../src/services.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { appendDemoSample, seedDemo } from '../../src/store/demo.ts'
@@ -82,7 +82,7 @@ for (const target of await storeTargets()) {
       const reader = new StoreReader(client)
       const writer = new StoreWriter(client)
       const prices = priceSources(SHIPPED, reader, null, null)
-      const evaluateAt = async (now: number) => (await evaluate(SHIPPED, { reader, prices, mismatchStreaks: new Map() }, now)).assets
+      const evaluateAt = async (now: number) => (await evaluate(SHIPPED, { reader, prices }, now)).assets
       const problems: string[] = []
       for (const created of creations) {
         const label = new Date(created).toISOString()

@@ -6,10 +6,10 @@
 import type { ReportedYield } from '../../collector/collector.ts'
 import type { Config } from '../../config/resolve.ts'
 import { DECISION_LABEL, type DecisionCode } from '../../engine/types.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
-import type { Snapshot } from '../../state.ts'
+import type { AssetEvaluation } from '../../evaluation/result.ts'
+import type { Snapshot } from '../../evaluation/latest.ts'
 import { abbreviateAddress } from '../present.ts'
-import { VIEW_NAMES, VIEWS, type ViewName } from './views.ts'
+import { VIEW_NAMES, VIEWS, type ViewName } from '../../views/definitions.ts'
 
 const BADGES: Record<DecisionCode, { emoji: string; css: string }> = {
   1: { emoji: '✅', css: 'ok' },

@@ -3,8 +3,8 @@
  * real store (PostgreSQL or the embedded one) by the StoreWriter, its parameters loaded through the
  * real config schema (config-tree.ts), and the real `evaluate(config, deps, now)` run at the case's
  * instant with the real reader and price sources (greptime providers over the store, no live
- * endpoint). A case whose `expected` is a list runs that many evaluations sharing one mismatch
- * streak map, as a long-running service does.
+ * endpoint). A case whose `expected` is a list runs that many evaluations, each given the previous
+ * result (its mismatch streaks), as a long-running service does.
  *
  * Rows are stored as the case gives them: withdrawals keep their sign (the predecessor's tables
  * hold either), a missing created_at / market_id stays NULL / becomes the market of the table.
@@ -13,7 +13,8 @@
 import type { Config } from '../../../src/config/resolve.ts'
 import { ConfigError, loadConfigTree } from '../../../src/config/load.ts'
 import type { AssetDecision } from '../../../src/engine/decision.ts'
-import { evaluate } from '../../../src/evaluate.ts'
+import { evaluate } from '../../../src/evaluation/evaluate.ts'
+import type { EvaluationResult } from '../../../src/evaluation/result.ts'
 import { canonicalMinswapAsset, createPriceSources, type PriceSources } from '../../../src/sources/prices.ts'
 import type { StoreClient } from '../../../src/store/client.ts'
 import { StoreReader } from '../../../src/store/reader.ts'
@@ -47,11 +48,13 @@ export async function evaluateCaseInStore(testCase: EvaluateCase, client: StoreC
   const problems = await storeConsistency(testCase, config, new StoreReader(client, tables))
 
   const reader = new StoreReader(client, tables)
-  const deps = { reader, prices: storePriceSources(config, reader), mismatchStreaks: new Map<string, number>() }
+  const deps = { reader, prices: storePriceSources(config, reader) }
   const now = ms(testCase.inputs.now_utc)
   const runs: Record<string, AssetDecision>[] = []
+  let previous: EvaluationResult | null = null
   for (let run = 0; run < expectedRuns(testCase).length; run++) {
-    const result = await evaluate(config, deps, now)
+    const result: EvaluationResult = await evaluate(config, deps, now, previous)
+    previous = result
     runs.push(Object.fromEntries(result.assets.map((entry) => [entry.asset, entry.decision])))
   }
   return { kind: 'evaluated', runs, problems }

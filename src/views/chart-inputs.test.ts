@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'bun:test'
-import { loadConfigTree } from '../../config/load.ts'
-import { decideAsset } from '../../engine/decision.ts'
-import { resolveReference } from '../../engine/reference.ts'
-import { aggregateOf, at, HOUR, hourly, withdrawal } from '../../engine/test-fixtures.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
+import { loadConfigTree } from '../config/load.ts'
+import { decideAsset } from '../engine/decision.ts'
+import { resolveReference } from '../engine/reference.ts'
+import { aggregateOf, at, HOUR, hourly, withdrawal } from '../engine/test-fixtures.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
 import { diagnosticChartInput, plotWindow, priceChartInput } from './chart-inputs.ts'
 
 function configWith(tree: Record<string, unknown> = {}) {
@@ -35,6 +35,7 @@ function evaluation(config: ReturnType<typeof configWith>): AssetEvaluation {
     symbol: 'djed',
     alternateName: '',
     decision,
+    mismatchStreak: 0,
     warnings: [],
     prices: {
       bySource: { liqwid: { price: 1, provider: 'greptime(liqwid)' }, minswap: { price: 1.02, provider: 'greptime(minswap)' } },
