@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test'
 import { resolve } from 'node:path'
 import { ConfigError, loadConfigFile, loadConfigText, type LoadedConfig } from './load.ts'
+import { GATE_DEFAULTS_BY_ON_TRIGGER } from '../engine/settings.ts'
 import { normalizedConfig, normalizedConfigJson } from './normalize.ts'
 
 const ROOT = resolve(import.meta.dir, '../..')
@@ -407,6 +408,35 @@ describe('resolution per asset', () => {
     expect(djed!.settings.gate).toMatchObject({ enabled: true, k_sigma: 3, method: 'median', lookback_hours: 24 })
     expect(usdm!.settings.gate).toMatchObject({ enabled: true, k_sigma: 2, method: 'polynomial_fit', lookback_hours: null })
     expect(usdc!.settings.gate.enabled).toBe(false)
+  })
+
+  it("defaults the gate's fit by on_trigger: the bench's choice for hold, the predecessor's for withdraw", () => {
+    const hold = loadConfigText('', {}).config.analysis.decision.gate
+    expect(hold).toMatchObject({ ...GATE_DEFAULTS_BY_ON_TRIGGER.hold, tail: 'both' })
+    const withdraw = loadConfigText('analysis: {decision: {gate: {on_trigger: withdraw}}}', {}).config.analysis.decision.gate
+    expect(withdraw).toMatchObject({ k_sigma: 2, holdout: 0, holdout_minutes: null, sigma: 'std', tail: 'upper' })
+  })
+
+  it('lets a written holdout count replace the default holdout_minutes, globally and per asset', () => {
+    const config = loadConfigText(
+      'analysis: {decision: {gate: {enabled: true, holdout: 3, sigma: std, per_asset: {djed: {holdout_minutes: 30, sigma: mad}, usdm: {holdout: 0}}}}}',
+      {},
+    ).config
+    const { djed, usdm, usdc } = config.resolved.assets
+    expect(usdc!.settings.gate).toMatchObject({ holdout: 3, holdout_minutes: null, sigma: 'std' })
+    expect(djed!.settings.gate).toMatchObject({ holdout: 3, holdout_minutes: 30, sigma: 'mad' })
+    expect(usdm!.settings.gate).toMatchObject({ holdout: 0, holdout_minutes: null, sigma: 'std' })
+  })
+
+  it('lets holdout_minutes win when both are written (the printed configuration loads back the same)', () => {
+    const gate = loadConfigText('analysis: {decision: {gate: {holdout: 2, holdout_minutes: 30}}}', {}).config.analysis.decision.gate
+    expect(gate).toMatchObject({ holdout: 2, holdout_minutes: 30 })
+    const loaded = loadConfigText('analysis: {decision: {gate: {enabled: true}}}', {})
+    roundTrips(loaded, {})
+  })
+
+  it('names the key of an unknown σ estimator', () => {
+    expectProblem('analysis: {decision: {gate: {sigma: iqr}}}', 'analysis.decision.gate.sigma', 'mad')
   })
 
   it('honours a per-asset tolerance of 0 (the predecessor fell back to the default)', () => {
