@@ -31,22 +31,20 @@ const { values } = parseArgs({ options: { instances: { type: 'string', default: 
 const instances = Math.max(1, Number(values.instances) || 20)
 const seed = Number(values.seed) || 20
 
-
 /** The product's default for hold is one of the candidates: the row the rule must select. */
 export const CANDIDATES: GateCandidate[] = [
-  { name: 'predecessor fit, k 2 (demo config today)', gate: 'holdout: 0, sigma: std, k_sigma: 2' },
-  { name: 'predecessor fit, k 4', gate: 'holdout: 0, sigma: std, k_sigma: 4' },
-  { name: 'holdout 60 min, std, k 4', gate: 'holdout_minutes: 60, sigma: std, k_sigma: 4' },
-  { name: 'holdout 30 min, mad, k 4', gate: 'holdout_minutes: 30, sigma: mad, k_sigma: 4' },
-  { name: 'holdout 60 min, mad, k 3', gate: 'holdout_minutes: 60, sigma: mad, k_sigma: 3' },
-  { name: 'holdout 60 min, mad, k 3.5', gate: 'holdout_minutes: 60, sigma: mad, k_sigma: 3.5' },
-  { name: 'holdout 60 min, mad, k 4', gate: 'holdout_minutes: 60, sigma: mad, k_sigma: 4' },
-  { name: 'holdout 60 min, mad, k 5', gate: 'holdout_minutes: 60, sigma: mad, k_sigma: 5' },
-  { name: 'holdout 120 min, mad, k 4', gate: 'holdout_minutes: 120, sigma: mad, k_sigma: 4' },
+  { name: 'predecessor fit, k 2 (demo config today)', gate: { holdout: 0, sigma: 'std', k_sigma: 2 } },
+  { name: 'predecessor fit, k 3.5', gate: { holdout: 0, sigma: 'std', k_sigma: 3.5 } },
+  { name: 'holdout 60 min, mad, k 3.75', gate: { holdout_minutes: 60, sigma: 'mad', k_sigma: 3.75 } },
+  { name: 'holdout 120 min, std, k 3.75', gate: { holdout_minutes: 120, sigma: 'std', k_sigma: 3.75 } },
+  { name: 'holdout 120 min, mad, k 3.5', gate: { holdout_minutes: 120, sigma: 'mad', k_sigma: 3.5 } },
+  { name: 'holdout 120 min, mad, k 3.75', gate: { holdout_minutes: 120, sigma: 'mad', k_sigma: 3.75 } },
+  { name: 'holdout 120 min, mad, k 4', gate: { holdout_minutes: 120, sigma: 'mad', k_sigma: 4 } },
+  { name: 'holdout 180 min, mad, k 3.75', gate: { holdout_minutes: 180, sigma: 'mad', k_sigma: 3.75 } },
 ]
 /** The candidate whose resolved gate settings are the product's defaults (the configuration without gate keys). */
 const gateOf = (candidate: GateCandidate) => JSON.stringify(candidateSettings(candidate).settings.gate)
-const DEFAULT_NAME = CANDIDATES.find((candidate) => gateOf(candidate) === gateOf({ name: 'default', gate: '' }))?.name ?? 'none of the candidates'
+const DEFAULT_NAME = CANDIDATES.find((candidate) => gateOf(candidate) === gateOf({ name: 'default', gate: {} }))?.name ?? 'none of the candidates'
 
 const progress = (line: string) => process.stderr.write(`bench-gate: ${line}\n`)
 const schedule = anomalySchedule(instances, seed)
@@ -62,7 +60,14 @@ for (const candidate of CANDIDATES) {
 }
 
 const percent = (share: number) => `${Math.round(share * 100)} %`
-const header = ['configuration', 'anomaly', ...SIZES.map((size) => `${size}×`), `${RULE.stepSize}× by d1`, 'false alarms / week']
+const header = [
+  'configuration',
+  'anomaly',
+  ...SIZES.map((size) => `${size}×`),
+  `${RULE.stepSize}× by d1`,
+  `${RULE.heldSize}× held 3 h on`,
+  'false alarms / week',
+]
 const rows = results.flatMap((result) =>
   KINDS.map((kind, i) => {
     const cells = SIZES.map((size) => {
@@ -71,8 +76,10 @@ const rows = results.flatMap((result) =>
     })
     const mark = qualifies(result) ? ' ✓' : ''
     const name = i === 0 ? `${result.candidate.name}${result.candidate.name === DEFAULT_NAME ? ' **(default)**' : ''}${mark}` : ''
-    const byD1 = kind.startsWith('step') ? percent(result.cells.get(cellKey(kind, RULE.stepSize))!.withinOne) : ''
-    return [name, kind, ...cells, byD1, i === 0 ? result.falseAlarmsPerWeek.toFixed(2) : '']
+    const step = kind.startsWith('step')
+    const byD1 = step ? percent(result.cells.get(cellKey(kind, RULE.stepSize))!.withinOne) : ''
+    const held = step || kind === 'ramp' ? percent(result.cells.get(cellKey(kind, RULE.heldSize))!.heldLater) : ''
+    return [name, kind, ...cells, byD1, held, i === 0 ? result.falseAlarmsPerWeek.toFixed(2) : '']
   }),
 )
 const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)))
@@ -89,7 +96,8 @@ console.log(
 )
 const chosen = chooseDefault(results)
 console.log(
-  `\nrule: ≥ ${percent(RULE.stepWithinOne)} of ${RULE.stepSize}× steps (up and down) caught within one evaluation, ≤ ${RULE.falseAlarmsPerWeek} false alarm a week; then the highest mean detection rate`,
+  `\nrule: ≥ ${percent(RULE.stepWithinOne)} of ${RULE.stepSize}× steps (up and down) caught within one evaluation, ≥ ${percent(RULE.heldLater)} of ${RULE.heldSize}× steps still held 3 hours later, ≤ ${RULE.falseAlarmsPerWeek} false alarm a week; then the highest mean detection rate`,
 )
 console.log(`selected: ${chosen?.candidate.name ?? 'none qualifies'}; the default for on_trigger hold (GATE_DEFAULTS_BY_ON_TRIGGER): ${DEFAULT_NAME}`)
-if (chosen !== null && chosen.candidate.name !== DEFAULT_NAME) console.log('THE DEFAULT DIFFERS FROM THE SELECTION: update GATE_DEFAULTS_BY_ON_TRIGGER.hold')
+if (chosen !== null && chosen.candidate.name !== DEFAULT_NAME)
+  console.log('THE DEFAULT DIFFERS FROM THE SELECTION: update GATE_DEFAULTS_BY_ON_TRIGGER.hold')

@@ -1,13 +1,14 @@
 /**
  * The diagnostic chart's main panel: the position series, the baseline fit with its bands, the
- * trend, the reference line, the transactions and the last point with its value.
+ * trend, the reference line, the transactions, the gate's held-out stretch and the last point with
+ * its value.
  */
 
 import type { DrawnSeries } from './diagnostic.ts'
 import { formatValue } from './format.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Panel, type Rect, type Scene, type YTickLabels, drawPanel } from './scene.ts'
-import { area, circle, line, polygon, polyline } from './svg.ts'
+import { area, circle, line, polygon, polyline, rect as filledRect } from './svg.ts'
 import { type LegendItem, textAt } from './text.ts'
 import { BAND_OPACITY, COLORS, TYPE } from './theme.ts'
 import type { BaselineBand, ChartTransaction, DiagnosticChartInput } from './types.ts'
@@ -107,6 +108,7 @@ export function drawMainPanel(
   }
 
   drawTransactions(scene, panel, input.transactions, true)
+  drawHoldout(scene, panel, input, true)
 
   scene.shapes.push(polyline(drawn.main.ts.map(x), drawn.main.values.map(y), { color: COLORS.series, width: 1.5 }))
   if (drawn.trend) scene.shapes.push(polyline(drawn.trend.ts.map(x), drawn.trend.values.map(y), { color: COLORS.trend, width: 2.2, opacity: 0.9 }))
@@ -115,6 +117,24 @@ export function drawMainPanel(
   }
 
   drawLastPoint(scene, panel, drawn, input)
+}
+
+/**
+ * The gate's held-out stretch, shaded, behind a solid divider: left of it the training window the
+ * baseline and σ come from, right of it the points judged against them (the baseline there is an
+ * extrapolation). Labelled on the main panel only.
+ */
+export function drawHoldout(scene: Scene, panel: Panel, input: DiagnosticChartInput, labelled: boolean): void {
+  if (!input.holdout) return
+  const { rect } = panel
+  const right = rect.x + rect.width
+  const from = Math.max(rect.x, Math.min(right, panel.x(input.holdout.from)))
+  scene.shapes.push(filledRect(from, rect.y, right - from, rect.height, COLORS.lastPoint, ' fill-opacity="0.10"'))
+  scene.shapes.push(line(from, rect.y, from, rect.y + rect.height, { color: COLORS.lastPoint, width: 1.2, opacity: 0.8 }))
+  if (!labelled) return
+  const style = { size: TYPE.annotation, weight: 700 as const, color: COLORS.lastPoint, background: 'rgba(255,255,255,0.85)' }
+  scene.texts.push(textAt('held out ▸', from - 4, rect.y + 4, 'end', 'top', style))
+  scene.texts.push(textAt('◂ training window', from - 4, rect.y + 18, 'end', 'top', { ...style, color: COLORS.mutedText }))
 }
 
 function drawLastPoint(scene: Scene, panel: Panel, drawn: DrawnSeries, input: DiagnosticChartInput): void {

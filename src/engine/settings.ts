@@ -32,7 +32,7 @@ export type GateSigmaEstimator = (typeof GATE_SIGMA_ESTIMATORS)[number]
  * the rule stated there.
  */
 export const GATE_DEFAULTS_BY_ON_TRIGGER = {
-  hold: { k_sigma: 4, holdout: 0, holdout_minutes: 60, sigma: 'mad' },
+  hold: { k_sigma: 3.75, holdout: 0, holdout_minutes: 120, sigma: 'mad' },
   withdraw: { k_sigma: 2, holdout: 0, holdout_minutes: null, sigma: 'std' },
 } as const satisfies Record<GateOnTrigger, { k_sigma: number; holdout: number; holdout_minutes: number | null; sigma: GateSigmaEstimator }>
 

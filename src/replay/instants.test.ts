@@ -46,7 +46,12 @@ describe('inputsAsOf', () => {
     const full = history()
     const now = at(30)
     const upToNow = (ts: number) => ts >= at(5) && ts <= now
-    const series = aggregateOf(hourly(full.series.usd.slice(5, 31), [...Array(26).keys()].map((i) => i + 5)))
+    const series = aggregateOf(
+      hourly(
+        full.series.usd.slice(5, 31),
+        [...Array(26).keys()].map((i) => i + 5),
+      ),
+    )
     const live = decideAsset({
       asset: 'djed',
       now,

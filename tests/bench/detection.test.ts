@@ -4,16 +4,7 @@
  * what it claims to. The bench's figures themselves are printed by `bun scripts/bench-gate.ts`.
  */
 import { describe, expect, it } from 'bun:test'
-import {
-  anomalySchedule,
-  chooseDefault,
-  MODEL,
-  qualifies,
-  STEP_MS,
-  scoreMonth,
-  summarize,
-  syntheticMonth,
-} from '../../scripts/bench/detection.ts'
+import { anomalySchedule, chooseDefault, MODEL, qualifies, STEP_MS, scoreMonth, summarize, syntheticMonth } from '../../scripts/bench/detection.ts'
 
 const steps = (size: number) => Array.from({ length: 8 }, () => ({ kind: 'step up' as const, size }))
 
@@ -44,14 +35,14 @@ describe('scoring', () => {
   const month = syntheticMonth(0, steps(10), 7)
 
   it('catches 10× steps at once with the default for hold, and counts quiet false alarms as rising edges', () => {
-    const score = scoreMonth(month, { name: 'default', gate: '' })
+    const score = scoreMonth(month, { name: 'default', gate: {} })
     expect(score.detections.map((d) => d.delay)).toEqual([0, 0, 0, 0, 0, 0, 0, 0])
     expect(score.quietWeeks).toBe(1)
     expect(score.falseAlarms).toBeLessThanOrEqual(1)
   })
 
   it('selects only configurations that meet the rule', () => {
-    const noisy = { name: 'k 1', gate: 'holdout: 0, sigma: std, k_sigma: 1' }
+    const noisy = { name: 'k 1', gate: { holdout: 0, sigma: 'std', k_sigma: 1 } }
     const results = [summarize(noisy, [scoreMonth(month, noisy)])]
     expect(results[0]!.falseAlarmsPerWeek).toBeGreaterThan(1)
     expect(qualifies(results[0]!)).toBe(false)
