@@ -12,8 +12,8 @@ export interface GateComparison {
   readonly trainingCount: number
   readonly rNow: number
   readonly sigma: number
+  readonly k: number
   readonly thresholds: { readonly mode: 'stddev' | 'percentile'; readonly lower: number; readonly upper: number }
-  readonly outlier: boolean
 }
 
 export function explainGate(c: GateComparison): string {
@@ -29,7 +29,7 @@ export function explainGate(c: GateComparison): string {
   const ratio = c.sigma > 0 ? Math.abs(c.rNow) / c.sigma : Number.POSITIVE_INFINITY
   const alarm =
     c.thresholds.mode === 'stddev'
-      ? `alarm beyond ${compact(c.thresholds.upper / c.sigma)}×`
+      ? `alarm beyond ${c.k}×`
       : `usual band ${compactUsd(c.thresholds.lower)} to ${compactUsd(c.thresholds.upper)}`
   return `the latest sample is ${compactUsd(Math.abs(c.rNow))} ${side} the trend of ${stretch}, ${compact(ratio)}× their usual wobble (σ ${compactUsd(c.sigma)}; ${alarm})`
 }

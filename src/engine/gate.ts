@@ -191,7 +191,7 @@ export function evaluateGate(
     thresholds,
     comparison,
     pointCount: y.length,
-    explanation: explainGate({ x, trainingCount, rNow, sigma, thresholds, outlier }),
+    explanation: explainGate({ x, trainingCount, rNow, sigma, k, thresholds }),
     method,
     ...fit,
   }
