@@ -28,9 +28,7 @@ export function explainGate(c: GateComparison): string {
   const side = c.rNow >= 0 ? 'above' : 'below'
   const ratio = c.sigma > 0 ? Math.abs(c.rNow) / c.sigma : Number.POSITIVE_INFINITY
   const alarm =
-    c.thresholds.mode === 'stddev'
-      ? `alarm beyond ${c.k}×`
-      : `usual band ${compactUsd(c.thresholds.lower)} to ${compactUsd(c.thresholds.upper)}`
+    c.thresholds.mode === 'stddev' ? `alarm beyond ${c.k}×` : `usual band ${compactUsd(c.thresholds.lower)} to ${compactUsd(c.thresholds.upper)}`
   return `the latest sample is ${compactUsd(Math.abs(c.rNow))} ${side} the trend of ${stretch}, ${compact(ratio)}× their usual wobble (σ ${compactUsd(c.sigma)}; ${alarm})`
 }
 
