@@ -133,8 +133,8 @@ export function drawHoldout(scene: Scene, panel: Panel, input: DiagnosticChartIn
   scene.shapes.push(line(from, rect.y, from, rect.y + rect.height, { color: COLORS.lastPoint, width: 1.2, opacity: 0.8 }))
   if (!labelled) return
   const style = { size: TYPE.annotation, weight: 700 as const, color: COLORS.lastPoint, background: 'rgba(255,255,255,0.85)' }
-  scene.texts.push(textAt('held out ▸', from - 4, rect.y + 4, 'end', 'top', style))
-  scene.texts.push(textAt('◂ training window', from - 4, rect.y + 18, 'end', 'top', { ...style, color: COLORS.mutedText }))
+  // the font has no arrows: the shading says which side is held out
+  scene.texts.push(textAt('training window | held out (shaded)', from - 4, rect.y + 4, 'end', 'top', style))
 }
 
 function drawLastPoint(scene: Scene, panel: Panel, drawn: DrawnSeries, input: DiagnosticChartInput): void {
