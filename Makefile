@@ -12,7 +12,7 @@ SYSTEM_BUN  := $(shell command -v bun 2>/dev/null)
 BUN         := $(if $(SYSTEM_BUN),$(SYSTEM_BUN),$(CURDIR)/node_modules/.bin/bun)
 STAMP       := node_modules/.deps-installed
 
-.PHONY: help deps run demo test test-unit test-e2e test-binary check typecheck lint format build bench clean
+.PHONY: help deps run demo test test-unit test-e2e test-binary check typecheck lint format build bench bench-gate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -73,6 +73,9 @@ bench: $(STAMP) ## print the performance figures of PRODUCT §7 (needs PostgreSQ
 	@command -v wrk >/dev/null || { $(call APT_INSTALL,wrk); }
 	$(BUN) scripts/build.ts --target x64
 	$(BUN) scripts/bench.ts $(BENCH_ARGS)
+
+bench-gate: $(STAMP) ## print the residual gate's detection bench (seeded; no database needed)
+	$(BUN) scripts/bench-gate.ts $(BENCH_ARGS)
 
 clean: ## remove build output and the local demo store
 	rm -rf dist data output

@@ -21,6 +21,7 @@
  *    then workload L; /metrics and /api/decisions at --rate req/s, the dashboard page and its
  *    fragment at --page-rate; an open-loop constant-rate generator and wrk (bench/load.ts).
  *    Start-to-ready of the binary: spawn → first 200 of /readyz.
+ * 6. After the table, the residual gate's detection bench (scripts/bench-gate.ts): its own table.
  *
  * A benchmark reports, it does not gate: the exit status is 0 unless a step could not run.
  * Wall-clock figures depend on the machine and on what else runs on it; the header says both.
@@ -364,6 +365,9 @@ try {
       .join(' ')}`,
   )
   console.log(table.render())
+  // the gate's detection figures are not timings: their own table, seeded and deterministic
+  progress('gate detection (scripts/bench-gate.ts)')
+  console.log(`\n${await bunScript(['scripts/bench-gate.ts'])}`)
 } finally {
   rmSync(work, { recursive: true, force: true })
   if (values.drop) await dropWorkload(url)

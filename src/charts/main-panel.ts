@@ -1,10 +1,11 @@
 /**
  * The diagnostic chart's main panel: the position series, the baseline fit with its bands, the
- * trend, the reference line, the transactions and the last point with its value.
+ * trend, the reference line, the transactions, the gate's held-out stretch and the last point with
+ * its value.
  */
 
 import { formatValue } from './format.ts'
-import { type DrawnSeries, drawTransactions, visibleTransactions } from './marks.ts'
+import { type DrawnSeries, drawHoldout, drawTransactions, visibleTransactions } from './marks.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Panel, type Rect, type Scene, type YTickLabels, drawPanel } from './scene.ts'
 import { area, circle, line, polyline } from './svg.ts'
@@ -89,6 +90,7 @@ export function drawMainPanel(
   }
 
   drawTransactions(scene, panel, input.transactions, true)
+  drawHoldout(scene, panel, input, true)
 
   scene.shapes.push(polyline(drawn.main.ts.map(x), drawn.main.values.map(y), { color: COLORS.series, width: 1.5 }))
   if (drawn.trend) scene.shapes.push(polyline(drawn.trend.ts.map(x), drawn.trend.values.map(y), { color: COLORS.trend, width: 2.2, opacity: 0.9 }))

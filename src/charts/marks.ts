@@ -6,8 +6,9 @@
 import { DEFAULT_MAX_POINTS, downsampleForDrawing, type Points } from './downsample.ts'
 import type { Domain } from './scale.ts'
 import type { Panel, Scene } from './scene.ts'
-import { line, polygon, type StrokeStyle } from './svg.ts'
-import { COLORS } from './theme.ts'
+import { rect as filledRect, line, polygon, type StrokeStyle } from './svg.ts'
+import { textAt } from './text.ts'
+import { COLORS, TYPE } from './theme.ts'
 import type { ChartTransaction, DiagnosticChartInput, GateThresholds } from './types.ts'
 
 /**
@@ -94,4 +95,22 @@ export function thresholdLines(thresholds: GateThresholds | undefined): Threshol
 export function validRNow(input: DiagnosticChartInput): { ts: number; value: number } | null {
   const rNow = input.residuals?.rNow
   return rNow && Number.isFinite(rNow.ts) && Number.isFinite(rNow.value) ? rNow : null
+}
+
+/**
+ * The gate's held-out stretch, shaded, behind a solid divider: left of it the training window the
+ * baseline and σ come from, right of it the points judged against them (the baseline there is an
+ * extrapolation). Labelled on the main panel only.
+ */
+export function drawHoldout(scene: Scene, panel: Panel, input: DiagnosticChartInput, labelled: boolean): void {
+  if (!input.holdout) return
+  const { rect } = panel
+  const right = rect.x + rect.width
+  const from = Math.max(rect.x, Math.min(right, panel.x(input.holdout.from)))
+  scene.shapes.push(filledRect(from, rect.y, right - from, rect.height, COLORS.lastPoint, ' fill-opacity="0.10"'))
+  scene.shapes.push(line(from, rect.y, from, rect.y + rect.height, { color: COLORS.lastPoint, width: 1.2, opacity: 0.8 }))
+  if (!labelled) return
+  const style = { size: TYPE.annotation, weight: 700 as const, color: COLORS.lastPoint, background: 'rgba(255,255,255,0.85)' }
+  // the font has no arrows: the shading says which side is held out
+  scene.texts.push(textAt('training window | held out (shaded)', from - 4, rect.y + 4, 'end', 'top', style))
 }

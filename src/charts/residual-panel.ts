@@ -1,14 +1,15 @@
 /**
  * The diagnostic chart's residual panel: residual = series − baseline over the gate's window, the
  * zero line, the gate's thresholds (red dashed ±σ and grey dotted ±k·σ, or the percentile
- * interval's two quantiles) labelled at their right end, and r_now as an orange diamond.
+ * interval's two quantiles) labelled at their right end, the held-out stretch shaded with its
+ * residuals as dots, and r_now as an orange diamond.
  */
 
 import { formatValue } from './format.ts'
-import { type DrawnSeries, drawTransactions, thresholdLines, validRNow } from './marks.ts'
+import { type DrawnSeries, drawHoldout, drawTransactions, thresholdLines, validRNow } from './marks.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Rect, type Scene, type YTickLabels, drawPanel } from './scene.ts'
-import { line, polygon, polyline } from './svg.ts'
+import { circle, line, polygon, polyline } from './svg.ts'
 import { spreadPositions, textAt } from './text.ts'
 import { COLORS, TYPE } from './theme.ts'
 import type { DiagnosticChartInput } from './types.ts'
@@ -63,9 +64,17 @@ export function drawResidualPanel(
   })
 
   drawTransactions(scene, panel, input.transactions, false)
+  drawHoldout(scene, panel, input, false)
 
   if (drawn.residuals) {
     scene.shapes.push(polyline(drawn.residuals.ts.map(x), drawn.residuals.values.map(y), { color: COLORS.residual, width: 1 }))
+    // the held-out residuals, each judged against the training window's σ
+    const from = input.holdout?.from
+    if (from !== undefined) {
+      drawn.residuals.ts.forEach((ts, i) => {
+        if (ts >= from) scene.shapes.push(circle(x(ts), y(drawn.residuals!.values[i]!), 2.5, COLORS.lastPoint))
+      })
+    }
   }
 
   const rNow = validRNow(input)

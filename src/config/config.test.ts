@@ -2,6 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { resolve } from 'node:path'
 import { ConfigError, loadConfigFile, loadConfigText } from './load.ts'
 import { ROOT, WALLET_ENV } from './test-support.ts'
+import { GATE_DEFAULTS_BY_ON_TRIGGER } from '../engine/settings.ts'
 
 function problemsOf(yaml: string, env: Record<string, string> = {}): string[] {
   try {
@@ -30,7 +31,8 @@ describe('shipped configuration files', () => {
     expect(config.resolved.assets.usdc!.symbol).toBe('wanusdc')
     expect(config.resolved.table_names).toMatchObject({ positionsPrefix: 'liqwid_supply_positions_', minswapNamespace: 'minswap' })
     expect(config.analysis.decision.safety_factor.c).toBe(0.5)
-    expect(config.analysis.decision.gate.k_sigma).toBe(2)
+    // the demo configuration leaves k, the holdout and σ to the hold defaults the bench chose
+    expect(config.analysis.decision.gate).toMatchObject(GATE_DEFAULTS_BY_ON_TRIGGER.hold)
     expect(config.runtime.telemetry.listen_port).toBe(9808)
   })
 

@@ -6,7 +6,7 @@
  * cleanup cutoff; naive times read in `settings.timezone`), the table-name prefixes, and — for
  * every configured asset — its table symbol and effective settings. The result is frozen.
  */
-import type { AssetSettings, GateMethod, GateTail } from '../engine/settings.ts'
+import { type AssetSettings, GATE_DEFAULTS_BY_ON_TRIGGER, type GateMethod, type GateSigmaEstimator, type GateTail } from '../engine/settings.ts'
 import { readNamedVariable, type ConfigProblem, type Environment } from './env.ts'
 import { parseDurationMs } from './fields.ts'
 import { REDACTED, type RawConfig } from './schema.ts'
@@ -67,10 +67,27 @@ export interface Resolved {
 }
 
 type Gate = RawConfig['analysis']['decision']['gate']
-type FilledGate = Omit<Gate, 'method' | 'polynomial_order' | 'tail'> & {
+type FilledGate = Omit<Gate, 'method' | 'polynomial_order' | 'tail' | 'k_sigma' | 'holdout' | 'holdout_minutes' | 'sigma'> & {
   method: GateMethod
   polynomial_order: number
+  k_sigma: number
+  holdout: number
+  holdout_minutes: number | null
+  sigma: GateSigmaEstimator
   tail: GateTail
+}
+
+type Holdout = Pick<FilledGate, 'holdout' | 'holdout_minutes'>
+
+/**
+ * `holdout_minutes`, when set, wins over `holdout` (so the printed configuration, which has both,
+ * loads back the same); a `holdout` count written without `holdout_minutes` clears an inherited one.
+ */
+function holdoutOf(written: { holdout?: number; holdout_minutes?: number | null }, inherited: Holdout): Holdout {
+  if (written.holdout_minutes != null) return { holdout: written.holdout ?? inherited.holdout, holdout_minutes: written.holdout_minutes }
+  if (written.holdout !== undefined) return { holdout: written.holdout, holdout_minutes: null }
+  if (written.holdout_minutes === null) return { holdout: inherited.holdout, holdout_minutes: null }
+  return { holdout: inherited.holdout, holdout_minutes: inherited.holdout_minutes }
 }
 
 /** The running configuration: the schema's output with every default filled, plus `resolved`. */
@@ -94,15 +111,20 @@ function fillGate(gate: Gate): FilledGate {
   // The predecessor's rule: writing `method: polynomial_fit` implies order 2, omitting it order 1.
   const polynomial_order = gate.polynomial_order ?? (gate.method === 'polynomial_fit' ? 2 : 1)
   const tail = gate.tail ?? (gate.on_trigger === 'hold' ? 'both' : 'upper')
+  const defaults = GATE_DEFAULTS_BY_ON_TRIGGER[gate.on_trigger]
+  const holdout = holdoutOf(gate, defaults)
   // Spelled out to keep the schema's key order in the printed configuration.
   return {
     enabled: gate.enabled,
     basis: gate.basis,
     method,
     polynomial_order,
-    k_sigma: gate.k_sigma,
+    k_sigma: gate.k_sigma ?? defaults.k_sigma,
     min_points: gate.min_points,
     exclude_last_for_sigma: gate.exclude_last_for_sigma,
+    holdout: holdout.holdout,
+    holdout_minutes: holdout.holdout_minutes,
+    sigma: gate.sigma ?? defaults.sigma,
     lookback_hours: gate.lookback_hours,
     sigma_epsilon: gate.sigma_epsilon,
     threshold_mode: gate.threshold_mode,
@@ -135,6 +157,8 @@ function assetSettings(values: RawConfig, gate: FilledGate, asset: string, compa
       k_sigma: gateOverride.k_sigma ?? gate.k_sigma,
       min_points: gateOverride.min_points ?? gate.min_points,
       exclude_last_for_sigma: gate.exclude_last_for_sigma,
+      ...holdoutOf(gateOverride, gate),
+      sigma: gateOverride.sigma ?? gate.sigma,
       lookback_hours: gateOverride.lookback_hours === undefined ? gate.lookback_hours : gateOverride.lookback_hours,
       sigma_epsilon: gate.sigma_epsilon,
       threshold_mode: gateOverride.threshold_mode ?? gate.threshold_mode,

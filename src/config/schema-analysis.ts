@@ -7,8 +7,10 @@ import { z } from 'zod'
 import {
   EPSILON_MODES,
   GATE_BASES,
+  GATE_DEFAULTS_BY_ON_TRIGGER,
   GATE_METHODS,
   GATE_ON_TRIGGER,
+  GATE_SIGMA_ESTIMATORS,
   GATE_TAILS,
   MISMATCH_ACTIONS,
   REFERENCE_FALLBACKS,
@@ -38,6 +40,9 @@ const trendSection = section({
     .describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
 })
 
+const HOLD = GATE_DEFAULTS_BY_ON_TRIGGER.hold
+const WITHDRAW = GATE_DEFAULTS_BY_ON_TRIGGER.withdraw
+
 const gateOverride = z.strictObject({
   k_sigma: greaterThan(0).optional(),
   polynomial_order: intAtLeast(1).optional(),
@@ -46,12 +51,17 @@ const gateOverride = z.strictObject({
   central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').optional(),
   min_points: intAtLeast(2).optional(),
   lookback_hours: greaterThan(0).nullable().optional(),
+  holdout: intAtLeast(0).optional(),
+  holdout_minutes: greaterThan(0).nullable().optional(),
+  sigma: lowerEnum(GATE_SIGMA_ESTIMATORS).optional(),
 })
 
 /**
  * `method` and `polynomial_order` stay optional here: the predecessor's default order depends on
  * whether `method` was written (absent → 1, explicit polynomial_fit → 2); `resolve.ts` applies it.
- * `tail` defaults by `on_trigger` (hold → both, withdraw → upper), also in `resolve.ts`.
+ * `tail`, `k_sigma`, `holdout`/`holdout_minutes` and `sigma` default by `on_trigger`
+ * (GATE_DEFAULTS_BY_ON_TRIGGER: hold → the bench's choice, withdraw → the predecessor's), also in
+ * `resolve.ts`.
  */
 const gateSection = section({
   enabled: z.boolean().default(false).describe('turn the residual gate on'),
@@ -60,9 +70,27 @@ const gateSection = section({
     .describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
   method: lowerEnum(GATE_METHODS).optional().describe('baseline: polynomial_fit (default) or median'),
   polynomial_order: intAtLeast(1).optional().describe("default 1, or 2 when method: polynomial_fit is written (the predecessor's rule)"),
-  k_sigma: greaterThan(0).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
+  k_sigma: greaterThan(0)
+    .optional()
+    .describe(`stddev mode: |r| > k·σ is an anomaly; default ${HOLD.k_sigma} for hold (bench), ${WITHDRAW.k_sigma} for withdraw`),
   min_points: intAtLeast(2).default(20).describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
-  exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested)'),
+  exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested); holdout 0 only'),
+  holdout: intAtLeast(0)
+    .optional()
+    .describe(
+      'the newest N samples are left out of the fit and σ, then judged against them; 0 = fit every point; writing it alone clears holdout_minutes',
+    ),
+  holdout_minutes: greaterThan(0)
+    .nullable()
+    .optional()
+    .describe(
+      `hold out the samples of the newest N minutes (wins over holdout when set); default ${HOLD.holdout_minutes} for hold, null for withdraw`,
+    ),
+  sigma: lowerEnum(GATE_SIGMA_ESTIMATORS)
+    .optional()
+    .describe(
+      `σ of the training residuals: std or mad (1.4826 × median absolute deviation); default ${HOLD.sigma} for hold, ${WITHDRAW.sigma} for withdraw`,
+    ),
   lookback_hours: greaterThan(0).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
   sigma_epsilon: greaterThan(0).default(1e-6).describe('stddev mode: σ below this means a degenerate series (gate skipped, HOLD)'),
   threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev').describe('stddev (k·σ) or percentile (central_confidence band of the residuals)'),
@@ -80,7 +108,9 @@ const gateSection = section({
   apply_in_fallback: z.boolean().default(false).describe('also run the gate when t0 is the data_range fallback'),
   per_asset: lowercaseKeyRecord(gateOverride)
     .default({})
-    .describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
+    .describe(
+      'per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours, holdout, holdout_minutes, sigma',
+    ),
 })
 
 const priceCompareOverride = z.strictObject({

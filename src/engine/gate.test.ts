@@ -28,7 +28,7 @@ describe('evaluateGate', () => {
     expect(outcome.rNow!).toBeGreaterThan(outcome.k! * outcome.sigma!)
     expect(gateVerdict(outcome, { on_trigger: 'hold' }, 1)).toEqual({
       decision: 0,
-      reason: `residual gate triggered: ${outcome.comparison}`,
+      reason: `residual gate triggered: ${outcome.explanation} (${outcome.comparison})`,
     })
     expect(outcome.comparison).toMatch(/^r=\d+\.\d\d > k·σ=\d+\.\d\d$/)
   })
@@ -65,7 +65,7 @@ describe('evaluateGate', () => {
         const verdict = gateVerdict(outcome, settings, 1)
         if (onTrigger === 'hold') expect(verdict.decision).toBe(triggers ? 0 : 1)
         else expect(verdict.decision).toBe(triggers ? 1 : 0)
-        if (verdict.decision === 0) expect(verdict.reason).toMatch(/^residual gate (not )?triggered: r=/)
+        if (verdict.decision === 0) expect(verdict.reason).toMatch(/^residual gate (not )?triggered: (r=|the latest sample is .* \(r=)/)
       })
     }
   })

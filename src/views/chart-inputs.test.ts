@@ -1,3 +1,4 @@
+import { GATE_DEFAULTS_BY_ON_TRIGGER } from '../engine/settings.ts'
 import { describe, expect, it } from 'bun:test'
 import { loadConfigTree } from '../config/load.ts'
 import { decideAsset } from '../engine/decision.ts'
@@ -64,7 +65,9 @@ describe('chart inputs per view', () => {
     expect(input.gateTriggered).toBe(true)
     expect(input.baseline!.values).toEqual(entry.decision.gate!.series.fitted!)
     expect(input.residuals!.rNow!.value).toBe(entry.decision.gate!.rNow!)
-    expect(input.bands!.map((band) => band.label)).toEqual(['±2.0σ', '±1σ'])
+    expect(input.bands!.map((band) => band.label)).toEqual([`±${GATE_DEFAULTS_BY_ON_TRIGGER.hold.k_sigma}σ`, '±1σ'])
+    // the gate held out its newest samples: the chart shades them apart from the training window
+    expect(input.holdout!.from).toBeLessThan(entry.decision.gate!.series.x.at(-1)!)
     expect(input.subtitle).toContain('gate (hold on both tail)')
   })
 

@@ -92,7 +92,7 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
     } else {
       const sigma = outcome.sigma * factor
       const k = outcome.k ?? gateSettings.k_sigma
-      if (config.visualization.diagnostics.include_k_sigma_band) bands.push({ label: `±${k.toFixed(1)}σ`, low: -k * sigma, high: k * sigma })
+      if (config.visualization.diagnostics.include_k_sigma_band) bands.push({ label: `±${Number(k.toFixed(2))}σ`, low: -k * sigma, high: k * sigma })
       if (config.visualization.diagnostics.include_sigma_band) bands.push({ label: '±1σ', low: -sigma, high: sigma })
       thresholds = { mode: 'stddev', sigma, k }
     }
@@ -139,6 +139,7 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
       : undefined,
     residuals,
     gateTriggered: isGate && outcome.triggered !== null ? outcome.triggered === 1 : undefined,
+    holdout: holdoutStart(outcome),
   }
 }
 
@@ -172,4 +173,11 @@ export function priceChartInput(config: Config, entry: AssetEvaluation, at: numb
     latest,
     tolerance,
   }
+}
+
+/** Halfway between the last training point and the first held-out one; undefined without a holdout. */
+function holdoutStart(outcome: GateOutcome): { from: number } | undefined {
+  const { x } = outcome.series
+  if (outcome.trainingCount >= x.length || outcome.trainingCount === 0) return undefined
+  return { from: ((x[outcome.trainingCount - 1] as number) + (x[outcome.trainingCount] as number)) / 2 }
 }

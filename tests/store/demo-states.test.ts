@@ -36,7 +36,9 @@ const PROMISES: Record<string, (entry: AssetEvaluation) => string | null> = {
       ? null
       : 'expected HOLD for negative gains only',
   usdc: ({ decision }) =>
-    decision.decision === 0 && /^residual gate triggered: r=\S+ > k·σ=\S+$/.test(decision.reason ?? '') && (decision.gUsd ?? 0) > 0
+    decision.decision === 0 &&
+    /^residual gate triggered: the latest sample is \S+ USD above the trend of .+ \(r=\S+ > k·σ=\S+\)$/.test(decision.reason ?? '') &&
+    (decision.gUsd ?? 0) > 0
       ? null
       : 'expected HOLD for the gate (an upward anomaly) only',
   usdt: ({ decision }) => {
