@@ -12,7 +12,9 @@ export const DEFAULT_CONFIG_PATH = 'config/orchestrator_config.yaml'
 
 export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level debug|info|warn|error] [--once]
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
-                          [--demo] [--version] [--help]
+                          [--demo] [--now ISO] [--version] [--help]
+       alert-orchestrator replay --from ISO --to ISO --every DURATION [--asset NAME]…
+                          [--set KEY=VALUE]… [--format table|csv|json] [--out FILE] [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -21,6 +23,8 @@ safely: Prometheus metrics, JSON and a dashboard.
                              without a file at the default path the shipped defaults are used)
   --log-level LEVEL          debug, info, warn or error (default: $LOG_LEVEL, else runtime.log_level)
   --once                     evaluate once, print one line per asset, exit (1 if an asset is ERROR)
+  --now ISO                  with --once: evaluate as of that instant (rows with ts ≤ it only, store
+                             prices only); naive times are in settings.timezone
   --no-telemetry             evaluate on schedule without the HTTP server
   --test-prefix              write synced transactions to test_* tables (reads use the normal tables)
   --print-config-normalized  print the resolved configuration as JSON (secrets redacted) and exit
@@ -28,10 +32,35 @@ safely: Prometheus metrics, JSON and a dashboard.
   --version                  print version and commit
   --help                     print this help
 
+  replay                     evaluate every configured asset at from, from+every, … ≤ to as a live
+                             evaluation then would have (no look-ahead, store prices only) and print
+                             a summary (table) or every row and the summary (csv, json)
+    --from ISO, --to ISO     the span (naive times in settings.timezone)
+    --every DURATION         e.g. 1h, 30m, 1d
+    --asset NAME             only these assets (repeatable; default: every configured asset)
+    --set KEY=VALUE          override a configuration key for the replay (repeatable), e.g.
+                             --set analysis.decision.gate.k_sigma=3; validated like the file
+    --format FORMAT          table (default), csv or json
+    --out FILE               write there instead of stdout
+
 Exit codes: 0 success, 1 an asset evaluated to ERROR (--once) or a runtime failure, 2 bad arguments
 or configuration.`
 
-export type Mode = 'serve' | 'once' | 'print-config' | 'version' | 'help'
+export type Mode = 'serve' | 'once' | 'replay' | 'print-config' | 'version' | 'help'
+
+/** Commands given as the first word: `alert-orchestrator replay --from … --to … --every …`. */
+const COMMANDS = ['replay'] as const
+
+/** The replay's own options, as given (checked and resolved by commands/replay.ts once the config is known). */
+export interface ReplayArguments {
+  from: string
+  to: string
+  every: string
+  assets: string[]
+  sets: string[]
+  format: string
+  out: string | null
+}
 
 export interface CliOptions {
   mode: Mode
@@ -42,6 +71,9 @@ export interface CliOptions {
   noTelemetry: boolean
   testPrefix: boolean
   demo: boolean
+  /** --now: the instant `--once` evaluates as of (text; resolved with settings.timezone) */
+  now: string | null
+  replay: ReplayArguments | null
 }
 
 export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
@@ -50,8 +82,16 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     parsed = parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
+        now: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        every: { type: 'string' },
+        asset: { type: 'string', multiple: true },
+        set: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        out: { type: 'string' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
         once: { type: 'boolean' },
@@ -67,6 +107,16 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     throw new AppError('usage', (error as Error).message)
   }
   const values = parsed.values
+  const [command, ...extra] = parsed.positionals
+  if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
+    throw new AppError('usage', `unknown command '${command}' (commands: ${COMMANDS.join(', ')})`)
+  if (extra.length > 0) throw new AppError('usage', `unexpected argument '${extra[0]}'`)
+  const replay = command === 'replay' ? replayArguments(values) : null
+  if (command !== 'replay') {
+    const misplaced = (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const).find((name) => values[name] !== undefined)
+    if (misplaced) throw new AppError('usage', `--${misplaced} belongs to the replay command (alert-orchestrator replay …)`)
+  }
+  if (values.now !== undefined && (command !== undefined || !values.once)) throw new AppError('usage', '--now goes with --once')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -84,9 +134,11 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
       ? 'version'
       : values['print-config-normalized']
         ? 'print-config'
-        : values.once
-          ? 'once'
-          : 'serve'
+        : command === 'replay'
+          ? 'replay'
+          : values.once
+            ? 'once'
+            : 'serve'
   return {
     mode,
     configPath: explicitPath ?? DEFAULT_CONFIG_PATH,
@@ -95,5 +147,26 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     noTelemetry: values['no-telemetry'] ?? false,
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
+    now: values.now ?? null,
+    replay,
+  }
+}
+
+function replayArguments(values: Record<string, string | boolean | string[] | undefined>): ReplayArguments {
+  const text = (name: string) => {
+    const value = values[name]
+    if (typeof value !== 'string' || value.trim() === '') throw new AppError('usage', `replay needs --${name}`)
+    return value
+  }
+  for (const flag of ['once', 'no-telemetry', 'print-config-normalized', 'now'])
+    if (values[flag] !== undefined) throw new AppError('usage', `replay does not take --${flag}`)
+  return {
+    from: text('from'),
+    to: text('to'),
+    every: text('every'),
+    assets: (values.asset as string[] | undefined) ?? [],
+    sets: (values.set as string[] | undefined) ?? [],
+    format: (values.format as string | undefined) ?? 'table',
+    out: (values.out as string | undefined) ?? null,
   }
 }

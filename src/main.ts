@@ -1,11 +1,14 @@
 /**
- * alert-orchestrator: argv → config → one of print config | once | serve; exit codes
+ * alert-orchestrator: argv → config → one of print config | once | replay | serve; exit codes
  * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
+import { overrideConfig } from './config/overrides.ts'
 import { loadConfiguration } from './config/source.ts'
+import { instantOf } from './config/time.ts'
+import type { ReplayPlan } from './commands/replay.ts'
 import { AppError, describeError, isAppError } from './errors.ts'
 import { log, setLogLevel } from './log.ts'
 import { buildCommit, VERSION } from './version.ts'
@@ -26,7 +29,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
 
   let loaded
   try {
-    loaded = loadConfiguration(options, env)
+    loaded = overrideConfig(loadConfiguration(options, env), options.replay?.sets ?? [], env)
   } catch (error) {
     if (error instanceof ConfigError) return (err(error.message), 2)
     throw error
@@ -35,11 +38,22 @@ export async function main(argv: readonly string[], env: Record<string, string |
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
   if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
 
+  // Checked before anything starts: a bad --now or replay argument is a usage error.
+  let asOf: number | undefined
+  let replayPlan: ReplayPlan | null = null
+  try {
+    if (options.now !== null) asOf = nowArgument(options.now, loaded.config.settings.timezone)
+    if (options.replay !== null) replayPlan = (await import('./commands/replay.ts')).planReplay(loaded.config, options.replay)
+  } catch (error) {
+    return (err(`alert-orchestrator: ${describeError(error)}`), 2)
+  }
+
   // Loaded only now: --help, --version and the config doctor stay instant.
-  const [{ startServices }, { runOnce }, { serve }] = await Promise.all([
+  const [{ startServices }, { runOnce }, { serve }, { runReplay }] = await Promise.all([
     import('./services.ts'),
     import('./commands/once.ts'),
     import('./commands/serve.ts'),
+    import('./commands/replay.ts'),
   ])
   log.info('starting', { version: VERSION, config: loaded.source, mode: options.mode })
   if (options.testPrefix) log.warn("TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables")
@@ -47,7 +61,15 @@ export async function main(argv: readonly string[], env: Record<string, string |
     demo: options.demo,
     testPrefix: options.testPrefix,
     eagerCharts: options.mode === 'serve' && !options.noTelemetry,
+    ...(asOf === undefined ? {} : { asOf }),
   })
+  if (replayPlan !== null) {
+    try {
+      return await runReplay(services, replayPlan, (text) => process.stdout.write(text))
+    } finally {
+      await services.close()
+    }
+  }
   if (options.mode === 'once') {
     try {
       return await runOnce(services, out)
@@ -56,6 +78,14 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
   }
   return serve(services, { telemetry: !options.noTelemetry })
+}
+
+function nowArgument(text: string, zone: string): number {
+  try {
+    return instantOf(text, zone)
+  } catch {
+    throw new AppError('usage', `--now ${JSON.stringify(text)}: not an ISO date or date-time (naive times are in ${zone})`)
+  }
 }
 
 if (import.meta.main) {

@@ -142,8 +142,19 @@ export function priceSeriesStatement(table: TableRef, range: TimeRange): string 
   return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(table)}${where(['price_usd IS NOT NULL', ...rangeConditions(range)])} GROUP BY ts ORDER BY ts`
 }
 
-export function latestPriceStatement(table: TableRef): string {
-  return `SELECT ts, price_usd FROM ${tableSql(table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
+/**
+ * The newest price at or before `asOf` (null: the newest of all), one per timestamp as in
+ * priceSeriesStatement, so the newest point of a price series read earlier is the same price.
+ */
+export function latestPriceStatement(table: TableRef, asOf: EpochMs | null = null): string {
+  const conditions = ['price_usd IS NOT NULL', 'ts IS NOT NULL', ...rangeConditions({ start: null, end: asOf })]
+  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(table)}${where(conditions)} GROUP BY ts ORDER BY ts DESC LIMIT 1`
+}
+
+/** Each wallet's USD at exactly these instants (a replay's last samples, read once for every instant). */
+export function walletValuesAtStatement(table: TableRef, instants: readonly EpochMs[]): string {
+  const at = `ts IN (${instants.map(instantLiteral).join(', ')})`
+  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(table)}${where([HAS_WALLET, at])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
 }
 
 export function minswapSeriesStatement(table: TableRef, range: TimeRange): string {
