@@ -61,8 +61,8 @@ function summarizeAsset(asset: string, rows: readonly ReplayRow[]): AssetSummary
  * for each of its parts, so "residual gate triggered: r=# > k·σ=#" is one kind however r moves.
  */
 export function reasonKind(reason: string): string {
-  // digits glued to a name (t0, k·σ's k2) are part of the name, not a number
-  return reason.replace(/(?<![A-Za-z_\d.])[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?/gi, '#')
+  // instants first; then digits glued to a name (t0) are part of the name, not a number
+  return reason.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>').replace(/(?<![A-Za-z_\d.])[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?/gi, '#')
 }
 
 function reasonCounts(rows: readonly ReplayRow[]): { reason: string; count: number }[] {
