@@ -12,9 +12,11 @@ export const DEFAULT_CONFIG_PATH = 'config/orchestrator_config.yaml'
 
 export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level debug|info|warn|error] [--once]
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
-                          [--demo] [--version] [--help]
+                          [--demo] [--now ISO] [--version] [--help]
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
        alert-orchestrator notify-test [--channel NAME] [--config PATH]
+       alert-orchestrator replay --from ISO --to ISO --every DURATION [--asset NAME]…
+                          [--set KEY=VALUE]… [--format table|csv|json] [--out FILE] [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -23,6 +25,8 @@ safely: Prometheus metrics, JSON and a dashboard.
                              without a file at the default path the shipped defaults are used)
   --log-level LEVEL          debug, info, warn or error (default: $LOG_LEVEL, else runtime.log_level)
   --once                     evaluate once, print one line per asset, exit (1 if an asset is ERROR)
+  --now ISO                  with --once: evaluate as of that instant (rows with ts ≤ it only, store
+                             prices only); naive times are in settings.timezone
   --no-telemetry             evaluate on schedule without the HTTP server
   --test-prefix              write synced transactions to test_* tables (reads use the normal tables)
   --print-config-normalized  print the resolved configuration as JSON (secrets redacted) and exit
@@ -35,14 +39,36 @@ safely: Prometheus metrics, JSON and a dashboard.
   notify-test                send a test message to each notification channel, print each outcome,
                              exit 0 when all succeeded, 1 otherwise
   --channel NAME             notify-test: only the channel with this name (default name: its type)
+  replay                     evaluate every configured asset at from, from+every, … ≤ to as a live
+                             evaluation then would have (no look-ahead, store prices only) and print
+                             a summary (table) or every row and the summary (csv, json)
+    --from ISO, --to ISO     the span (naive times in settings.timezone)
+    --every DURATION         e.g. 1h, 30m, 1d
+    --asset NAME             only these assets (repeatable; default: every configured asset)
+    --set KEY=VALUE          override a configuration key for the replay (repeatable), e.g.
+                             --set analysis.decision.gate.k_sigma=3; validated like the file
+    --format FORMAT          table (default), csv or json
+    --out FILE               write there instead of stdout
 
-Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect), a failed
-test message (notify-test) or a runtime failure, 2 bad arguments or configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'notify-test' | 'version' | 'help'
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once, replay), a failed source (collect), a
+failed test message (notify-test) or a runtime failure, 2 bad arguments or configuration.`
 
-/** Commands given as the first word: `alert-orchestrator collect --once`. */
-const COMMANDS = ['collect', 'notify-test'] as const
+export type Mode = 'serve' | 'once' | 'collect' | 'replay' | 'print-config' | 'notify-test' | 'version' | 'help'
+
+/** Commands given as the first word: `alert-orchestrator collect --once`, `… replay --from …`. */
+const COMMANDS = ['collect', 'notify-test', 'replay'] as const
+
+/** The replay's own options, as given (checked and resolved by commands/replay.ts once the config is known). */
+export interface ReplayArguments {
+  from: string
+  to: string
+  every: string
+  assets: string[]
+  sets: string[]
+  format: string
+  out: string | null
+}
 
 export interface CliOptions {
   mode: Mode
@@ -55,6 +81,9 @@ export interface CliOptions {
   demo: boolean
   /** notify-test --channel NAME; null = every channel */
   channel: string | null
+  /** --now: the instant `--once` evaluates as of (text; resolved with settings.timezone) */
+  now: string | null
+  replay: ReplayArguments | null
 }
 
 /** The flags as node:util parses them; a flag it does not know is a usage error. */
@@ -65,6 +94,14 @@ function parseFlags(argv: readonly string[]) {
       strict: true,
       allowPositionals: true,
       options: {
+        now: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        every: { type: 'string' },
+        asset: { type: 'string', multiple: true },
+        set: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        out: { type: 'string' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
         once: { type: 'boolean' },
@@ -100,6 +137,12 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   if (values.channel !== undefined && !notifyTest) throw new AppError('usage', '--channel only applies to notify-test')
   if (notifyTest && (values.once || values['print-config-normalized']))
     throw new AppError('usage', 'notify-test cannot be combined with --once or --print-config-normalized')
+  const replay = command === 'replay' ? replayArguments(values) : null
+  if (command !== 'replay') {
+    const misplaced = (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const).find((name) => values[name] !== undefined)
+    if (misplaced) throw new AppError('usage', `--${misplaced} belongs to the replay command (alert-orchestrator replay …)`)
+  }
+  if (values.now !== undefined && (command !== undefined || !values.once)) throw new AppError('usage', '--now goes with --once')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -119,8 +162,8 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         ? 'notify-test'
         : values['print-config-normalized']
           ? 'print-config'
-          : command === 'collect'
-            ? 'collect'
+          : command === 'collect' || command === 'replay'
+            ? command
             : values.once
               ? 'once'
               : 'serve'
@@ -133,5 +176,26 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
     channel: values.channel ?? null,
+    now: values.now ?? null,
+    replay,
+  }
+}
+
+function replayArguments(values: Record<string, string | boolean | string[] | undefined>): ReplayArguments {
+  const text = (name: string) => {
+    const value = values[name]
+    if (typeof value !== 'string' || value.trim() === '') throw new AppError('usage', `replay needs --${name}`)
+    return value
+  }
+  for (const flag of ['once', 'no-telemetry', 'print-config-normalized', 'now'])
+    if (values[flag] !== undefined) throw new AppError('usage', `replay does not take --${flag}`)
+  return {
+    from: text('from'),
+    to: text('to'),
+    every: text('every'),
+    assets: (values.asset as string[] | undefined) ?? [],
+    sets: (values.set as string[] | undefined) ?? [],
+    format: (values.format as string | undefined) ?? 'table',
+    out: (values.out as string | undefined) ?? null,
   }
 }

@@ -1,12 +1,15 @@
 /**
- * alert-orchestrator: argv → config → one of print config | notify-test | once | collect | serve;
- * exit codes 0 (success), 1 (an asset ERROR in --once, a failed test message, or a runtime
- * failure), 2 (bad arguments or config).
+ * alert-orchestrator: argv → config → one of print config | notify-test | once | collect | replay |
+ * serve; exit codes 0 (success), 1 (an asset ERROR in --once or replay, a failed test message, or a
+ * runtime failure), 2 (bad arguments or config).
  */
 import { type CliOptions, parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError, type LoadedConfig } from './config/load.ts'
 import { normalizedConfigJson } from './config/normalize.ts'
+import { overrideConfig } from './config/overrides.ts'
 import { loadConfiguration } from './config/source.ts'
+import { instantOf } from './config/time.ts'
+import type { ReplayPlan } from './commands/replay.ts'
 import { AppError, describeError, isAppError } from './errors.ts'
 import { log, setLogLevel } from './log.ts'
 import { buildCommit, VERSION } from './version.ts'
@@ -33,7 +36,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
 
   let loaded: LoadedConfig
   try {
-    loaded = loadConfiguration(options, env)
+    loaded = overrideConfig(loadConfiguration(options, env), options.replay?.sets ?? [], env)
   } catch (error) {
     if (error instanceof ConfigError) return exitWith(err, error.message, 2)
     throw error
@@ -52,12 +55,23 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
   }
 
+  // Checked before anything starts: a bad --now or replay argument is a usage error.
+  let asOf: number | undefined
+  let replayPlan: ReplayPlan | null = null
+  try {
+    if (options.now !== null) asOf = nowArgument(options.now, loaded.config.settings.timezone)
+    if (options.replay !== null) replayPlan = (await import('./commands/replay.ts')).planReplay(loaded.config, options.replay)
+  } catch (error) {
+    return exitWith(err, `alert-orchestrator: ${describeError(error)}`, 2)
+  }
+
   // Loaded only now: --help, --version and the config doctor stay instant.
-  const [{ startServices }, { runOnce }, { serve }, { runCollectOnce }] = await Promise.all([
+  const [{ startServices }, { runOnce }, { serve }, { runCollectOnce }, { runReplay }] = await Promise.all([
     import('./services.ts'),
     import('./commands/once.ts'),
     import('./commands/serve.ts'),
     import('./commands/collect.ts'),
+    import('./commands/replay.ts'),
   ])
   log.info('starting', { version: VERSION, config: loaded.source, mode: options.mode })
   if (options.testPrefix) log.warn("TEST MODE: all database writes go to 'test_*' tables; reads use the normal tables")
@@ -65,8 +79,17 @@ export async function main(argv: readonly string[], env: Record<string, string |
     demo: options.demo,
     testPrefix: options.testPrefix,
     collector: options.mode === 'collect',
-    sharedStore: options.mode === 'once',
+    // --once and replay only read: they may run next to a server on the same embedded store
+    sharedStore: options.mode === 'once' || options.mode === 'replay',
+    ...(asOf === undefined ? {} : { asOf }),
   })
+  if (replayPlan !== null) {
+    try {
+      return await runReplay(services, replayPlan, (text) => process.stdout.write(text))
+    } finally {
+      await services.close()
+    }
+  }
   if (options.mode === 'once' || options.mode === 'collect') {
     try {
       return await (options.mode === 'once' ? runOnce : runCollectOnce)(services, out)
@@ -75,6 +98,14 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
   }
   return serve(services, { telemetry: !options.noTelemetry })
+}
+
+function nowArgument(text: string, zone: string): number {
+  try {
+    return instantOf(text, zone)
+  } catch {
+    throw new AppError('usage', `--now ${JSON.stringify(text)}: not an ISO date or date-time (naive times are in ${zone})`)
+  }
 }
 
 if (import.meta.main) {

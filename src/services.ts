@@ -12,15 +12,15 @@ import { createEvaluationCycle } from './evaluation/cycle.ts'
 import { writeDiagnostics } from './evaluation/diagnostics.ts'
 import { LatestEvaluation } from './evaluation/latest.ts'
 import type { EvaluationResult } from './evaluation/result.ts'
-import { assetSymbol } from './evaluation/symbols.ts'
 import { log } from './log.ts'
-import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING, type LiqwidClient } from './sources/liqwid.ts'
-import { createMinswapClient } from './sources/minswap.ts'
-import { createPriceSources, type PriceSources } from './sources/prices.ts'
+import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING } from './sources/liqwid.ts'
+import type { PriceSources } from './sources/prices.ts'
+import { configuredPriceSources, storePriceSources } from './sources/configured.ts'
+import { readerAsOf } from './evaluation/reader.ts'
+import type { EpochMs } from './engine/types.ts'
 import { parseTokenRegistry, type TokenRegistry } from './sources/registry.ts'
 import { appendDemoSample, demoStatus, seedDemo } from './store/demo.ts'
 import { openStore, type Store } from './store/index.ts'
-import type { StoreReader } from './store/reader.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
@@ -60,6 +60,8 @@ export interface ServiceOptions {
   readonly collector?: boolean
   /** the embedded store may be in use by a server: open it without its lock (`--once`) */
   readonly sharedStore?: boolean
+  /** `--once --now`: evaluate as of this instant — rows up to it only, and store prices only (a live price would be a look-ahead) */
+  readonly asOf?: EpochMs
 }
 
 /**
@@ -116,34 +118,6 @@ function loadRegistry(configSource: string): TokenRegistry {
   const { registry, problems } = parseTokenRegistry(text, path ?? 'built-in config/token_registry.csv')
   for (const problem of problems) log.warn('token registry row skipped', { file: registry.source, line: problem.line, problem: problem.message })
   return registry
-}
-
-/** The price sources of the configuration: the store's cached prices (greptime providers) and the live APIs. */
-export function priceSources(config: Config, reader: StoreReader, registry: TokenRegistry | null, liqwid: LiqwidClient | null): PriceSources {
-  const symbolOf = (asset: string) => assetSymbol(config, reader, asset)
-  const compareSources = config.resolved.price_compare_sources
-  const endpoints = config.prices.endpoints
-  const compare = config.analysis.price_compare
-  return createPriceSources({
-    sources: [...new Set([...config.prices.sources, ...compareSources])],
-    priorityByLogical: config.prices.priority_by_logical,
-    greptime: {
-      liqwid: async (asset) => (await reader.latestPrice('greptime(liqwid)', await symbolOf(asset)))?.priceUsd ?? null,
-      minswap: async (asset) => (await reader.latestPrice('greptime(minswap)', await symbolOf(asset)))?.priceUsd ?? null,
-    },
-    liqwid,
-    minswap: endpoints.minswap_aggregator
-      ? {
-          client: createMinswapClient({
-            baseUrl: endpoints.minswap_aggregator,
-            requestTimeoutSeconds: compare.request_timeout_seconds,
-            retries: compare.retries,
-            currency: config.settings.currency,
-          }),
-          registry,
-        }
-      : null,
-  })
 }
 
 /**
@@ -224,12 +198,18 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
   try {
     if (demoWriter) await prepareDemo(demoWriter, config, Date.now())
     const endpoint = config.prices.endpoints.liqwid_graphql
-    const prices = priceSources(
-      config,
-      store.reader,
-      loadRegistry(loaded.source),
-      endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null,
-    )
+    const asOf = options.asOf
+    const reader = asOf === undefined ? store.reader : readerAsOf(store.reader, asOf)
+    const prices =
+      asOf === undefined
+        ? configuredPriceSources(
+            config,
+            reader,
+            loadRegistry(loaded.source),
+            endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null,
+          )
+        : storePriceSources(config, reader)
+    if (asOf !== undefined) log.info('evaluating as of a past instant: rows up to it only, store prices only', { now: new Date(asOf).toISOString() })
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })
@@ -241,7 +221,8 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const keyword = config.analysis.decision.reference.keyword
     const cycle = createEvaluationCycle({
       config,
-      evaluation: { reader: store.reader, prices },
+      evaluation: { reader, prices },
+      ...(asOf === undefined ? {} : { clock: () => asOf }),
       latest,
       metrics,
       diagnostics: config.visualization.diagnostics.enabled ? (next) => writeDiagnostics(config, chartCache, next) : null,

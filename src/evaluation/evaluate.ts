@@ -14,7 +14,7 @@ import type { EpochMs } from '../engine/types.ts'
 import { describeError } from '../errors.ts'
 import { log } from '../log.ts'
 import type { AssetPrices, PriceSources } from '../sources/prices.ts'
-import type { StoreReader } from '../store/reader.ts'
+import type { EvaluationReader } from './reader.ts'
 import { derive } from './derive.ts'
 import { gather } from './gather.ts'
 import { type AssetEvaluation, EMPTY_CHARTS, type EvaluationResult } from './result.ts'
@@ -23,7 +23,7 @@ import { assetSymbol } from './symbols.ts'
 export type { AssetChartData, AssetEvaluation, EvaluationResult } from './result.ts'
 
 export interface EvaluationDeps {
-  readonly reader: StoreReader
+  readonly reader: EvaluationReader
   readonly prices: PriceSources
   readonly signal?: AbortSignal
 }

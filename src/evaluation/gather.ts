@@ -11,7 +11,7 @@ import type { WalletSamples } from '../engine/wmax.ts'
 import { describeError } from '../errors.ts'
 import { log } from '../log.ts'
 import type { AssetPrices, PriceAttempt, PriceSources } from '../sources/prices.ts'
-import type { StoreReader } from '../store/reader.ts'
+import type { EvaluationReader } from './reader.ts'
 import type { MinswapSeries, TimeRange } from '../store/types.ts'
 import { aggregateRange, aggregateReread, needsEarlierSample, transactionsCoverWindow, withinRange } from './plan.ts'
 import { EMPTY_SERIES } from './result.ts'
@@ -23,7 +23,7 @@ import { EMPTY_SERIES } from './result.ts'
 const DECISION_PRICE_DEADLINE_MS = 5_000
 
 export interface GatherRequest {
-  readonly reader: StoreReader
+  readonly reader: EvaluationReader
   readonly prices: PriceSources
   readonly signal?: AbortSignal
   readonly asset: string

@@ -4,9 +4,9 @@
  * evaluation and by the store-backed price providers alike.
  */
 import type { Config } from '../config/resolve.ts'
-import type { StoreReader } from '../store/reader.ts'
+import type { EvaluationReader } from './reader.ts'
 
-export async function assetSymbol(config: Config, reader: StoreReader, asset: string): Promise<string> {
+export async function assetSymbol(config: Config, reader: EvaluationReader, asset: string): Promise<string> {
   const resolved = config.resolved.assets[asset]
   if (resolved?.symbol_source === 'domain.symbols') return resolved.symbol
   return (await reader.resolveSymbol(asset)).symbol

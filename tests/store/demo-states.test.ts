@@ -11,7 +11,7 @@ import { resolve } from 'node:path'
 import { loadConfigFile } from '../../src/config/load.ts'
 import { evaluate } from '../../src/evaluation/evaluate.ts'
 import type { AssetEvaluation } from '../../src/evaluation/result.ts'
-import { priceSources } from '../../src/services.ts'
+import { storePriceSources } from '../../src/sources/configured.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { appendDemoSample, seedDemo } from '../../src/store/demo.ts'
 import { StoreReader } from '../../src/store/reader.ts'
@@ -83,7 +83,7 @@ for (const target of await storeTargets()) {
     it(`holds at ${CREATIONS} creation instants over two days, at creation and six hours later`, async () => {
       const reader = new StoreReader(client)
       const writer = new StoreWriter(client)
-      const prices = priceSources(SHIPPED, reader, null, null)
+      const prices = storePriceSources(SHIPPED, reader)
       const evaluateAt = async (now: number) => (await evaluate(SHIPPED, { reader, prices }, now)).assets
       const problems: string[] = []
       for (const created of creations) {
