@@ -22,10 +22,16 @@ import {
   TREND_WINDOW_TYPES,
 } from '../engine/settings.ts'
 import {
+  aboveUpTo,
   ageOrDate,
   atLeast,
+  between,
+  assetName,
   greaterThan,
-  intAtLeast,
+  hostName,
+  intBetween,
+  MAX_DURATION_HOURS,
+  parseDurationMs,
   isoDateTime,
   lowerEnum,
   lowerString,
@@ -35,7 +41,12 @@ import {
   section,
 } from './fields.ts'
 import { historySection, notificationsSection } from './notifications.ts'
-import { instantOf, isValidTimeZone } from './time.ts'
+import { instantOrNull, isValidTimeZone } from './time.ts'
+
+/** A polynomial of higher order than this is noise fitting, and its Vandermonde system is ill-conditioned. */
+const MAX_POLYNOMIAL_ORDER = 10
+/** Points a gate may demand: more than a year of one-minute samples. */
+const MAX_POINTS = 1_000_000
 
 const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
 
@@ -81,11 +92,11 @@ const greptimeConnection = z.strictObject({
     .nullable()
     .default(null)
     .describe('name of an environment variable holding the password (wins over `password`)'),
-  timeout: greaterThan(0).default(10).describe('seconds; connect and per-query deadline'),
+  timeout: between(1, 600).default(10).describe('seconds; connect and per-query deadline'),
   dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const)
     .default('auto')
     .describe('SQL dialect for DDL and table listing; auto asks the server'),
-  max_connections: intAtLeast(1)
+  max_connections: intBetween(1, 64)
     .default(2)
     .describe(
       'connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive',
@@ -206,31 +217,31 @@ const collectorSection = section({
 const trendOverride = z.strictObject({
   method: lowerEnum(TREND_METHODS).optional(),
   window_type: lowerEnum(TREND_WINDOW_TYPES).optional(),
-  window_size_hours: greaterThan(0).optional(),
-  polynomial_order: intAtLeast(1).optional(),
-  gaussian_kde_sigma_fraction: greaterThan(0).optional(),
+  window_size_hours: aboveUpTo(0, MAX_DURATION_HOURS).optional(),
+  polynomial_order: intBetween(1, MAX_POLYNOMIAL_ORDER).optional(),
+  gaussian_kde_sigma_fraction: aboveUpTo(0, 10).optional(),
 })
 
 const trendSection = section({
   enabled: z.boolean().default(true).describe('draw a trend line on the charts'),
   method: lowerEnum(TREND_METHODS).default('polynomial_fit').describe('polynomial_fit or moving_average'),
-  polynomial_order: intAtLeast(1).default(2).describe('order of the polynomial trend'),
-  window_size_hours: greaterThan(0).default(24).describe('smoothing window of moving_average / gaussian / boxcar'),
+  polynomial_order: intBetween(1, MAX_POLYNOMIAL_ORDER).default(2).describe('order of the polynomial trend'),
+  window_size_hours: aboveUpTo(0, MAX_DURATION_HOURS).default(24).describe('smoothing window of moving_average / gaussian / boxcar'),
   window_type: lowerEnum(TREND_WINDOW_TYPES).default('polynomial').describe('polynomial, gaussian, boxcar or none (polynomial_fit method)'),
-  gaussian_kde_sigma_fraction: greaterThan(0).default(0.3).describe('gaussian window: σ as a fraction of the window'),
-  per_asset: lowercaseKeyRecord(trendOverride)
+  gaussian_kde_sigma_fraction: aboveUpTo(0, 10).default(0.3).describe('gaussian window: σ as a fraction of the window'),
+  per_asset: lowercaseKeyRecord(trendOverride, assetName)
     .default({})
     .describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
 })
 
 const gateOverride = z.strictObject({
-  k_sigma: greaterThan(0).optional(),
-  polynomial_order: intAtLeast(1).optional(),
+  k_sigma: aboveUpTo(0, 100).optional(),
+  polynomial_order: intBetween(1, MAX_POLYNOMIAL_ORDER).optional(),
   method: lowerEnum(GATE_METHODS).optional(),
   threshold_mode: lowerEnum(THRESHOLD_MODES).optional(),
   central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').optional(),
-  min_points: intAtLeast(2).optional(),
-  lookback_hours: greaterThan(0).nullable().optional(),
+  min_points: intBetween(2, MAX_POINTS).optional(),
+  lookback_hours: aboveUpTo(0, MAX_DURATION_HOURS).nullable().optional(),
 })
 
 /**
@@ -244,11 +255,15 @@ const gateSection = section({
     .default('corrected_position')
     .describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
   method: lowerEnum(GATE_METHODS).optional().describe('baseline: polynomial_fit (default) or median'),
-  polynomial_order: intAtLeast(1).optional().describe("default 1, or 2 when method: polynomial_fit is written (the predecessor's rule)"),
-  k_sigma: greaterThan(0).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
-  min_points: intAtLeast(2).default(20).describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
+  polynomial_order: intBetween(1, MAX_POLYNOMIAL_ORDER)
+    .optional()
+    .describe("default 1, or 2 when method: polynomial_fit is written (the predecessor's rule)"),
+  k_sigma: aboveUpTo(0, 100).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
+  min_points: intBetween(2, MAX_POINTS)
+    .default(20)
+    .describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
   exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested)'),
-  lookback_hours: greaterThan(0).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
+  lookback_hours: aboveUpTo(0, MAX_DURATION_HOURS).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
   sigma_epsilon: greaterThan(0).default(1e-6).describe('stddev mode: σ below this means a degenerate series (gate skipped, HOLD)'),
   threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev').describe('stddev (k·σ) or percentile (central_confidence band of the residuals)'),
   central_confidence: z
@@ -261,9 +276,9 @@ const gateSection = section({
     .default('hold')
     .describe("hold: an anomaly holds withdrawals; withdraw: the predecessor's peak signal (decision = trigger)"),
   tail: lowerEnum(GATE_TAILS).optional().describe('both, upper or lower; default both for hold, upper for withdraw'),
-  assets: z.array(lowerString).nullable().default(null).describe('assets the gate applies to; null = all configured assets'),
+  assets: z.array(assetName).nullable().default(null).describe('assets the gate applies to; null = all configured assets'),
   apply_in_fallback: z.boolean().default(false).describe('also run the gate when t0 is the data_range fallback'),
-  per_asset: lowercaseKeyRecord(gateOverride)
+  per_asset: lowercaseKeyRecord(gateOverride, assetName)
     .default({})
     .describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
 })
@@ -296,11 +311,11 @@ const analysisSection = section({
       .describe('a list of logical sources, or "@prices.sources"'),
     epsilon_mode: lowerEnum(EPSILON_MODES).default('relative').describe('relative: Δ/max price; absolute: Δ in USD'),
     tolerance_epsilon: atLeast(0).default(0.01).describe('a mismatch is Δ strictly above this'),
-    persistence_threshold: intAtLeast(1).default(1).describe('consecutive mismatching evaluations before action_on_mismatch applies'),
+    persistence_threshold: intBetween(1, 10_000).default(1).describe('consecutive mismatching evaluations before action_on_mismatch applies'),
     action_on_mismatch: lowerEnum(MISMATCH_ACTIONS).default('hold').describe('hold: force HOLD; flag_only: report only'),
-    per_asset_overrides: lowercaseKeyRecord(priceCompareOverride).default({}).describe('per asset: epsilon_mode, tolerance_epsilon'),
-    request_timeout_seconds: greaterThan(0).default(5).describe('Minswap aggregator deadline, seconds'),
-    retries: intAtLeast(0).default(1).describe('Minswap aggregator retries'),
+    per_asset_overrides: lowercaseKeyRecord(priceCompareOverride, assetName).default({}).describe('per asset: epsilon_mode, tolerance_epsilon'),
+    request_timeout_seconds: aboveUpTo(0, 120).default(5).describe('Minswap aggregator deadline, seconds'),
+    retries: intBetween(0, 10).default(1).describe('Minswap aggregator retries'),
     currency: lowerString.default('usd').describe('Minswap quote currency when settings.currency is empty'),
   }),
 })
@@ -357,12 +372,19 @@ const runtimeSection = section({
     pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
   }),
   schedule: section({
-    interval_minutes: greaterThan(0).default(60).describe('minutes between evaluations (the first runs at start)'),
+    interval_minutes: between(1, 1440).default(60).describe('minutes between evaluations (the first runs at start)'),
   }),
   telemetry: section({
     enabled: z.boolean().default(true).describe('serve HTTP (metrics, API, dashboard); --no-telemetry overrides'),
     listen_address: nonEmptyString.default('0.0.0.0').describe('HTTP bind address; with auth disabled, only a loopback address allows the sync'),
     listen_port: port.default(9808).describe('HTTP port'),
+    allowed_hosts: z
+      .array(hostName)
+      .max(64, 'must list at most 64 names')
+      .default([])
+      .describe(
+        'host names the server answers to besides IP addresses, localhost and listen_address (e.g. the name behind a reverse proxy); other Host headers get 421',
+      ),
     path: z
       .string()
       .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path like /metrics')
@@ -381,15 +403,15 @@ const TIME_UNITS = ['1min', '5min', '15min', '30min', '1h', '6h', '12h', '1d', '
 
 const visualizationSection = section({
   dashboard: section({
-    refresh_seconds: intAtLeast(2).default(30).describe('how often the dashboard panels poll for a new evaluation'),
+    refresh_seconds: intBetween(2, 3600).default(30).describe('how often the dashboard panels poll for a new evaluation'),
   }),
   diagnostics: section({
     enabled: z.boolean().default(false).describe("write each evaluation's composite chart per asset into dir"),
     dir: nonEmptyString.default('output/plots').describe('directory of the diagnostic PNGs'),
-    hist_samples_per_bin: intAtLeast(1).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
+    hist_samples_per_bin: intBetween(1, 100_000).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
     include_sigma_band: z.boolean().default(true).describe('draw ±σ around the baseline'),
     include_k_sigma_band: z.boolean().default(true).describe('draw ±k·σ around the baseline'),
-    lookback_hours_override: greaterThan(0).nullable().default(null).describe("chart window instead of the gate's lookback_hours"),
+    lookback_hours_override: aboveUpTo(0, MAX_DURATION_HOURS).nullable().default(null).describe("chart window instead of the gate's lookback_hours"),
     plot_range: section({
       mode: lowerEnum(['inherit', 'custom', 'relative'] as const)
         .default('inherit')
@@ -400,6 +422,7 @@ const visualizationSection = section({
         .string()
         .trim()
         .regex(/^\d+[dhw]$/i, 'must look like 7d, 12h or 2w')
+        .refine((text) => (parseDurationMs(text) ?? 0) <= MAX_DURATION_HOURS * 3_600_000, `must be at most ${MAX_DURATION_HOURS}h (ten years)`)
         .nullable()
         .default(null)
         .describe('relative mode: e.g. 7d, 12h, 2w'),
@@ -428,7 +451,7 @@ const maintenanceSection = section({
       .default(['.png', '.json', '.csv'])
       .transform((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`)))
       .describe('file extensions to delete, e.g. .png; a missing leading dot is added'),
-    interval_minutes: greaterThan(0).default(60).describe('minutes between cleanups (one runs at start)'),
+    interval_minutes: between(1, 10_080).default(60).describe('minutes between cleanups (one runs at start)'),
   }),
 })
 
@@ -438,16 +461,18 @@ export const configSchema = z
     wallets: z
       .array(walletEntry)
       .min(1, 'must be a non-empty list when provided')
+      .max(1000, 'must list at most 1000 wallets')
       .nullable()
       .default(null)
       .describe('wallets to sync besides those found in the store: `addr1…`, `{address: addr1…}` or `{address_env: NAME}`'),
     domain: section({
       assets: z
-        .array(lowerString)
+        .array(assetName)
         .min(1, 'must be a non-empty list')
+        .max(64, 'must list at most 64 assets')
         .default(['djed', 'usdm', 'usdc', 'usdt'])
         .describe('display names of the monitored assets (usdc, usdt map to wanusdc, wanusdt tables)'),
-      symbols: lowercaseKeyRecord(identifierText.toLowerCase())
+      symbols: lowercaseKeyRecord(identifierText.toLowerCase(), assetName)
         .default({})
         .describe('table symbol per asset when it differs from the built-in mapping (usdc → wanusdc)'),
     }),
@@ -501,7 +526,10 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
 
   const zone = config.settings.timezone
   const range = config.data.date_range
-  if (range.start && range.end && instantOf(range.start, zone) >= instantOf(range.end, zone))
+  // The rules above run even when a field failed its own check: compare only dates that parsed.
+  const start = range.start === null ? null : instantOrNull(range.start, zone)
+  const end = range.end === null ? null : instantOrNull(range.end, zone)
+  if (start !== null && end !== null && start >= end)
     issue(['data', 'date_range', 'start'], `must be before data.date_range.end (${range.start} >= ${range.end})`)
 
   const auth = config.runtime.auth
