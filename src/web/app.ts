@@ -5,7 +5,10 @@
  * - auth enabled: protected routes need valid Basic credentials (401 otherwise);
  * - auth disabled on a loopback address: the local operator is trusted;
  * - auth disabled on any other address: nobody sees per-wallet details and state-changing
- *   routes answer 403 saying how to enable auth.
+ *   routes answer 403 saying how to enable auth;
+ * - always: a Host the server does not answer to gets 421 and a state-changing request from
+ *   another origin 403 (host-check.ts); a request relayed by a proxy is never the local
+ *   operator (proxy.ts); failed logins are throttled per client address, 429 (throttle.ts).
  */
 import { Hono, type Context } from 'hono'
 import type { Config } from '../config/resolve.ts'
@@ -15,11 +18,23 @@ import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
 import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
-import { accessLog, crossSite, installErrorHandling, jsonNoStore, limitBody, rejectWrongMethod, securityHeaders, unauthorized } from './http.ts'
+import {
+  accessLog,
+  crossSite,
+  installErrorHandling,
+  jsonNoStore,
+  limitBody,
+  rejectWrongMethod,
+  securityHeaders,
+  tooManyAttempts,
+  unauthorized,
+} from './http.ts'
 import type { DecisionHistory } from '../history/store.ts'
 import { historyJson } from './history-api.ts'
+import { hostCheck, sameOriginWrites } from './host-check.ts'
 import type { Metrics } from './metrics.ts'
 import { assetsJson, decisionsJson, type Viewer } from './present.ts'
+import { clientAddress, isLoopbackAddress, isProxied } from './proxy.ts'
 
 export interface WebDeps {
   readonly config: Config
@@ -36,32 +51,25 @@ export interface WebDeps {
   readonly startedAt: number
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i
-
-export function isLoopbackAddress(address: string): boolean {
-  return LOOPBACK.test(address.trim())
-}
-
 export type AccessPolicy = ReturnType<typeof accessPolicy>
-
-/** A request relayed by a proxy: its real client is not the local operator. */
-function forwarded(c: Context): boolean {
-  return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined
-}
 
 export function accessPolicy(config: Config, auth: Authenticator) {
   const listen = config.runtime.telemetry.listen_address
   const loopbackOnly = !auth.enabled && isLoopbackAddress(listen)
-  const trusted = (c: Context) => loopbackOnly && !forwarded(c)
+  const trusted = (c: Context) => loopbackOnly && !isProxied(c)
+  const check = (c: Context) => auth.check(c.req.header('authorization'), clientAddress(c))
   return {
     async viewer(c: Context): Promise<Viewer> {
       if (!auth.enabled) return { authenticated: trusted(c) }
-      const outcome = await auth.check(c.req.header('authorization'))
-      return { authenticated: outcome.ok }
+      return { authenticated: (await check(c)).ok }
     },
     /** null when allowed, else the response to send */
     async guard(c: Context, kind: 'read' | 'write'): Promise<Response | null> {
-      if (auth.enabled) return (await auth.check(c.req.header('authorization'))).ok ? null : unauthorized(c)
+      if (auth.enabled) {
+        const outcome = await check(c)
+        if (outcome.ok) return null
+        return outcome.reason === 'throttled' ? tooManyAttempts(c, outcome.retryAfterSeconds) : unauthorized(c)
+      }
       if (kind === 'write' && !trusted(c))
         return jsonNoStore(
           c,
@@ -109,7 +117,9 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.use('*', accessLog())
   app.use('*', securityHeaders())
+  app.use('*', hostCheck(deps.config))
   app.use('*', rejectWrongMethod(app))
+  app.use('*', sameOriginWrites())
   // Every route: the dashboard's sync form posts too, and parsing it has no limit of its own.
   app.use('*', limitBody())
 

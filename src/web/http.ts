@@ -70,7 +70,11 @@ export const limitBody = (): MiddlewareHandler =>
   })
 
 /** JSON responses are never cached: they describe the latest evaluation. */
-export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503 = 200) {
+export function jsonNoStore(
+  c: Context,
+  body: unknown,
+  status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 421 | 429 | 500 | 503 = 200,
+) {
   return c.body(JSON.stringify(body, finiteOrNull), status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -85,6 +89,12 @@ export function finiteOrNull(_key: string, value: unknown): unknown {
 export function unauthorized(c: Context) {
   c.header('WWW-Authenticate', AUTH_CHALLENGE)
   return jsonNoStore(c, { error: 'authentication required' }, 401)
+}
+
+/** A client past its failed-login budget (throttle.ts): no hash is computed until Retry-After. */
+export function tooManyAttempts(c: Context, retryAfterSeconds: number) {
+  c.header('Retry-After', String(retryAfterSeconds))
+  return jsonNoStore(c, { success: false, error: `too many failed logins from this address: try again in ${retryAfterSeconds} s` }, 429)
 }
 
 /** Installs the 405/404 handling and the error translation on a fully routed app. */
@@ -115,13 +125,15 @@ export const rejectWrongMethod = (app: Hono<any>): MiddlewareHandler =>
   })
 
 /**
- * A POST sent by a page of another site (a logged-in browser driven by someone else's page).
- * Browsers say so in Sec-Fetch-Site; older ones are judged by Origin against the host the client
- * addressed (X-Forwarded-Host behind a proxy, which rewrites Host).
+ * A POST sent by a page of another origin (a logged-in browser driven by someone else's page).
+ * Browsers say so in Sec-Fetch-Site: only `same-origin` and `none` (typed by the user) are the
+ * dashboard's own — `same-site` is another port or a sibling subdomain. Older browsers are judged
+ * by Origin against the host the client addressed (X-Forwarded-Host behind a proxy, which
+ * rewrites Host); a client without either header is not a browser.
  */
 export function crossSite(c: Context): boolean {
   const site = c.req.header('sec-fetch-site')
-  if (site !== undefined) return site === 'cross-site'
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none'
   const origin = c.req.header('origin')
   if (origin === undefined) return false
   const addressed = c.req.header('x-forwarded-host') ?? c.req.header('host')
