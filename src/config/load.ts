@@ -92,7 +92,7 @@ function parseYaml(text: string, source: string): unknown {
   const invalid = (error: unknown) => new ConfigError(source, [{ path: '(file)', message: `not valid YAML: ${describeError(error)}` }])
   let document: YAML.Document.Parsed
   try {
-    document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
+    document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' })
   } catch (error) {
     throw invalid(error)
   }
