@@ -73,7 +73,7 @@ function toRequest(incoming: IncomingMessage, origin: string): Request | null {
 
 async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   const headers: string[] = []
-  response.headers.forEach((value, name) => headers.push(name, value))
+  for (const [name, value] of response.headers) headers.push(name, value)
   outgoing.writeHead(response.status, headers)
   if (response.body === null) return void outgoing.end()
   const reader = response.body.getReader()

@@ -78,7 +78,7 @@ const QUERIES = [
   '?since=abc',
   '?asset=djed&asset=usdm',
   '?%zz',
-  '?a=' + 'b'.repeat(2000),
+  `?a=${'b'.repeat(2000)}`,
 ]
 
 function randomPath(random: Random): string {

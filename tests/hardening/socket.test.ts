@@ -49,7 +49,10 @@ function exchange(raw: string): Promise<string> {
     }, ANSWER_DEADLINE_MS)
     socket.setEncoding('latin1')
     socket.on('data', (chunk) => (received += chunk))
-    socket.on('close', () => (clearTimeout(deadline), resolve(received)))
+    socket.on('close', () => {
+      clearTimeout(deadline)
+      resolve(received)
+    })
     socket.on('error', () => {}) // a reset after the answer still resolves on close
   })
 }
