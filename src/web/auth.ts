@@ -89,13 +89,16 @@ export function createAuthenticator(auth: ResolvedAuth, options: AuthenticatorOp
   const now = options.now ?? (() => Date.now())
   const remembered = new Map<string, number>()
 
-  async function verify(user: string, password: string, secret: string): Promise<boolean> {
+  /** null: the client got blocked while its check waited for a hash slot (no hash computed). */
+  async function verify(user: string, password: string, secret: string, client: string): Promise<boolean | null> {
     const userMatches = safeEqual(user, auth.username!)
     if (auth.mode === 'environment') return userMatches && safeEqual(password, secret)
-    const passwordMatches = isSlowHash(secret)
-      ? await throttle.hashSlot(() => verifyPassword(password, secret))
-      : await verifyPassword(password, secret)
-    return userMatches && passwordMatches
+    if (!isSlowHash(secret)) return userMatches && (await verifyPassword(password, secret))
+    // Checked again once a slot is free: a flood's queued attempts stop at the client's budget.
+    const passwordMatches = await throttle.hashSlot(async () =>
+      throttle.retryAfterSeconds(client) === null ? verifyPassword(password, secret) : null,
+    )
+    return passwordMatches === null ? null : userMatches && passwordMatches
   }
 
   async function check(header: string | undefined | null, client = UNKNOWN_CLIENT): Promise<AuthOutcome> {
@@ -111,13 +114,14 @@ export function createAuthenticator(auth: ResolvedAuth, options: AuthenticatorOp
 
     const retryAfterSeconds = throttle.retryAfterSeconds(client)
     if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds }
-    let valid: boolean
+    let valid: boolean | null
     try {
-      valid = await verify(credentials.user, credentials.password, auth.secret)
+      valid = await verify(credentials.user, credentials.password, auth.secret, client)
     } catch (error) {
       if (error instanceof HashQueueFull) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 }
       throw error
     }
+    if (valid === null) return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds(client) ?? 1 }
     if (!valid) {
       throttle.recordFailure(client)
       return { ok: false, reason: 'invalid' }

@@ -9,6 +9,7 @@ import type { Hono } from 'hono'
 import { diagnosticPath } from '../../src/diagnostics.ts'
 import { allowedHostNames } from '../../src/web/host-check.ts'
 import { PROXY_HEADERS } from '../../src/web/proxy.ts'
+import { LOGIN_THROTTLE_DEFAULTS } from '../../src/web/throttle.ts'
 import { WALLET_A } from '../fakes/fixtures.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
@@ -18,6 +19,7 @@ import { basicAuth, startEvaluatedMarket, type EvaluatedMarket } from '../suppor
 const USER = 'operator'
 const PASSWORD = 'correct horse battery'
 const SHA256_HASH = `sha256:${new Bun.CryptoHasher('sha256').update(PASSWORD).digest('hex')}`
+const ARGON2_HASH = Bun.password.hashSync(PASSWORD, { algorithm: 'argon2id', memoryCost: 1024, timeCost: 1 })
 const SYNC = '/api/sync/transactions'
 
 /** What Bun passes as the app's env: the socket peer of the request. */
@@ -131,6 +133,35 @@ describe('failed logins', () => {
     expect((await send(app, 'GET', '/api/config/normalized', right, shared)).status).toBe(200)
     for (let attempt = 0; attempt < 12; attempt++) await send(app, 'GET', '/api/config/normalized', wrong, shared)
     expect((await send(app, 'GET', '/api/config/normalized', right, shared)).status).toBe(200)
+  })
+
+  it('from 64 connections at once against an argon2 hash: about ten hashes, the rest 429, a known login still admitted', async () => {
+    const app = appWith({ runtime: { auth: { enabled: true, username: USER, password_hash: ARGON2_HASH } } })
+    const user = fromAddress('192.0.2.80')
+    expect((await send(app, 'GET', '/api/config/normalized', right, user)).status).toBe(200)
+    const attacker = fromAddress('198.51.100.64')
+    const flood = Array.from({ length: 64 }, () => send(app, 'GET', '/api/config/normalized', wrong, attacker))
+    // while the flood is queued, the remembered login needs no hash slot
+    expect((await send(app, 'GET', '/api/config/normalized', right, user)).status).toBe(200)
+    const statuses = (await Promise.all(flood)).map((response) => response.status)
+    const hashed = statuses.filter((status) => status === 401).length
+    expect(hashed).toBeGreaterThanOrEqual(10)
+    expect(hashed).toBeLessThanOrEqual(10 + LOGIN_THROTTLE_DEFAULTS.maxConcurrentHashes)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(64 - hashed)
+  })
+
+  it('from 64 addresses at once against an argon2 hash: a bounded queue, the overflow answered 429 at once', async () => {
+    const app = appWith({ runtime: { auth: { enabled: true, username: USER, password_hash: ARGON2_HASH } } })
+    const flood = Array.from({ length: 64 }, (_, index) =>
+      send(app, 'GET', '/api/config/normalized', wrong, fromAddress(`198.51.100.${index + 100}`)),
+    )
+    const statuses = (await Promise.all(flood)).map((response) => response.status)
+    const { maxConcurrentHashes, maxWaitingHashes } = LOGIN_THROTTLE_DEFAULTS
+    // every request admitted to the queue is checked; a slot freed early may admit a few more
+    const hashed = statuses.filter((status) => status === 401).length
+    expect(hashed).toBeGreaterThanOrEqual(maxConcurrentHashes + maxWaitingHashes)
+    expect(hashed).toBeLessThan(64)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(64 - hashed)
   })
 
   it('behind a proxy on this machine count against the address it forwarded', async () => {
