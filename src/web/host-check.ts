@@ -16,6 +16,7 @@ import type { Config } from '../config/resolve.ts'
 import { crossSite, jsonNoStore } from './http.ts'
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
+const IPV6 = /^\[[0-9a-f:.]+\]$/
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** `name`, `name:port`, `1.2.3.4:port`, `[::1]:port` → the lowercased host without port or final dot. */
@@ -30,14 +31,14 @@ export function allowedHostNames(config: Config): (host: string) => boolean {
   const names = new Set(['localhost', listen.replace(/\.$/, ''), ...config.runtime.telemetry.allowed_hosts.map((name) => name.replace(/\.$/, ''))])
   return (host) => {
     const name = hostNameOf(host)
-    return IPV4.test(name) || (name.startsWith('[') && name.endsWith(']')) || names.has(name)
+    return IPV4.test(name) || IPV6.test(name) || names.has(name)
   }
 }
 
 export function hostCheck(config: Config): MiddlewareHandler {
   const allowed = allowedHostNames(config)
   return async (c, next) => {
-    // Without a Host header (HTTP/1.0, in-process requests) the URL's host is what Bun derived.
+    // Without a Host header (HTTP/1.0, in-process requests) the URL carries the listen address.
     const host = c.req.header('host') ?? new URL(c.req.url).host
     if (!allowed(host))
       return jsonNoStore(

@@ -60,7 +60,7 @@ describe('Host check (DNS rebinding)', () => {
     const app = appWith({ runtime: { telemetry: { listen_address: '127.0.0.1', allowed_hosts: ['Dash.Example.org'] } } })
     for (const host of ['127.0.0.1:9808', 'localhost:9808', 'LOCALHOST', '[::1]:9808', '192.0.2.10', 'dash.example.org', 'dash.example.org.:443'])
       expect((await send(app, 'GET', '/api/decisions', { host })).status, host).toBe(200)
-    for (const host of ['example.org', 'dash.example.org.evil.example', 'localhost.evil.example', '127.0.0.1.nip.io', ''])
+    for (const host of ['example.org', 'dash.example.org.evil.example', 'localhost.evil.example', '127.0.0.1.nip.io', '[evil.example]', '[::1', ''])
       expect((await send(app, 'GET', '/api/decisions', { host })).status, host).toBe(421)
   })
 
