@@ -196,14 +196,15 @@ const collectorWallet = z
 
 const collectorSection = section({
   enabled: z.boolean().default(false).describe('collect positions (Koios balances × Liqwid exchange rates) into the positions tables on schedule'),
-  interval_minutes: greaterThan(0).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
+  interval_minutes: between(1, 1440).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
   wallets: z
     .array(z.union([collectorWallet, z.strictObject({ address: collectorWallet.optional(), address_env: z.string().trim().min(1).optional() })]))
     .min(1, 'must be a non-empty list when provided')
+    .max(1000, 'must list at most 1000 wallets')
     .nullable()
     .default(null)
     .describe('addresses to collect (`addr1…` or `stake1…`, or `{address_env: NAME}`); null = the top-level wallets'),
-  assets: z.array(lowerString).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
+  assets: z.array(assetName).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
   koios_token_env: z
     .string()
     .trim()
@@ -211,7 +212,7 @@ const collectorSection = section({
     .nullable()
     .default(null)
     .describe('environment variable holding a Koios bearer token (higher limits); null = public tier'),
-  timeout_seconds: greaterThan(0).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
+  timeout_seconds: aboveUpTo(0, 120).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
 })
 
 const trendOverride = z.strictObject({

@@ -104,6 +104,8 @@ describe('dates and durations', () => {
     ['runtime: {schedule: {interval_minutes: 40000}}', 'runtime.schedule.interval_minutes: must be in [1,1440] (got: 40000)'],
     ['maintenance: {cleanup: {interval_minutes: 40000}}', 'maintenance.cleanup.interval_minutes: must be in [1,10080] (got: 40000)'],
     ['data: {databases: {greptime: {timeout: 3000000}}}', 'data.databases.greptime.timeout: must be in [1,600] (got: 3000000)'],
+    ['collector: {interval_minutes: 40000}', 'collector.interval_minutes: must be in [1,1440] (got: 40000)'],
+    ['collector: {timeout_seconds: 3000000}', 'collector.timeout_seconds: must be in (0,120] (got: 3000000)'],
     ['data: {databases: {greptime: {timeout: 0.001}}}', 'data.databases.greptime.timeout: must be in [1,600] (got: 0.001)'],
     [
       'analysis: {price_compare: {request_timeout_seconds: 1e9}}',
@@ -130,6 +132,7 @@ describe('dates and durations', () => {
         'data: {databases: {greptime: {timeout: 600}}}',
         'analysis: {price_compare: {request_timeout_seconds: 120}}',
         'visualization: {dashboard: {refresh_seconds: 3600}}',
+        'collector: {interval_minutes: 1440, timeout_seconds: 120}',
       ].join('\n'),
       {},
     ).config
@@ -139,6 +142,8 @@ describe('dates and durations', () => {
       config.data.databases.greptime!.timeout * 1000,
       config.analysis.price_compare.request_timeout_seconds * 1000,
       config.visualization.dashboard.refresh_seconds * 1000,
+      config.collector.interval_minutes * 60_000,
+      config.collector.timeout_seconds * 1000,
     ]
     for (const delay of delaysMs) expect(delay).toBeLessThanOrEqual(MAX_TIMER_MS)
   })
