@@ -104,7 +104,7 @@ describe('dates and durations', () => {
     ['runtime: {schedule: {interval_minutes: 40000}}', 'runtime.schedule.interval_minutes: must be in [1,1440] (got: 40000)'],
     ['maintenance: {cleanup: {interval_minutes: 40000}}', 'maintenance.cleanup.interval_minutes: must be in [1,10080] (got: 40000)'],
     ['data: {databases: {greptime: {timeout: 3000000}}}', 'data.databases.greptime.timeout: must be in [1,600] (got: 3000000)'],
-    ['collector: {interval_minutes: 40000}', 'collector.interval_minutes: must be in [1,1440] (got: 40000)'],
+    ['collector: {interval_minutes: 40000}', 'collector.interval_minutes: must be in [0.01,1440] (got: 40000)'],
     ['collector: {timeout_seconds: 3000000}', 'collector.timeout_seconds: must be in (0,120] (got: 3000000)'],
     ['data: {databases: {greptime: {timeout: 0.001}}}', 'data.databases.greptime.timeout: must be in [1,600] (got: 0.001)'],
     [
