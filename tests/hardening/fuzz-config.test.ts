@@ -17,6 +17,8 @@ import { ROOT, runCli } from '../support/service/cli.ts'
 const SEED = Number(process.env.FUZZ_SEED ?? 1515)
 const CASES_PER_KIND = 1000
 const CLI_SAMPLES = 12
+/** Seconds on a quiet machine; a loaded one (several test runs on two cores) needs far more. */
+const FUZZ_TIMEOUT_MS = 60_000
 const SHIPPED = readFileSync(join(ROOT, 'config/orchestrator_config.yaml'), 'utf8')
 const SHIPPED_TREE = YAML.parse(SHIPPED) as Record<string, unknown>
 
@@ -198,45 +200,57 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe(`configuration fuzzing (seed ${SEED})`, () => {
   for (const [index, [kind, generate]] of GENERATORS.entries()) {
-    it(`${CASES_PER_KIND} ${kind}: each loads or is a config error`, () => {
-      const random = seededRandom(SEED + index)
-      const failures: string[] = []
-      const counts = new Map<string, number>()
-      for (let run = 0; run < CASES_PER_KIND; run++) {
-        const text = generate(random)
-        const outcome = outcomeOf(() => loadConfigText(text, {}))
-        counts.set(outcome, (counts.get(outcome) ?? 0) + 1)
-        if (!EXPECTED.has(outcome)) failures.push(`${outcome}\n--- input ---\n${text.slice(0, 400)}`)
-      }
-      expect(failures.slice(0, 3)).toEqual([])
-      expect(counts.get('config error') ?? 0).toBeGreaterThan(0)
-    })
+    it(
+      `${CASES_PER_KIND} ${kind}: each loads or is a config error`,
+      () => {
+        const random = seededRandom(SEED + index)
+        const failures: string[] = []
+        const counts = new Map<string, number>()
+        for (let run = 0; run < CASES_PER_KIND; run++) {
+          const text = generate(random)
+          const outcome = outcomeOf(() => loadConfigText(text, {}))
+          counts.set(outcome, (counts.get(outcome) ?? 0) + 1)
+          if (!EXPECTED.has(outcome)) failures.push(`${outcome}\n--- input ---\n${text.slice(0, 400)}`)
+        }
+        expect(failures.slice(0, 3)).toEqual([])
+        expect(counts.get('config error') ?? 0).toBeGreaterThan(0)
+      },
+      FUZZ_TIMEOUT_MS,
+    )
   }
 
-  it('bytes that are not UTF-8 or YAML, read from files, are config errors', () => {
-    const random = seededRandom(SEED + 99)
-    const failures: string[] = []
-    for (let run = 0; run < 300; run++) {
-      const bytes = new Uint8Array(randomInt(random, 0, 200)).map(() => randomInt(random, 0, 255))
-      const path = join(dir, `bytes-${run}.yaml`)
-      writeFileSync(path, bytes)
-      const outcome = outcomeOf(() => loadConfigFile(path, {}))
-      if (!EXPECTED.has(outcome)) failures.push(`${outcome} (${path})`)
-    }
-    expect(failures.slice(0, 3)).toEqual([])
-  })
+  it(
+    'bytes that are not UTF-8 or YAML, read from files, are config errors',
+    () => {
+      const random = seededRandom(SEED + 99)
+      const failures: string[] = []
+      for (let run = 0; run < 300; run++) {
+        const bytes = new Uint8Array(randomInt(random, 0, 200)).map(() => randomInt(random, 0, 255))
+        const path = join(dir, `bytes-${run}.yaml`)
+        writeFileSync(path, bytes)
+        const outcome = outcomeOf(() => loadConfigFile(path, {}))
+        if (!EXPECTED.has(outcome)) failures.push(`${outcome} (${path})`)
+      }
+      expect(failures.slice(0, 3)).toEqual([])
+    },
+    FUZZ_TIMEOUT_MS,
+  )
 
-  it(`the command line exits 0 or 2 on ${CLI_SAMPLES} fuzzed files`, async () => {
-    const random = seededRandom(SEED + 7)
-    const files = Array.from({ length: CLI_SAMPLES }, (_, index) => {
-      const path = join(dir, `cli-${index}.yaml`)
-      writeFileSync(path, pick(random, GENERATORS)[1](random))
-      return path
-    })
-    const runs = await Promise.all(files.map((path) => runCli(['--print-config-normalized', '--config', path])))
-    for (const [index, run] of runs.entries()) {
-      expect([0, 2], `${files[index]}: ${run.stderr}`).toContain(run.code)
-      expect(run.stderr).not.toContain('code=internal')
-    }
-  }, 60_000)
+  it(
+    `the command line exits 0 or 2 on ${CLI_SAMPLES} fuzzed files`,
+    async () => {
+      const random = seededRandom(SEED + 7)
+      const files = Array.from({ length: CLI_SAMPLES }, (_, index) => {
+        const path = join(dir, `cli-${index}.yaml`)
+        writeFileSync(path, pick(random, GENERATORS)[1](random))
+        return path
+      })
+      const runs = await Promise.all(files.map((path) => runCli(['--print-config-normalized', '--config', path])))
+      for (const [index, run] of runs.entries()) {
+        expect([0, 2], `${files[index]}: ${run.stderr}`).toContain(run.code)
+        expect(run.stderr).not.toContain('code=internal')
+      }
+    },
+    FUZZ_TIMEOUT_MS,
+  )
 })
