@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'unauthorized'
   /** a state-changing request while auth is disabled on a public address */
   | 'forbidden'
+  /** a client past its failed-login budget (web/throttle.ts); details.retryAfterSeconds */
+  | 'throttled'
   /** the operation is already running (transaction sync) */
   | 'conflict'
   /** the feature is not configured (transaction sync without a Liqwid endpoint) */

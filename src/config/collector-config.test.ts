@@ -55,7 +55,7 @@ describe('collector configuration', () => {
     )
     expect(problemsOf('collector: {wallets: [bc1qbitcoin]}')[0]).toStartWith('collector.wallets[0]: must be a Cardano address')
     expect(problemsOf('collector: {assets: [btc]}')[0]).toStartWith("collector.assets.btc: 'btc' is not in domain.assets")
-    expect(problemsOf('collector: {interval_minutes: 0}')).toContain('collector.interval_minutes: must be > 0 (got: 0)')
+    expect(problemsOf('collector: {interval_minutes: 0}')).toContain('collector.interval_minutes: must be in [0.01,1440] (got: 0)')
     expect(problemsOf(`collector: {koios_token_env: NOPE, wallets: [${STAKE}]}`)[0]).toStartWith('collector.koios_token_env:')
   })
 })

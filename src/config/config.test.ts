@@ -149,7 +149,7 @@ describe('validation', () => {
     ['an invalid time zone', 'settings: {timezone: Mars/Base}', 'settings.timezone', 'not a valid IANA time zone'],
     ['an empty asset list', 'domain: {assets: []}', 'domain.assets', 'must be a non-empty list'],
     ['a safety factor above 1', 'analysis: {decision: {safety_factor: {c: 1.5}}}', 'analysis.decision.safety_factor.c', 'must be in [0,1]'],
-    ['k_sigma = 0', 'analysis: {decision: {gate: {k_sigma: 0}}}', 'analysis.decision.gate.k_sigma', 'must be > 0 (got: 0)'],
+    ['k_sigma = 0', 'analysis: {decision: {gate: {k_sigma: 0}}}', 'analysis.decision.gate.k_sigma', 'must be in (0,100] (got: 0)'],
     [
       'min_points below order + 1',
       'analysis: {decision: {gate: {polynomial_order: 3, min_points: 3}}}',
@@ -192,7 +192,7 @@ describe('validation', () => {
       'analysis.decision.gate.basis',
       "must be one of 'corrected_position', 'change_rate_usd'",
     ],
-    ['a negative lookback', 'analysis: {decision: {gate: {lookback_hours: -1}}}', 'analysis.decision.gate.lookback_hours', 'must be > 0'],
+    ['a negative lookback', 'analysis: {decision: {gate: {lookback_hours: -1}}}', 'analysis.decision.gate.lookback_hours', 'must be in (0,87600]'],
     ['sigma_epsilon = 0', 'analysis: {decision: {gate: {sigma_epsilon: 0}}}', 'analysis.decision.gate.sigma_epsilon', 'must be > 0'],
     [
       'an unknown threshold mode',
@@ -258,7 +258,7 @@ describe('validation', () => {
     ['a metric prefix with a dash', 'runtime: {telemetry: {metric_prefix: "wo-"}}', 'runtime.telemetry.metric_prefix', 'Prometheus metric name'],
     ['an unknown metric toggle', 'runtime: {telemetry: {expose: {wmax: true}}}', 'runtime.telemetry.expose.wmax', 'unknown key'],
     ['a YAML 1.1 boolean word', 'runtime: {telemetry: {enabled: "yes"}}', 'runtime.telemetry.enabled', 'expected a boolean, got string "yes"'],
-    ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be > 0'],
+    ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be in [1,1440]'],
     ['a negative tolerance', 'analysis: {price_compare: {tolerance_epsilon: -0.1}}', 'analysis.price_compare.tolerance_epsilon', 'must be >= 0'],
     [
       'price compare with one source',
@@ -284,7 +284,7 @@ describe('validation', () => {
       'persistence_threshold = 0',
       'analysis: {price_compare: {persistence_threshold: 0}}',
       'analysis.price_compare.persistence_threshold',
-      'must be >= 1',
+      'must be in [1,10000]',
     ],
     ['a username without a hash', 'runtime: {auth: {enabled: true, username: admin}}', 'runtime.auth.password_hash', 'required together'],
     [
@@ -339,7 +339,7 @@ describe('validation', () => {
     expect(problems).toEqual([
       'wallets[0].address_env: environment variable NOPE is not set',
       'analysis.decision.safety_factor.c: must be in [0,1] (got: 2)',
-      'analysis.decision.gate.k_sigma: must be > 0 (got: -1)',
+      'analysis.decision.gate.k_sigma: must be in (0,100] (got: -1)',
       'bogus: unknown key',
     ])
   })

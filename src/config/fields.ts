@@ -14,14 +14,14 @@ export function section<T extends z.ZodRawShape>(shape: T) {
 }
 
 /** A map keyed by user text (asset names, sources) whose keys are normalized to lowercase. */
-export function lowercaseKeyRecord<T extends z.ZodType>(value: T) {
+export function lowercaseKeyRecord<T extends z.ZodType>(value: T, key: z.ZodType<string> = z.string().min(1)) {
   return z.preprocess(
     (input) => {
       if (input === null || input === undefined) return {}
       if (typeof input !== 'object' || Array.isArray(input)) return input
       return Object.fromEntries(Object.entries(input).map(([key, entry]) => [key.trim().toLowerCase(), entry]))
     },
-    z.record(z.string().min(1), value),
+    z.record(key, value),
   )
 }
 
@@ -29,6 +29,19 @@ export const nonEmptyString = z.string().trim().min(1, 'must be a non-empty stri
 
 /** Lowercased, trimmed text (asset names, enum-like values the predecessor normalized). */
 export const lowerString = z.string().trim().toLowerCase().min(1, 'must be a non-empty string')
+
+/**
+ * An asset's display name: it becomes part of file names (diagnostics), URLs, ETags and metric
+ * labels, so it keeps to a conservative character set.
+ */
+export const assetName = lowerString
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[a-z0-9_-]+$/, 'must contain only a-z, 0-9, _ and - (it names files, URLs and metric labels)')
+
+/** A DNS name (lowercased) the HTTP server answers to besides its listen address and loopback. */
+export const hostName = lowerString
+  .max(253, 'must be at most 253 characters')
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/, 'must be a host name like dash.example.org (no scheme, no port)')
 
 export function lowerEnum<const T extends readonly [string, ...string[]]>(values: T) {
   return z.preprocess(
@@ -41,6 +54,21 @@ export const greaterThan = (bound: number) => z.number().gt(bound, `must be > ${
 export const atLeast = (bound: number) => z.number().gte(bound, `must be >= ${bound}`)
 export const intAtLeast = (bound: number) => z.int(`must be an integer`).gte(bound, `must be >= ${bound}`)
 export const port = z.int('must be an integer').gte(1, 'must be in [1,65535]').lte(65535, 'must be in [1,65535]')
+
+/**
+ * Bounded numbers: every duration and count has an upper bound, so no value can overflow a timer
+ * (setTimeout holds at most MAX_TIMER_MS and fires at once beyond it) or ask for absurd work.
+ */
+export const between = (min: number, max: number) => z.number().gte(min, `must be in [${min},${max}]`).lte(max, `must be in [${min},${max}]`)
+export const intBetween = (min: number, max: number) =>
+  z.int('must be an integer').gte(min, `must be in [${min},${max}]`).lte(max, `must be in [${min},${max}]`)
+/** (min, max]: a positive quantity with a ceiling. */
+export const aboveUpTo = (min: number, max: number) => z.number().gt(min, `must be in (${min},${max}]`).lte(max, `must be in (${min},${max}]`)
+
+/** The longest delay a JavaScript timer can wait (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+/** The longest age or relative window a duration may name (ten years, in hours). */
+export const MAX_DURATION_HOURS = 87_600
 
 /** `7d`, `48h`, `1.5h`, `30m`, `90s`, `2w` → milliseconds. */
 const DURATION = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i
@@ -116,7 +144,7 @@ export const isoDateTime = z
   .trim()
   .refine((text) => parseIsoDateTime(text) !== null, 'must be an ISO date or date-time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])')
 
-/** Either a relative age (`7d`, `48h`) or an absolute ISO date. */
+/** Either a relative age (`7d`, `48h`, at most MAX_DURATION_HOURS) or an absolute ISO date. */
 export const ageOrDate = z
   .string()
   .trim()
@@ -124,3 +152,4 @@ export const ageOrDate = z
     (text) => parseDurationMs(text) !== null || parseIsoDateTime(text) !== null,
     'must be a relative age like 7d, 48h, 1.5h or an ISO date like 2025-10-01',
   )
+  .refine((text) => (parseDurationMs(text) ?? 0) <= MAX_DURATION_HOURS * 3_600_000, `must be an age of at most ${MAX_DURATION_HOURS}h (ten years)`)

@@ -4,10 +4,10 @@
  * once, each with the path of the key and the offending value; warnings (deprecated keys, keys
  * with no effect) are returned for the caller to log once. Never touches the network.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import YAML from 'yaml'
 import type { z } from 'zod'
-import { AppError } from '../errors.ts'
+import { AppError, describeError } from '../errors.ts'
 import { expandEnvironment, formatPath, missingNamedVariables, type ConfigProblem, type Environment } from './env.ts'
 import { hasLegacySections, mapLegacyLayout } from './legacy.ts'
 import { resolveConfig, type Config } from './resolve.ts'
@@ -69,6 +69,11 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
       problems.push({ path: formatPath(issue.path), message: `expected ${expected}, got ${typeName(value)}` })
       continue
     }
+    if (issue.code === 'invalid_key') {
+      const reasons = issue.issues.map((inner) => inner.message).join('; ')
+      problems.push({ path: formatPath(issue.path.slice(0, -1)), message: `key ${describeValue(issue.path.at(-1))} ${reasons}` })
+      continue
+    }
     if (issue.code === 'invalid_union') {
       problems.push({ path: formatPath(issue.path), message: `has an unsupported form: ${describeValue(value)}` })
       continue
@@ -80,12 +85,18 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
   return problems
 }
 
+/** A configuration is a few kilobytes; anything past this is a wrong path (a device, a log, a dump). */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+/** Aliases a document may expand: far more than any real file uses, far fewer than an alias bomb needs. */
+export const MAX_YAML_ALIASES = 100
+
 export function parseYaml(text: string, source: string): unknown {
+  const invalid = (error: unknown) => new ConfigError(source, [{ path: '(file)', message: `not valid YAML: ${describeError(error)}` }])
   let document: YAML.Document.Parsed
   try {
-    document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
+    document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: 'error' })
   } catch (error) {
-    throw new ConfigError(source, [{ path: '(file)', message: `not valid YAML: ${String(error)}` }])
+    throw invalid(error)
   }
   if (document.errors.length > 0) {
     const problems = document.errors.map((error) => ({
@@ -94,7 +105,17 @@ export function parseYaml(text: string, source: string): unknown {
     }))
     throw new ConfigError(source, problems)
   }
-  return document.toJS({ maxAliasCount: 100 })
+  try {
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES })
+  } catch (error) {
+    // `yaml` refuses an expansion past maxAliasCount ("billion laughs"); a stack overflow on a
+    // pathologically nested document is the same kind of problem: the text is not a usable config.
+    if (/alias/i.test(describeError(error)))
+      throw new ConfigError(source, [
+        { path: '(file)', message: `too many YAML aliases (more than ${MAX_YAML_ALIASES} expansions): ${describeError(error)}` },
+      ])
+    throw invalid(error)
+  }
 }
 
 /** Validates an already-parsed configuration tree (from YAML or JSON). */
@@ -130,14 +151,48 @@ export function loadConfigText(text: string, env: Environment, source = '(text)'
 }
 
 export function loadConfigFile(path: string, env: Environment): LoadedConfig {
-  if (!existsSync(path)) throw new ConfigError(path, [{ path: '(file)', message: `configuration file not found: ${path}` }])
-  let text: string
+  return loadConfigText(readConfigText(path), env, path)
+}
+
+/**
+ * The text of a configuration file: a regular file of at most MAX_CONFIG_BYTES, UTF-8. Opened
+ * non-blocking and checked on the open descriptor, so a FIFO cannot hang the start, a device
+ * (`/dev/zero`) cannot fill the memory and the file cannot be swapped between check and read.
+ */
+export function readConfigText(path: string): string {
+  const problem = (message: string) => new ConfigError(path, [{ path: '(file)', message }])
+  let fd: number
   try {
-    text = readFileSync(path, 'utf8')
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
-    throw new ConfigError(path, [{ path: '(file)', message: `cannot read ${path}: ${String(error)}` }])
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw problem(`configuration file not found: ${path}`)
+    throw problem(`cannot read ${path}: ${describeError(error)}`)
   }
-  return loadConfigText(text, env, path)
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw problem(`${path} is not a regular file (a directory, device, FIFO or socket): give the path of a YAML file`)
+    if (stat.size > MAX_CONFIG_BYTES) throw problem(`${path} is ${stat.size} bytes; a configuration file is at most ${MAX_CONFIG_BYTES} bytes`)
+    // Read one byte past the limit: files whose size is not known in advance (/proc) are bounded too.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null)
+      if (read === 0) break
+      length += read
+    }
+    if (length > MAX_CONFIG_BYTES) throw problem(`${path} is larger than ${MAX_CONFIG_BYTES} bytes; a configuration file is at most that`)
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length))
+    } catch {
+      throw problem(`${path} is not UTF-8 text`)
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error
+    throw problem(`cannot read ${path}: ${describeError(error)}`)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { NOTIFICATION_KINDS, type NotificationKind } from '../notify/rules.ts'
 import type { ConfigProblem, Environment } from './env.ts'
 import { readNamedVariable } from './env.ts'
-import { atLeast, greaterThan, intAtLeast, lowerEnum, nonEmptyString, port, section } from './fields.ts'
+import { aboveUpTo, atLeast, between, intBetween, lowerEnum, nonEmptyString, port, section } from './fields.ts'
 
 const httpUrl = z
   .string()
@@ -70,22 +70,22 @@ const channelSchema = z.discriminatedUnion('type', [
 
 export const notificationsSection = section({
   enabled: z.boolean().default(false).describe('send messages on decision changes to the channels'),
-  confirm_evaluations: intAtLeast(1).default(2).describe('the same outcome this many evaluations in a row before telling'),
-  cooldown_minutes: atLeast(0).default(60).describe('at most one message per asset and kind within this time'),
+  confirm_evaluations: intBetween(1, 1000).default(2).describe('the same outcome this many evaluations in a row before telling'),
+  cooldown_minutes: between(0, 43_200).default(60).describe('at most one message per asset and kind within this time'),
   min_withdrawable_usd: atLeast(0).default(10).describe("don't announce a WITHDRAW_OK below this amount"),
   send_on: sendOn.default([...NOTIFICATION_KINDS]).describe('kinds to send: withdraw_ok, hold, error, recovered'),
   channels: z.array(channelSchema).default([]).describe('webhook, ntfy, telegram, discord, slack, email (see README "Notifications")'),
   delivery: section({
-    timeout_seconds: greaterThan(0).default(10).describe('deadline of one send attempt'),
-    retries: intAtLeast(0).default(3).describe('attempts after the first one failed'),
-    backoff_seconds: atLeast(0).default(2).describe('wait before the first retry; doubles each time'),
-    queue_size: intAtLeast(1).default(100).describe('messages waiting at most; beyond, the oldest is dropped and counted'),
+    timeout_seconds: aboveUpTo(0, 120).default(10).describe('deadline of one send attempt'),
+    retries: intBetween(0, 10).default(3).describe('attempts after the first one failed'),
+    backoff_seconds: between(0, 600).default(2).describe('wait before the first retry; doubles each time'),
+    queue_size: intBetween(1, 10_000).default(100).describe('messages waiting at most; beyond, the oldest is dropped and counted'),
   }),
 })
 
 export const historySection = section({
   enabled: z.boolean().default(true).describe('append each evaluation to the orchestrator_decisions table'),
-  retention_days: greaterThan(0).default(90).describe('rows older than this are deleted by the periodic cleanup'),
+  retention_days: aboveUpTo(0, 3650).default(90).describe('rows older than this are deleted by the periodic cleanup'),
 })
 
 type ChannelInput = z.output<typeof channelSchema>

@@ -1,6 +1,6 @@
 /** The `collector` section: positions from Koios balances × Liqwid markets (src/collector/). */
 import { z } from 'zod'
-import { greaterThan, lowerString, section } from './fields.ts'
+import { aboveUpTo, assetName, between, section } from './fields.ts'
 
 /** The collector also reads stake addresses: Koios sums the balances of every address of the account. */
 const collectorWallet = z
@@ -13,14 +13,16 @@ const collectorWallet = z
 
 export const collectorSection = section({
   enabled: z.boolean().default(false).describe('collect positions (Koios balances × Liqwid exchange rates) into the positions tables on schedule'),
-  interval_minutes: greaterThan(0).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
+  // from 0.6 s: its end-to-end test collects three ticks in a few seconds
+  interval_minutes: between(0.01, 1440).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
   wallets: z
     .array(z.union([collectorWallet, z.strictObject({ address: collectorWallet.optional(), address_env: z.string().trim().min(1).optional() })]))
     .min(1, 'must be a non-empty list when provided')
+    .max(1000, 'must list at most 1000 wallets')
     .nullable()
     .default(null)
     .describe('addresses to collect (`addr1…` or `stake1…`, or `{address_env: NAME}`); null = the top-level wallets'),
-  assets: z.array(lowerString).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
+  assets: z.array(assetName).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
   koios_token_env: z
     .string()
     .trim()
@@ -28,5 +30,5 @@ export const collectorSection = section({
     .nullable()
     .default(null)
     .describe('environment variable holding a Koios bearer token (higher limits); null = public tier'),
-  timeout_seconds: greaterThan(0).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
+  timeout_seconds: aboveUpTo(0, 120).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
 })

@@ -10,11 +10,15 @@
 import { z } from 'zod'
 import { ALIGNMENT_METHODS } from '../engine/settings.ts'
 import {
+  aboveUpTo,
   ageOrDate,
+  assetName,
+  between,
   duration,
-  greaterThan,
-  intAtLeast,
+  intBetween,
   isoDateTime,
+  MAX_DURATION_HOURS,
+  parseDurationMs,
   lowerEnum,
   lowerString,
   lowercaseKeyRecord,
@@ -25,7 +29,10 @@ import {
 import { historySection, notificationsSection } from './notifications.ts'
 import { collectorSection } from './schema-collector.ts'
 import { analysisSection } from './schema-analysis.ts'
-import { instantOf, isValidTimeZone } from './time.ts'
+import { runtimeSection } from './schema-runtime.ts'
+
+export { EXPOSABLE_METRICS, type ExposableMetric } from './schema-runtime.ts'
+import { instantOrNull, isValidTimeZone } from './time.ts'
 
 const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
 
@@ -71,11 +78,11 @@ const greptimeConnection = z.strictObject({
     .nullable()
     .default(null)
     .describe('name of an environment variable holding the password (wins over `password`)'),
-  timeout: greaterThan(0).default(10).describe('seconds; connect and per-query deadline'),
+  timeout: between(1, 600).default(10).describe('seconds; connect and per-query deadline'),
   dialect: lowerEnum(['auto', 'greptime', 'postgres'] as const)
     .default('auto')
     .describe('SQL dialect for DDL and table listing; auto asks the server'),
-  max_connections: intAtLeast(1)
+  max_connections: intBetween(1, 64)
     .default(2)
     .describe(
       'connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive',
@@ -164,98 +171,30 @@ const pricesSection = section({
   }),
 })
 
-export const EXPOSABLE_METRICS = {
-  decision: true,
-  wmax_usd: true,
-  v_ref_usd: false,
-  v_t1_usd: false,
-  g_usd: false,
-  price_t1_usd: false,
-  t0_timestamp_seconds: false,
-  t1_timestamp_seconds: false,
-  residual_usd: false,
-  sigma_usd: false,
-  k_sigma: false,
-  residual_trigger: false,
-  price_usd_by_source: false,
-  price_delta_abs: false,
-  price_delta_rel: false,
-  price_mismatch: false,
-  price_compare_unavailable: false,
-  rate_usd: true,
-  rate_ada: true,
-} as const
-export type ExposableMetric = keyof typeof EXPOSABLE_METRICS
-
-const exposeShape = Object.fromEntries(Object.entries(EXPOSABLE_METRICS).map(([name, enabled]) => [name, z.boolean().default(enabled)])) as {
-  [K in ExposableMetric]: z.ZodDefault<z.ZodBoolean>
-}
-
-const runtimeSection = section({
-  log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const)
-    .default('info')
-    .describe('log level unless --log-level or LOG_LEVEL is given'),
-  public_url: z
-    .string()
-    .trim()
-    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
-    .transform((url) => url.replace(/\/+$/, ''))
-    .nullable()
-    .default(null)
-    .describe('where users reach the dashboard; notifications link to it'),
-  auth: section({
-    enabled: z.boolean().default(false),
-    username: z.string().min(1).nullable().default(null).describe('Basic auth user (with password_hash)'),
-    password_hash: z.string().min(1).nullable().default(null).describe('`sha256:<hex>`, bcrypt `$2…` or argon2 `$argon2…`'),
-    user_env: z
-      .string()
-      .trim()
-      .min(1)
-      .default('WO_BASIC_AUTH_USER')
-      .describe('without username + password_hash: environment variables holding a plaintext user and password'),
-    pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
-  }),
-  schedule: section({
-    interval_minutes: greaterThan(0).default(60).describe('minutes between evaluations (the first runs at start)'),
-  }),
-  telemetry: section({
-    enabled: z.boolean().default(true).describe('serve HTTP (metrics, API, dashboard); --no-telemetry overrides'),
-    listen_address: nonEmptyString.default('0.0.0.0').describe('HTTP bind address; with auth disabled, only a loopback address allows the sync'),
-    listen_port: port.default(9808).describe('HTTP port'),
-    path: z
-      .string()
-      .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path like /metrics')
-      .default('/metrics')
-      .describe('Prometheus metrics path (GET and HEAD)'),
-    metric_prefix: z
-      .string()
-      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must match [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric name)')
-      .default('wo_')
-      .describe('prefix of every metric name'),
-    expose: section(exposeShape).describe('per metric: exported or not (see the metrics table)'),
-  }),
-})
-
 const TIME_UNITS = ['1min', '5min', '15min', '30min', '1h', '6h', '12h', '1d', '3d', '1w'] as const
 
 const visualizationSection = section({
   dashboard: section({
-    refresh_seconds: intAtLeast(2).default(30).describe('how often the dashboard panels poll for a new evaluation'),
+    refresh_seconds: intBetween(2, 3600).default(30).describe('how often the dashboard panels poll for a new evaluation'),
   }),
   diagnostics: section({
     enabled: z.boolean().default(false).describe("write each evaluation's composite chart per asset into dir"),
     dir: nonEmptyString.default('output/plots').describe('directory of the diagnostic PNGs'),
-    hist_samples_per_bin: intAtLeast(1).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
+    hist_samples_per_bin: intBetween(1, 100_000).default(10).describe('residual histogram: bins = clamp(round(n / this), 5, 100)'),
     include_sigma_band: z.boolean().default(true).describe('draw ±σ around the baseline'),
     include_k_sigma_band: z.boolean().default(true).describe('draw ±k·σ around the baseline'),
-    lookback_hours_override: greaterThan(0).nullable().default(null).describe("chart window instead of the gate's lookback_hours"),
+    lookback_hours_override: aboveUpTo(0, MAX_DURATION_HOURS).nullable().default(null).describe("chart window instead of the gate's lookback_hours"),
     plot_range: section({
       mode: lowerEnum(['inherit', 'custom', 'relative'] as const)
         .default('inherit')
         .describe('chart time window: inherit (the evaluation window), custom (start/end), relative (last relative_duration)'),
       start: isoDateTime.nullable().default(null).describe('custom mode: window start (naive = settings.timezone)'),
       end: isoDateTime.nullable().default(null).describe('custom mode: window end; null = now'),
-      relative_duration: duration.nullable().default(null).describe('relative mode: e.g. 7d, 12h, 2w, 90m'),
+      relative_duration: duration
+        .refine((text) => (parseDurationMs(text) ?? 0) <= MAX_DURATION_HOURS * 3_600_000, `must be at most ${MAX_DURATION_HOURS}h (ten years)`)
+        .nullable()
+        .default(null)
+        .describe('relative mode: e.g. 7d, 12h, 2w, 90m'),
     }),
     aggregation: z
       .strictObject({
@@ -281,7 +220,7 @@ const maintenanceSection = section({
       .default(['.png', '.json', '.csv'])
       .transform((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`)))
       .describe('file extensions to delete, e.g. .png; a missing leading dot is added'),
-    interval_minutes: greaterThan(0).default(60).describe('minutes between cleanups (one runs at start)'),
+    interval_minutes: between(1, 10_080).default(60).describe('minutes between cleanups (one runs at start)'),
   }),
 })
 
@@ -291,16 +230,18 @@ export const configSchema = z
     wallets: z
       .array(walletEntry)
       .min(1, 'must be a non-empty list when provided')
+      .max(1000, 'must list at most 1000 wallets')
       .nullable()
       .default(null)
       .describe('wallets to sync besides those found in the store: `addr1…`, `{address: addr1…}` or `{address_env: NAME}`'),
     domain: section({
       assets: z
-        .array(lowerString)
+        .array(assetName)
         .min(1, 'must be a non-empty list')
+        .max(64, 'must list at most 64 assets')
         .default(['djed', 'usdm', 'usdc', 'usdt'])
         .describe('display names of the monitored assets (usdc, usdt map to wanusdc, wanusdt tables)'),
-      symbols: lowercaseKeyRecord(identifierText.toLowerCase())
+      symbols: lowercaseKeyRecord(identifierText.toLowerCase(), assetName)
         .default({})
         .describe('table symbol per asset when it differs from the built-in mapping (usdc → wanusdc)'),
     }),
@@ -354,7 +295,10 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
 
   const zone = config.settings.timezone
   const range = config.data.date_range
-  if (range.start && range.end && instantOf(range.start, zone) >= instantOf(range.end, zone))
+  // The rules above run even when a field failed its own check: compare only dates that parsed.
+  const start = range.start === null ? null : instantOrNull(range.start, zone)
+  const end = range.end === null ? null : instantOrNull(range.end, zone)
+  if (start !== null && end !== null && start >= end)
     issue(['data', 'date_range', 'start'], `must be before data.date_range.end (${range.start} >= ${range.end})`)
 
   const auth = config.runtime.auth

@@ -64,3 +64,9 @@ export function instantOf(text: string, zone: string): number {
   const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond)
   return wall - parts.offsetMinutes * 60_000
 }
+
+/** `instantOf`, or null when the text is not a date or the zone is not a time zone (already reported). */
+export function instantOrNull(text: string, zone: string): number | null {
+  if (parseIsoDateTime(text) === null || !isValidTimeZone(zone)) return null
+  return instantOf(text, zone)
+}

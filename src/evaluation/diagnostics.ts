@@ -6,7 +6,7 @@
  * evaluation.
  */
 import { mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { Config } from '../config/resolve.ts'
 import { describeError } from '../errors.ts'
 import { log } from '../log.ts'
@@ -27,6 +27,15 @@ export function diagnosticFileName(asset: string, refMode: string | null, at: nu
 }
 
 /**
+ * The file of one asset's chart inside `dir`, or null when the name would resolve elsewhere.
+ * Asset names are `[a-z0-9_-]` by the schema; this holds whatever a name or a ref mode contains.
+ */
+export function diagnosticPath(dir: string, asset: string, refMode: string | null, at: number): string | null {
+  const path = resolve(dir, diagnosticFileName(asset, refMode, at))
+  return dirname(path) === resolve(dir) ? path : null
+}
+
+/**
  * Writes one PNG per asset of the snapshot about to be published; returns asset → absolute path of
  * what was written. The charts come from the dashboard's cache, so a browser asking for the same
  * view gets them without a render.
@@ -43,7 +52,11 @@ export async function writeDiagnostics(config: Config, charts: ChartCache, snaps
   }
   for (const entry of result.assets) {
     const basis = config.resolved.assets[entry.asset]!.settings.gate.basis
-    const path = join(dir, diagnosticFileName(entry.asset, entry.decision.refMode, result.at))
+    const path = diagnosticPath(dir, entry.asset, entry.decision.refMode, result.at)
+    if (path === null) {
+      log.warn('diagnostic chart not written: its file name leaves the directory', { asset: entry.asset, dir })
+      continue
+    }
     try {
       const { png } = await charts.get(snapshot, entry, gateView(basis))
       await Bun.write(path, png)

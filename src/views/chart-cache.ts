@@ -35,7 +35,8 @@ export class ChartCache {
   }
 
   etag(snapshot: SnapshotKey, asset: string, chart: ChartName): string {
-    return `"${snapshot.sequence}-${asset}-${chart}"`
+    // Asset names are [a-z0-9_-] by the schema; encoded anyway so no name can break the header.
+    return `"${snapshot.sequence}-${encodeURIComponent(asset)}-${chart}"`
   }
 
   /** `at`: the evaluation instant (relative plot ranges end there). */

@@ -4,9 +4,11 @@
  * - auth enabled: protected routes need valid Basic credentials (401 otherwise);
  * - auth disabled on a loopback address: the local operator is trusted;
  * - auth disabled on any other address: nobody sees per-wallet details and state-changing
- *   routes answer 403 saying how to enable auth.
+ *   routes answer 403 saying how to enable auth;
+ * - a request relayed by a proxy (any of proxy.ts's headers) is never the local operator;
+ * - failed logins are throttled per client address (throttle.ts): 429 with Retry-After.
  *
- * Refusals are thrown as `AppError('unauthorized' | 'forbidden')`; the app's one error handler
+ * Refusals are thrown as `AppError('unauthorized' | 'forbidden' | 'throttled')`; the app's one error handler
  * (http.ts `installErrorHandling`) turns them into responses.
  */
 import type { Context } from 'hono'
@@ -15,16 +17,7 @@ import { AppError } from '../errors.ts'
 import type { Authenticator } from './auth.ts'
 import type { Viewer } from './present.ts'
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i
-
-export function isLoopbackAddress(address: string): boolean {
-  return LOOPBACK.test(address.trim())
-}
-
-/** A request relayed by a proxy: its real client is not the local operator. */
-function forwarded(c: Context): boolean {
-  return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined
-}
+import { clientAddress, isLoopbackAddress, isProxied } from './proxy.ts'
 
 export const AUTHENTICATION_REQUIRED = 'authentication required'
 
@@ -39,12 +32,18 @@ export interface AccessPolicy {
 export function accessPolicy(config: Config, auth: Authenticator): AccessPolicy {
   const listen = config.runtime.telemetry.listen_address
   const loopbackOnly = !auth.enabled && isLoopbackAddress(listen)
-  const trusted = (c: Context) => loopbackOnly && !forwarded(c)
-  const authenticated = async (c: Context) => (await auth.check(c.req.header('authorization'))).ok
+  const trusted = (c: Context) => loopbackOnly && !isProxied(c)
+  const check = (c: Context) => auth.check(c.req.header('authorization'), clientAddress(c))
+  const authenticated = async (c: Context) => (await check(c)).ok
   const require = async (c: Context, kind: 'read' | 'write') => {
     if (auth.enabled) {
-      if (!(await authenticated(c))) throw new AppError('unauthorized', AUTHENTICATION_REQUIRED)
-      return
+      const outcome = await check(c)
+      if (outcome.ok) return
+      if (outcome.reason === 'throttled')
+        throw new AppError('throttled', `too many failed logins from this address: try again in ${outcome.retryAfterSeconds} s`, {
+          details: { retryAfterSeconds: outcome.retryAfterSeconds },
+        })
+      throw new AppError('unauthorized', AUTHENTICATION_REQUIRED)
     }
     if (kind === 'write' && !trusted(c))
       throw new AppError(

@@ -2,6 +2,8 @@
  * The Hono application: health, metrics, the JSON API, the transaction sync and the dashboard.
  * Every route reads the latest evaluation snapshot; none queries the database. Who may do what is
  * access.ts; every refusal and failure is an AppError thrown to the one handler of http.ts.
+ * Before any route: a Host the server does not answer to gets 421 and a state-changing request
+ * from another origin 403 (host-check.ts).
  */
 import { type Context, Hono } from 'hono'
 import type { Config } from '../config/resolve.ts'
@@ -17,6 +19,7 @@ import { historyJson } from './history-api.ts'
 import { accessLog, installErrorHandling, jsonNoStore, limitBody, refuseCrossSite, rejectWrongMethod, securityHeaders } from './http.ts'
 import type { Metrics } from './metrics.ts'
 import { assetsJson, decisionsJson } from './present.ts'
+import { hostCheck, sameOriginWrites } from './host-check.ts'
 
 export interface WebDeps {
   readonly config: Config
@@ -64,7 +67,9 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.use('*', accessLog())
   app.use('*', securityHeaders())
+  app.use('*', hostCheck(deps.config))
   app.use('*', rejectWrongMethod(app))
+  app.use('*', sameOriginWrites())
   // Every route: the dashboard's sync form posts too, and parsing it has no limit of its own.
   app.use('*', limitBody())
 

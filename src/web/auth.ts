@@ -5,22 +5,32 @@
  *
  * Every comparison is constant-time over UTF-8 bytes (digests of equal length), so non-ASCII
  * input can never throw and skip the check — the predecessor's bypass. A malformed header is a
- * failed check, never an exception. Slow hashes (bcrypt, argon2) are verified once per distinct
- * header and remembered for a minute, so a dashboard polling every few seconds stays cheap.
+ * failed check, never an exception. A successful check is remembered per header for a minute,
+ * so a dashboard polling every few seconds costs one hash a minute and a known login never waits
+ * behind an attack. Everything else goes through the login throttle (throttle.ts): failures are
+ * limited per client address and slow hashes (bcrypt, argon2) run a few at a time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { ResolvedAuth } from '../config/resolve.ts'
+import { HashQueueFull, LoginThrottle } from './throttle.ts'
 
 export const AUTH_CHALLENGE = 'Basic realm="Alert Orchestrator", charset="UTF-8"'
 
-export type AuthOutcome = { ok: true; user: string } | { ok: false; reason: 'disabled' | 'missing' | 'malformed' | 'invalid' | 'unconfigured' }
+export type AuthOutcome =
+  | { ok: true; user: string }
+  | { ok: false; reason: 'disabled' | 'missing' | 'malformed' | 'invalid' | 'unconfigured' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
+
+/** The client of a request whose address is not known (in-process requests). */
+export const UNKNOWN_CLIENT = 'unknown'
 
 export interface Authenticator {
   readonly enabled: boolean
-  check(authorization: string | undefined | null): Promise<AuthOutcome>
+  /** `client`: the address failed attempts are counted against */
+  check(authorization: string | undefined | null, client?: string): Promise<AuthOutcome>
 }
 
-/** How long a successful slow-hash verification is remembered. */
+/** How long a successful verification is remembered. */
 const VERIFIED_TTL_MS = 60_000
 const MAX_REMEMBERED = 256
 
@@ -51,12 +61,15 @@ export function parseBasicHeader(header: string): { user: string; password: stri
   return { user: text.slice(0, colon), password: text.slice(colon + 1) }
 }
 
+/** bcrypt and argon2 cost tens of milliseconds of CPU by design: they go through the throttle's slots. */
+const isSlowHash = (hash: string) => hash.startsWith('$2') || hash.startsWith('$argon2')
+
 async function verifyPassword(password: string, hash: string): Promise<boolean> {
   if (hash.startsWith('sha256:')) {
     const expected = Buffer.from(hash.slice('sha256:'.length), 'hex')
     return expected.length === 32 && timingSafeEqual(sha256(password), expected)
   }
-  if (hash.startsWith('$2') || hash.startsWith('$argon2')) {
+  if (isSlowHash(hash)) {
     try {
       return await Bun.password.verify(password, hash)
     } catch {
@@ -66,32 +79,57 @@ async function verifyPassword(password: string, hash: string): Promise<boolean> 
   return false
 }
 
-export function createAuthenticator(auth: ResolvedAuth): Authenticator {
+export interface AuthenticatorOptions {
+  readonly throttle?: LoginThrottle
+  readonly now?: () => number
+}
+
+export function createAuthenticator(auth: ResolvedAuth, options: AuthenticatorOptions = {}): Authenticator {
+  const throttle = options.throttle ?? new LoginThrottle()
+  const now = options.now ?? (() => Date.now())
   const remembered = new Map<string, number>()
 
-  async function check(header: string | undefined | null): Promise<AuthOutcome> {
+  /** null: the client got blocked while its check waited for a hash slot (no hash computed). */
+  async function verify(user: string, password: string, secret: string, client: string): Promise<boolean | null> {
+    const userMatches = safeEqual(user, auth.username!)
+    if (auth.mode === 'environment') return userMatches && safeEqual(password, secret)
+    if (!isSlowHash(secret)) return userMatches && (await verifyPassword(password, secret))
+    // Checked again once a slot is free: a flood's queued attempts stop at the client's budget.
+    const passwordMatches = await throttle.hashSlot(async () =>
+      throttle.retryAfterSeconds(client) === null ? verifyPassword(password, secret) : null,
+    )
+    return passwordMatches === null ? null : userMatches && passwordMatches
+  }
+
+  async function check(header: string | undefined | null, client = UNKNOWN_CLIENT): Promise<AuthOutcome> {
     if (auth.mode === 'disabled') return { ok: false, reason: 'disabled' }
     if (!header) return { ok: false, reason: 'missing' }
     const credentials = parseBasicHeader(header)
     if (!credentials) return { ok: false, reason: 'malformed' }
     if (auth.username === null || auth.secret === null) return { ok: false, reason: 'unconfigured' }
 
-    const userMatches = safeEqual(credentials.user, auth.username)
-    let passwordMatches: boolean
-    if (auth.mode === 'environment') passwordMatches = safeEqual(credentials.password, auth.secret)
-    else {
-      const key = sha256(header).toString('hex')
-      const until = remembered.get(key)
-      if (until !== undefined && until > Date.now()) passwordMatches = true
-      else {
-        passwordMatches = await verifyPassword(credentials.password, auth.secret)
-        if (passwordMatches) {
-          if (remembered.size >= MAX_REMEMBERED) remembered.clear()
-          remembered.set(key, Date.now() + VERIFIED_TTL_MS)
-        }
-      }
+    const key = sha256(header).toString('hex')
+    const until = remembered.get(key)
+    if (until !== undefined && until > now()) return { ok: true, user: credentials.user }
+
+    const retryAfterSeconds = throttle.retryAfterSeconds(client)
+    if (retryAfterSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds }
+    let valid: boolean | null
+    try {
+      valid = await verify(credentials.user, credentials.password, auth.secret, client)
+    } catch (error) {
+      if (error instanceof HashQueueFull) return { ok: false, reason: 'throttled', retryAfterSeconds: 1 }
+      throw error
     }
-    return userMatches && passwordMatches ? { ok: true, user: credentials.user } : { ok: false, reason: 'invalid' }
+    if (valid === null) return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds(client) ?? 1 }
+    if (!valid) {
+      throttle.recordFailure(client)
+      return { ok: false, reason: 'invalid' }
+    }
+    throttle.recordSuccess(client)
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear()
+    remembered.set(key, now() + VERIFIED_TTL_MS)
+    return { ok: true, user: credentials.user }
   }
 
   return { enabled: auth.mode !== 'disabled', check }

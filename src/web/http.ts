@@ -15,12 +15,13 @@ import { AUTH_CHALLENGE } from './auth.ts'
 /** Requests carry at most a small JSON document (a sync date range). */
 export const MAX_BODY_BYTES = 16 * 1024
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 502 | 503 | 504
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 421 | 429 | 502 | 503 | 504
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  throttled: 429,
   conflict: 409,
   unavailable: 503,
   upstream_http: 502,
@@ -99,6 +100,7 @@ export function installErrorHandling(app: Hono): void {
     if (status === 500) log.error('request failed', { path: c.req.path, error: describeError(error) })
     else if (status > 500) log.warn('request failed', { path: c.req.path, error: describeError(error) })
     if (status === 401) c.header('WWW-Authenticate', AUTH_CHALLENGE)
+    if (error instanceof AppError && error.code === 'throttled') c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
     return jsonNoStore(c, { success: false, error: status === 500 ? 'internal error' : describeError(error) }, status)
   })
 }
@@ -114,13 +116,15 @@ export const rejectWrongMethod = (app: Hono): MiddlewareHandler =>
   })
 
 /**
- * A POST sent by a page of another site (a logged-in browser driven by someone else's page).
- * Browsers say so in Sec-Fetch-Site; older ones are judged by Origin against the host the client
- * addressed (X-Forwarded-Host behind a proxy, which rewrites Host).
+ * A POST sent by a page of another origin (a logged-in browser driven by someone else's page).
+ * Browsers say so in Sec-Fetch-Site: only `same-origin` and `none` (typed by the user) are the
+ * dashboard's own — `same-site` is another port or a sibling subdomain. Older browsers are judged
+ * by Origin against the host the client addressed (X-Forwarded-Host behind a proxy, which
+ * rewrites Host); a client without either header is not a browser.
  */
 export function crossSite(c: Context): boolean {
   const site = c.req.header('sec-fetch-site')
-  if (site !== undefined) return site === 'cross-site'
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none'
   const origin = c.req.header('origin')
   if (origin === undefined) return false
   const addressed = c.req.header('x-forwarded-host') ?? c.req.header('host')

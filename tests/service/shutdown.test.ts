@@ -24,7 +24,7 @@ import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { startTestServices } from '../support/service/services.ts'
 import { baseConfig, withConfig, writeConfigFile, type ConfigTree } from '../support/service/config.ts'
 import { spawnService } from '../support/service/cli.ts'
-import { openEmbedded, openPostgres, postgresUnavailable, type OpenedData } from '../support/service/stores.ts'
+import { openEmbedded, openPostgres, PG_URL, postgresUnavailable, type OpenedData } from '../support/service/stores.ts'
 import { startUpstreamGate, type UpstreamGate } from '../support/service/upstream.ts'
 
 const TEST_TIMEOUT_MS = 60_000
@@ -39,13 +39,18 @@ function serviceConfig(data: ConfigTree, extra: ConfigTree = {}): ConfigTree {
 }
 
 /**
+ * Sessions of the service under test: its application name in this test's own database. Other
+ * instances of the service (other test files, other checkouts) share the server but never the
+ * database, so they are never counted.
+ */
+const OWN_SESSIONS = "application_name = 'alert-orchestrator' AND datname = current_database() AND pid <> pg_backend_pid()"
+
+/**
  * The service's database sessions once its process is gone. A backend leaves pg_stat_activity a
  * moment after its client closed the connection, so look a bounded number of times.
  */
 async function serviceSessionsAfterExit(admin: PostgresClient): Promise<unknown[]> {
-  // This database's only: other test runs on the shared server have services of their own.
-  const query =
-    "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND datname = current_database() AND pid <> pg_backend_pid()"
+  const query = `SELECT pid FROM pg_stat_activity WHERE ${OWN_SESSIONS}`
   let sessions = await admin.query('sessions', query)
   for (let look = 0; look < 100 && sessions.length > 0; look++) {
     await Bun.sleep(20)
@@ -120,8 +125,12 @@ describe('graceful shutdown', () => {
   describe.skipIf(POSTGRES_SKIP !== null)('during an evaluation waiting on a locked table (PostgreSQL)', () => {
     let opened: OpenedData
     let admin: PostgresClient
+    /** another instance of the service on the same server, connected for the whole test */
+    let neighbour: postgres.Sql
 
     beforeAll(async () => {
+      neighbour = postgres(PG_URL, { max: 1, connection: { application_name: 'alert-orchestrator' }, onnotice: () => {} })
+      await neighbour`SELECT 1`
       opened = await openPostgres()
       // one session, so `pg_backend_pid()` excludes all of the test's own
       admin = new PostgresClient({ url: opened.url!, dialect: 'postgres', maxConnections: 1 })
@@ -130,6 +139,7 @@ describe('graceful shutdown', () => {
     afterAll(async () => {
       await admin?.close()
       await opened?.close()
+      await neighbour?.end({ timeout: 1 })
     }, SETUP_TIMEOUT_MS)
 
     it(
@@ -150,14 +160,7 @@ describe('graceful shutdown', () => {
           await lockTaken
           service = spawnService(['--no-telemetry', '--config', writeConfigFile(work, serviceConfig(opened.data), 'pg.yaml')])
           // the evaluation's read of liqwid_deposits_djed is now queued behind the lock
-          while (
-            (
-              await admin.query(
-                'waiting',
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-              )
-            ).length === 0
-          )
+          while ((await admin.query('waiting', `SELECT pid FROM pg_stat_activity WHERE ${OWN_SESSIONS} AND wait_event_type = 'Lock'`)).length === 0)
             await Bun.sleep(20)
 
           service.signal('SIGTERM')

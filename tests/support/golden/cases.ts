@@ -195,9 +195,15 @@ export function goldenCasesPath(): string {
   return process.env.GOLDEN_CASES ?? path.resolve(import.meta.dir, '../../../../shared/golden/cases.json')
 }
 
+/** Why the cases cannot be read (a clone without ../shared), or null when they can. */
+export async function missingCasesReason(file = goldenCasesPath()): Promise<string | null> {
+  if (await Bun.file(file).exists()) return null
+  return `golden cases not found at ${file}: the project expects ../shared beside its root, or set GOLDEN_CASES`
+}
+
 export async function casesFromFile(file = goldenCasesPath()): Promise<GoldenCase[]> {
-  if (!(await Bun.file(file).exists()))
-    throw new Error(`golden cases not found at ${file}: the project expects ../shared beside its root, or set GOLDEN_CASES`)
+  const missing = await missingCasesReason(file)
+  if (missing !== null) throw new Error(missing)
   const parsed = (await Bun.file(file).json()) as GoldenFile
   return parsed.cases
 }
