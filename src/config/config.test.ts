@@ -258,7 +258,7 @@ describe('validation', () => {
     ['a metric prefix with a dash', 'runtime: {telemetry: {metric_prefix: "wo-"}}', 'runtime.telemetry.metric_prefix', 'Prometheus metric name'],
     ['an unknown metric toggle', 'runtime: {telemetry: {expose: {wmax: true}}}', 'runtime.telemetry.expose.wmax', 'unknown key'],
     ['a YAML 1.1 boolean word', 'runtime: {telemetry: {enabled: "yes"}}', 'runtime.telemetry.enabled', 'expected a boolean, got string "yes"'],
-    ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be in [1,1440]'],
+    ['interval_minutes = 0', 'runtime: {schedule: {interval_minutes: 0}}', 'runtime.schedule.interval_minutes', 'must be in [0.05,1440]'],
     ['a negative tolerance', 'analysis: {price_compare: {tolerance_epsilon: -0.1}}', 'analysis.price_compare.tolerance_epsilon', 'must be >= 0'],
     [
       'price compare with one source',

@@ -54,7 +54,8 @@ export const runtimeSection = section({
     pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
   }),
   schedule: section({
-    interval_minutes: between(1, 1440).default(60).describe('minutes between evaluations (the first runs at start)'),
+    // from 3 s: the service tests and the HTTP bench evaluate every few seconds
+    interval_minutes: between(0.05, 1440).default(60).describe('minutes between evaluations (the first runs at start)'),
   }),
   telemetry: section({
     enabled: z.boolean().default(true).describe('serve HTTP (metrics, API, dashboard); --no-telemetry overrides'),

@@ -101,7 +101,7 @@ describe('dates and durations', () => {
   })
 
   it.each([
-    ['runtime: {schedule: {interval_minutes: 40000}}', 'runtime.schedule.interval_minutes: must be in [1,1440] (got: 40000)'],
+    ['runtime: {schedule: {interval_minutes: 40000}}', 'runtime.schedule.interval_minutes: must be in [0.05,1440] (got: 40000)'],
     ['maintenance: {cleanup: {interval_minutes: 40000}}', 'maintenance.cleanup.interval_minutes: must be in [1,10080] (got: 40000)'],
     ['data: {databases: {greptime: {timeout: 3000000}}}', 'data.databases.greptime.timeout: must be in [1,600] (got: 3000000)'],
     ['collector: {interval_minutes: 40000}', 'collector.interval_minutes: must be in [0.01,1440] (got: 40000)'],
@@ -170,7 +170,7 @@ describe('the command line on bad configuration input exits 2 with the problem',
       () => fileWith('date.yaml', 'data: {date_range: {start: "2026-02-30", end: "2026-03-05"}}\n'),
       'data.date_range.start',
     ],
-    ['a 40000-minute schedule', () => fileWith('interval.yaml', 'runtime: {schedule: {interval_minutes: 40000}}\n'), 'must be in [1,1440]'],
+    ['a 40000-minute schedule', () => fileWith('interval.yaml', 'runtime: {schedule: {interval_minutes: 40000}}\n'), 'must be in [0.05,1440]'],
   ])(
     '%s',
     async (_name, path, fragment) => {
