@@ -10,7 +10,8 @@
 
 import type { EpochMs, TransactionKind } from '../engine/types.ts'
 import { AppError } from '../errors.ts'
-import type { StoreClient } from './client.ts'
+import { log } from '../log.ts'
+import { type Row, type StoreClient, isMissingColumn } from './client.ts'
 import { StoreReader } from './reader.ts'
 import * as sql from './sql.ts'
 import { TableNames, type TableNamesOptions } from './tables.ts'
@@ -48,6 +49,7 @@ export class StoreWriter {
   private readonly now: () => EpochMs
   private readonly reader: StoreReader
   private readonly ensured = new Map<string, Promise<TableRef>>()
+  private readonly backfills: BackfillReport[] = []
 
   constructor(
     private readonly client: StoreClient,
@@ -95,8 +97,84 @@ export class StoreWriter {
       marketId: row.marketId,
       amount: kind === 'withdrawal' ? -Math.abs(row.amount) : Math.abs(row.amount),
       notes: row.notes,
+      txId: row.txId ?? null,
     }))
-    return this.insertChunks('insertTransactions', table, tuples, sql.insertTransactionsStatement)
+    const dialect = await this.client.dialect()
+    // PostgreSQL answers one row per row written (ON CONFLICT … RETURNING): a row another sync
+    // stored first is not counted. GreptimeDB has no RETURNING: every row sent is written.
+    const written = dialect === 'greptime' ? undefined : (result: Row[]) => result.length
+    return this.insertChunks('insertTransactions', table, tuples, (target, chunk) => sql.insertTransactionsStatement(dialect, target, chunk), written)
+  }
+
+  /**
+   * The identities stored for `wallet` in the asset's deposit and withdrawal tables (after
+   * backfilling rows written by earlier versions, see `backfillTxIds`). Missing tables hold none.
+   */
+  async storedTxIds(symbol: string, wallet: string): Promise<StoredTxId[]> {
+    const stored: StoredTxId[] = []
+    for (const kind of TRANSACTION_KINDS) {
+      const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
+      await this.backfillTxIds(table)
+      const rows = await this.client.query(`storedTxIds ${sql.tableSql(table)}`, sql.storedTxIdsStatement(table, wallet), { retry: true })
+      for (const row of rows) {
+        const ts = Number(row.ts)
+        if (typeof row.tx_id === 'string' && Number.isFinite(ts)) stored.push({ kind, txId: row.tx_id, ts })
+      }
+    }
+    return stored
+  }
+
+  /** Replaces a backfilled id prefix by the full id Liqwid sent for the same wallet and ts. */
+  async upgradeTxId(symbol: string, kind: TransactionKind, change: sql.TxIdChange): Promise<void> {
+    const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
+    const dialect = await this.client.dialect()
+    for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`upgradeTxId ${sql.tableSql(table)}`, statement)
+  }
+
+  /**
+   * Gives rows without `tx_id` whose notes carry the sync's `(tx: <prefix>...)` that prefix as
+   * their identity; the next sync upgrades it to the full id. A row whose prefix is already the
+   * identity of another row of the wallet (a duplicate an earlier version wrote) keeps NULL and
+   * is counted, never deleted. Idempotent; cheap when there is nothing left to do.
+   */
+  async backfillTxIds(table: TableRef): Promise<BackfillReport> {
+    const name = sql.tableSql(table)
+    const report: BackfillReport = { table: name, backfilled: 0, duplicates: 0 }
+    const rows = await this.client.query(`legacyTxRows ${name}`, sql.legacyTxRowsStatement(table), { retry: true })
+    if (rows.length === 0) return report
+    const dialect = await this.client.dialect()
+    const identities = await this.client.query(`storedTxIds ${name}`, sql.txIdentitiesStatement(table), { retry: true })
+    const taken = new Set(identities.map((row) => `${String(row.wallet_address)}\u0000${String(row.tx_id)}`))
+    for (const row of rows) {
+      const prefix = legacyTxIdPrefix(typeof row.notes === 'string' ? row.notes : null)
+      const ts = Number(row.ts)
+      if (prefix === null || typeof row.wallet_address !== 'string' || !Number.isFinite(ts)) continue
+      const key = `${row.wallet_address}\u0000${prefix}`
+      if (taken.has(key)) {
+        report.duplicates++
+        continue
+      }
+      taken.add(key)
+      const change = { wallet: row.wallet_address, ts, from: null, to: prefix, notes: row.notes as string }
+      try {
+        for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`backfillTxId ${name}`, statement)
+        report.backfilled++
+      } catch (error) {
+        // two identical legacy rows (same wallet, ts, notes) cannot both take the id: keep both, say so
+        if (!(error instanceof AppError && error.details.sqlstate === '23505')) throw error
+        report.duplicates++
+      }
+    }
+    if (report.backfilled > 0 || report.duplicates > 0) {
+      log.info('transaction ids backfilled from notes', { table: name, backfilled: report.backfilled, duplicates_left_without_id: report.duplicates })
+      this.backfills.push(report)
+    }
+    return report
+  }
+
+  /** Backfills done by this writer since the last call (the sync reports them). */
+  takeBackfillReports(): BackfillReport[] {
+    return this.backfills.splice(0)
   }
 
   async insertMinswapPrices(symbol: string, rows: readonly MinswapRow[]): Promise<number> {
@@ -138,7 +216,21 @@ export class StoreWriter {
     }
     // IF NOT EXISTS makes the DDL idempotent, so it may be retried like a read.
     for (const statement of DDL[kind](dialect, table)) await this.client.query(`createTable ${name}`, statement, { retry: true })
+    if (kind === 'deposits' || kind === 'withdrawals') await this.migrateTxId(dialect, table)
     return table
+  }
+
+  /** A table written before `tx_id` existed gets the column, then (PostgreSQL) its unique index. */
+  private async migrateTxId(dialect: sql.Dialect, table: TableRef): Promise<void> {
+    const name = sql.tableSql(table)
+    try {
+      await this.client.query(`probeTxId ${name}`, sql.txIdProbeStatement(table), { retry: true })
+    } catch (error) {
+      if (!isMissingColumn(error)) throw error
+      await this.client.query(`addTxIdColumn ${name}`, sql.addTxIdColumnStatement(dialect, table))
+      log.info('transactions table migrated: tx_id column added', { table: name })
+    }
+    for (const statement of sql.txIdIndexStatements(dialect, table)) await this.client.query(`txIdIndex ${name}`, statement, { retry: true })
   }
 
   /**
@@ -150,6 +242,8 @@ export class StoreWriter {
     table: TableRef,
     rows: readonly T[],
     build: (table: TableRef, rows: readonly T[]) => string,
+    /** rows a statement wrote, from its result; default: every row it carried */
+    countWritten?: (result: Row[]) => number,
   ): Promise<number> {
     const statements: { text: string; rows: number }[] = []
     for (let start = 0; start < rows.length; start += this.chunkRows) {
@@ -163,8 +257,8 @@ export class StoreWriter {
       while (failure === null && next < statements.length) {
         const statement = statements[next++]!
         try {
-          await this.client.query(`${kind} ${sql.tableSql(table)}`, statement.text)
-          written += statement.rows
+          const result = await this.client.query(`${kind} ${sql.tableSql(table)}`, statement.text)
+          written += countWritten ? countWritten(result) : statement.rows
         } catch (error) {
           failure ??= error
         }
@@ -174,6 +268,33 @@ export class StoreWriter {
     if (failure !== null) throw partialWriteError(failure, written, rows.length)
     return written
   }
+}
+
+const TRANSACTION_KINDS: readonly TransactionKind[] = ['deposit', 'withdrawal']
+const TABLE_OF_KIND: Record<TransactionKind, TableKind> = { deposit: 'deposits', withdrawal: 'withdrawals' }
+
+export interface StoredTxId {
+  readonly kind: TransactionKind
+  readonly txId: string
+  readonly ts: EpochMs
+}
+
+export interface BackfillReport {
+  /** `namespace.table` */
+  readonly table: string
+  /** rows that got the id prefix their notes carry */
+  backfilled: number
+  /** rows left without an id: their prefix already identifies another row of the same wallet */
+  duplicates: number
+}
+
+/** `… Synced from Liqwid (tx: <prefix>...)` → `<prefix>` verbatim (the last such mention); null otherwise. */
+export function legacyTxIdPrefix(notes: string | null): string | null {
+  if (notes === null) return null
+  const at = notes.lastIndexOf(sql.SYNCED_NOTES_MARKER)
+  if (at < 0) return null
+  const match = /^\s*(\S+?)\.\.\.\)/.exec(notes.slice(at + sql.SYNCED_NOTES_MARKER.length))
+  return match ? match[1]! : null
 }
 
 function partialWriteError(failure: unknown, written: number, total: number): AppError {

@@ -21,7 +21,8 @@ function blockingPorts() {
       return history
     },
     resolveAsset: () => ({ symbol: 'djed', marketId: 'DJED' }),
-    existingTxIds: async () => new Set(),
+    storedTxIds: async () => [],
+    upgradeTxId: async () => {},
     insertTransactions: async (_symbol, _kind, rows) => rows.length,
   }
   return { ports, calls, release: () => release() }

@@ -9,9 +9,7 @@ import type { Config } from '../config/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { LiqwidClient } from '../sources/liqwid.ts'
 import type { StoreReader } from '../store/reader.ts'
-import { ALL_TIME } from '../store/types.ts'
 import type { StoreWriter } from '../store/writer.ts'
-import { parseSyncedTxId } from './notes.ts'
 import { SyncRunner } from './runner.ts'
 import type { SyncPorts, SyncReport } from './sync.ts'
 
@@ -44,7 +42,7 @@ export interface SyncServiceOptions {
  */
 export function storeSyncPorts(
   options: Pick<SyncServiceOptions, 'config' | 'reader' | 'writer' | 'testPrefix'>,
-): Pick<SyncPorts, 'resolveAsset' | 'existingTxIds' | 'insertTransactions'> {
+): Pick<SyncPorts, 'resolveAsset' | 'storedTxIds' | 'upgradeTxId' | 'insertTransactions'> {
   const { config, reader, writer, testPrefix } = options
   return {
     resolveAsset: async (name) => {
@@ -62,15 +60,8 @@ export function storeSyncPorts(
         return configured ? { symbol: configured.symbol, marketId: display!.toUpperCase() } : null
       }
     },
-    existingTxIds: async (symbol, wallet) => {
-      const { transactions } = await reader.transactions(symbol, ALL_TIME, wallet, testPrefix)
-      const ids = new Set<string>()
-      for (const tx of transactions) {
-        const id = parseSyncedTxId(tx.notes)
-        if (id !== null) ids.add(id)
-      }
-      return ids
-    },
+    storedTxIds: (symbol, wallet) => writer.storedTxIds(symbol, wallet),
+    upgradeTxId: (symbol, kind, change) => writer.upgradeTxId(symbol, kind, change),
     insertTransactions: (symbol, kind, rows) => writer.insertTransactions(symbol, kind, rows),
   }
 }

@@ -91,6 +91,10 @@ describe('statements', () => {
     expect(text).not.toContain(';')
     expect(text.match(/wallet_address IS NOT NULL AND wallet_address <> ''/g)).toHaveLength(2)
     expect(text.match(/ts >= '2025-11-03T15:00:00.000Z' AND ts <= '2025-11-04T00:00:00.000Z'/g)).toHaveLength(2)
+    // the two reads joined back to the table carry the range too (GreptimeDB prunes only then)
+    expect(text).toContain("n.ts >= '2025-11-03T15:00:00.000Z' AND n.ts <= '2025-11-04T00:00:00.000Z'")
+    expect(text).toContain("WHERE r.ts >= '2025-11-03T15:00:00.000Z' AND r.ts <= '2025-11-04T00:00:00.000Z' GROUP BY")
+    expect(text.match(/FROM liqwid_supply_positions_djed/g)).toHaveLength(4)
   })
 
   it('escapes the wallet filter of the transaction read', () => {
@@ -104,13 +108,26 @@ describe('statements', () => {
     expect(sql.latestPriceStatement({ namespace: 'minswap', name: 'minswap_prices_djed' })).toContain('FROM minswap.minswap_prices_djed')
   })
 
-  it('creates GreptimeDB transaction tables exactly as spec-data §1.5.3', () => {
+  it('creates GreptimeDB transaction tables as spec-data §1.5.3 plus tx_id, keyed by (wallet_address, tx_id)', () => {
     const [ddl, ...rest] = sql.createTransactionsTableStatements('greptime', { namespace: null, name: 'liqwid_withdrawals_wanusdc' })
     expect(rest).toEqual([])
     expect(squash(ddl!)).toBe(
       squash(`CREATE TABLE IF NOT EXISTS liqwid_withdrawals_wanusdc (
-        ts TIMESTAMP TIME INDEX, created_at TIMESTAMP, wallet_address STRING, market_id STRING, amount DOUBLE, notes STRING)`),
+        ts TIMESTAMP TIME INDEX, created_at TIMESTAMP, wallet_address STRING, market_id STRING, amount DOUBLE, notes STRING, tx_id STRING,
+        PRIMARY KEY (wallet_address, tx_id))`),
     )
+  })
+
+  it('dedupes PostgreSQL transaction rows by a unique (wallet_address, tx_id) and counts what landed', () => {
+    const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
+    expect(sql.txIdIndexStatements('postgres', deposits)).toEqual([
+      'CREATE UNIQUE INDEX IF NOT EXISTS liqwid_deposits_djed_tx_key ON liqwid_deposits_djed (wallet_address, tx_id)',
+    ])
+    const row = { ts: 0, createdAt: 0, wallet: 'addr1q', marketId: 'DJED', amount: 1, notes: null, txId: '0xab' }
+    expect(sql.insertTransactionsStatement('postgres', deposits, [row])).toEndWith(
+      "('1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z', 'addr1q', 'DJED', 1, NULL, '0xab') ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written",
+    )
+    expect(sql.insertTransactionsStatement('greptime', deposits, [row])).not.toContain('ON CONFLICT')
   })
 
   it('tags wallet and market in GreptimeDB positions tables', () => {
