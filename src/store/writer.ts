@@ -212,10 +212,10 @@ export class StoreWriter {
     const dialect = await this.client.dialect()
     const name = sql.tableSql(table)
     if (table.namespace !== null) {
-      await this.client.query(`createNamespace ${table.namespace}`, sql.createNamespaceStatement(dialect, table.namespace), { retry: true })
+      await this.ddl(`createNamespace ${table.namespace}`, sql.createNamespaceStatement(dialect, table.namespace))
     }
     // IF NOT EXISTS makes the DDL idempotent, so it may be retried like a read.
-    for (const statement of DDL[kind](dialect, table)) await this.client.query(`createTable ${name}`, statement, { retry: true })
+    for (const statement of DDL[kind](dialect, table)) await this.ddl(`createTable ${name}`, statement)
     if (kind === 'deposits' || kind === 'withdrawals') await this.migrateTxId(dialect, table)
     return table
   }
@@ -230,7 +230,21 @@ export class StoreWriter {
       await this.client.query(`addTxIdColumn ${name}`, sql.addTxIdColumnStatement(dialect, table))
       log.info('transactions table migrated: tx_id column added', { table: name })
     }
-    for (const statement of sql.txIdIndexStatements(dialect, table)) await this.client.query(`txIdIndex ${name}`, statement, { retry: true })
+    for (const statement of sql.txIdIndexStatements(dialect, table)) await this.ddl(`txIdIndex ${name}`, statement)
+  }
+
+  /**
+   * PostgreSQL's IF NOT EXISTS is not atomic: two instances creating the same table or index at
+   * once can both pass the check, and the second fails on the catalogue's unique key. The object
+   * exists then, so running the statement again is a no-op.
+   */
+  private async ddl(kind: string, statement: string): Promise<void> {
+    try {
+      await this.client.query(kind, statement, { retry: true })
+    } catch (error) {
+      if (!(error instanceof AppError && RACED_DDL_SQLSTATES.has(String(error.details.sqlstate)))) throw error
+      await this.client.query(kind, statement, { retry: true })
+    }
   }
 
   /**
@@ -270,6 +284,8 @@ export class StoreWriter {
   }
 }
 
+/** unique_violation (pg_class / pg_type), duplicate_table, duplicate_object */
+const RACED_DDL_SQLSTATES = new Set(['23505', '42P07', '42710'])
 const TRANSACTION_KINDS: readonly TransactionKind[] = ['deposit', 'withdrawal']
 const TABLE_OF_KIND: Record<TransactionKind, TableKind> = { deposit: 'deposits', withdrawal: 'withdrawals' }
 
