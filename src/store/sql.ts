@@ -98,6 +98,11 @@ export function versionStatement(): string {
   return 'SELECT version() AS version'
 }
 
+/** GreptimeDB's session time zone (a function there; PostgreSQL has none of that name). */
+export function timeZoneStatement(): string {
+  return 'SELECT timezone() AS time_zone'
+}
+
 export function aggregateStatement(table: TableRef, range: TimeRange): string {
   return `SELECT ts, ${USD_VALUE} AS usd, MAX(price_usd) AS price FROM ${tableSql(table)}${where(rangeConditions(range))} GROUP BY ts ORDER BY ts`
 }
@@ -167,6 +172,11 @@ export function marketStatement(table: TableRef, withName: boolean): string {
 
 export function timespanStatement(table: TableRef, range: TimeRange = { start: null, end: null }): string {
   return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(table)}${where(rangeConditions(range))}`
+}
+
+/** Rows in the range (the store doctor's count). */
+export function rowCountStatement(table: TableRef, range: TimeRange): string {
+  return `SELECT COUNT(*) AS row_count FROM ${tableSql(table)}${where(rangeConditions(range))}`
 }
 
 /** One column of table names; `namespace` null = the connection's database / current schema. */
