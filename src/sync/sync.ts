@@ -69,6 +69,14 @@ export interface WalletSyncDetail {
   errors: string[]
 }
 
+/** Where a running sync is (the job's status route). */
+export interface SyncProgress {
+  wallets_done: number
+  wallets_total: number
+  /** the wallet being synced; null before the first and after the last */
+  current_wallet: string | null
+}
+
 export interface SyncReport {
   /** no error in any wallet */
   success: boolean
@@ -87,6 +95,8 @@ export interface SyncReport {
   /** `<wallet>: <message>` for every wallet error */
   errors: string[]
   details: WalletSyncDetail[]
+  /** tables whose rows without tx_id got the id prefix their notes carry, during this sync (the migration) */
+  backfilled?: { table: string; backfilled: number; duplicates: number }[]
 }
 
 const KIND_BY_TYPE: Record<string, TransactionKind> = { SUPPLY: 'deposit', WITHDRAW: 'withdrawal' }
@@ -98,7 +108,12 @@ interface Candidate {
   readonly asset: ResolvedAsset
 }
 
-export async function syncTransactions(request: SyncRequest, ports: SyncPorts, signal?: AbortSignal): Promise<SyncReport> {
+export async function syncTransactions(
+  request: SyncRequest,
+  ports: SyncPorts,
+  signal?: AbortSignal,
+  onProgress: (progress: SyncProgress) => void = () => {},
+): Promise<SyncReport> {
   const now = ports.now ?? Date.now
   const window = normalizeSyncWindow(request.start, request.end, now())
   const resolve = cachedResolver(ports.resolveAsset)
@@ -113,6 +128,7 @@ export async function syncTransactions(request: SyncRequest, ports: SyncPorts, s
       break
     }
     const detail = emptyDetail(wallet)
+    onProgress({ wallets_done: index, wallets_total: request.wallets.length, current_wallet: wallet })
     try {
       await syncWallet(detail, { request, ports, window, resolve, configured, now, signal })
     } catch (error) {
@@ -121,6 +137,7 @@ export async function syncTransactions(request: SyncRequest, ports: SyncPorts, s
     logWallet(detail)
     details.push(detail)
   }
+  onProgress({ wallets_done: details.length, wallets_total: request.wallets.length, current_wallet: null })
   const report = summarize(window, details)
   log.info('transaction sync finished', {
     wallets: report.wallets_synced,
