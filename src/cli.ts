@@ -14,6 +14,8 @@ export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level deb
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
                           [--demo] [--version] [--help]
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
+       alert-orchestrator sync [--from DATE] [--to DATE] [--config PATH] [--test-prefix]
+       alert-orchestrator check [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -31,14 +33,22 @@ safely: Prometheus metrics, JSON and a dashboard.
 
   collect --once             collect one tick of positions (Koios balances × Liqwid markets) into
                              the positions tables and print what was written per wallet and asset
+  sync                       run one transaction sync in the foreground (for cron and scripts):
+                             progress on stderr, the report as JSON on stdout; exit 1 when a wallet
+                             failed. --from/--to: YYYY-MM-DD or ISO-8601 with a zone (default: the
+                             configured prices.transaction_sync window)
+  check                      store doctor: dialect, server version, per asset its tables (exists,
+                             rows in range, newest sample's age, wallets, tx_id), price providers;
+                             exit 1 when an asset cannot be evaluated. Never writes.
 
-Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect) or a
-runtime failure, 2 bad arguments or configuration.`
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect), a wallet
+failed (sync), an asset cannot be evaluated (check) or a runtime failure, 2 bad arguments or
+configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'version' | 'help'
+export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'version' | 'help' | 'sync' | 'check'
 
-/** Commands given as the first word: `alert-orchestrator collect --once`. */
-const COMMANDS = ['collect'] as const
+/** Commands given as the first word: `alert-orchestrator collect --once`, `alert-orchestrator sync`. */
+const COMMANDS = ['collect', 'sync', 'check'] as const
 
 export interface CliOptions {
   mode: Mode
@@ -49,6 +59,8 @@ export interface CliOptions {
   noTelemetry: boolean
   testPrefix: boolean
   demo: boolean
+  /** `sync --from/--to` (null: the configured default) */
+  syncWindow: { start: string | null; end: string | null }
 }
 
 export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
@@ -68,6 +80,8 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         demo: { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
     })
   } catch (error) {
@@ -85,6 +99,11 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     if (values['print-config-normalized'] || values['no-telemetry'])
       throw new AppError('usage', 'collect --once takes only --config, --log-level and --test-prefix')
   }
+  if ((values.from !== undefined || values.to !== undefined) && command !== 'sync')
+    throw new AppError('usage', '--from and --to belong to the sync command')
+  if ((command === 'sync' || command === 'check') && (values.once || values['no-telemetry'] || values['print-config-normalized'] || values.demo))
+    throw new AppError('usage', `${command} cannot be combined with --once, --no-telemetry, --print-config-normalized or --demo`)
+  if (command === 'check' && values['test-prefix']) throw new AppError('usage', 'check never writes: --test-prefix does not apply')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -102,8 +121,8 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
       ? 'version'
       : values['print-config-normalized']
         ? 'print-config'
-        : command === 'collect'
-          ? 'collect'
+        : command === 'collect' || command === 'sync' || command === 'check'
+          ? command
           : values.once
             ? 'once'
             : 'serve'
@@ -115,5 +134,6 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     noTelemetry: values['no-telemetry'] ?? false,
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
+    syncWindow: { start: values.from ?? null, end: values.to ?? null },
   }
 }

@@ -1,6 +1,7 @@
 /**
- * alert-orchestrator: argv → config → one of print config | once | collect | serve; exit codes
- * 0 (success), 1 (an asset ERROR in --once, or a runtime failure), 2 (bad arguments or config).
+ * alert-orchestrator: argv → config → one of print config | once | collect | serve | sync | check;
+ * exit codes 0 (success), 1 (an asset ERROR in --once, a failed source in collect, a wallet failed
+ * in sync, an asset check cannot evaluate, or a runtime failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError } from './config/load.ts'
@@ -35,6 +36,21 @@ export async function main(argv: readonly string[], env: Record<string, string |
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
   if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
 
+  if (options.mode === 'check') {
+    const [{ openStore }, { storeOptionsOf }, { runCheck }] = await Promise.all([
+      import('./store/index.ts'),
+      import('./services.ts'),
+      import('./commands/check.ts'),
+    ])
+    const { tableNames, ...storeOptions } = storeOptionsOf(loaded.config, { demo: false, testPrefix: false })
+    const store = await openStore({ ...storeOptions, ...tableNames })
+    try {
+      return await runCheck(loaded.config, store.client, tableNames, out)
+    } finally {
+      await store.close()
+    }
+  }
+
   // Loaded only now: --help, --version and the config doctor stay instant.
   const [{ startServices }, { runOnce }, { serve }, { runCollectOnce }] = await Promise.all([
     import('./services.ts'),
@@ -53,6 +69,18 @@ export async function main(argv: readonly string[], env: Record<string, string |
   if (options.mode === 'once' || options.mode === 'collect') {
     try {
       return await (options.mode === 'once' ? runOnce : runCollectOnce)(services, out)
+    } finally {
+      await services.close()
+    }
+  }
+  if (options.mode === 'sync') {
+    const { runSync } = await import('./commands/sync.ts')
+    try {
+      return await runSync(services.sync, options.syncWindow, out, err)
+    } catch (error) {
+      // a bad --from/--to, or nothing to sync: the caller's to fix
+      if (isAppError(error, 'bad_request')) return (err(`alert-orchestrator sync: ${describeError(error)}`), 2)
+      throw error
     } finally {
       await services.close()
     }

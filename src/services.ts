@@ -144,11 +144,9 @@ async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
   } else await appendDemoSample(writer, now, keyword)
 }
 
-export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
-  const config = loaded.config
+/** How the configuration opens its store (the service, `sync` and `check` open it the same way). */
+export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix'>) {
   const connection = config.data.databases.greptime
-  const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
-  if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
   const sources = config.data.datasets.transactions.sources
   const tableNames = {
     positionsPrefix: sources.liqwid.table_asset_prefix,
@@ -157,7 +155,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     minswapNamespace: sources.minswap.database,
     minswapPrefix: sources.minswap.table_price_prefix,
   }
-  const store = await openStore({
+  return {
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
     dialect: connection?.dialect ?? 'postgres',
@@ -165,8 +163,17 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
     maxConnections: connection?.max_connections ?? 2,
     testPrefix: options.testPrefix,
-    ...tableNames,
-  })
+    tableNames,
+  }
+}
+
+export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
+  const config = loaded.config
+  const connection = config.data.databases.greptime
+  const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
+  if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
+  const { tableNames, ...storeOptions } = storeOptionsOf(config, options)
+  const store = await openStore({ ...storeOptions, ...tableNames })
   const demoWriter = demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null
   try {
     if (store.embedded)
