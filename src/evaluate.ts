@@ -189,7 +189,7 @@ async function gather(
   const { reader } = deps
   const configured: TimeRange = { start: instant(config.resolved.date_range.start), end: instant(config.resolved.date_range.end) }
   const pricesPending = deps.prices.pricesFor(asset, deps.signal).then(
-    (found) => (logFailedAttempts(asset, found.attempts), found),
+    (found) => (logFailedAttempts(asset, found.attempts), warnStale(found.attempts, warnings), found),
     (error) => {
       warnings.push(`prices unavailable: ${describeError(error)}`)
       return null
@@ -372,6 +372,11 @@ function settleWithin<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
 }
 
 /** One line per provider that failed or timed out (the metrics count them too). */
+/** A stale price is left out of the comparison; the asset's warnings say which and why. */
+function warnStale(attempts: readonly PriceAttempt[], warnings: string[]): void {
+  for (const attempt of attempts) if (attempt.outcome === 'stale') warnings.push(`${attempt.source} price not compared: ${attempt.error ?? 'stale'}`)
+}
+
 function logFailedAttempts(asset: string, attempts: readonly PriceAttempt[]): void {
   for (const attempt of attempts)
     if (attempt.outcome === 'error' || attempt.outcome === 'timeout')

@@ -181,7 +181,13 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     if (demoWriter) await prepareDemo(demoWriter, config)
     const endpoint = config.prices.endpoints.liqwid_graphql
     const registry = loadRegistry(loaded.source)
-    const prices = priceSources(config, store.reader, registry, endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null)
+    const maxPriceAgeMs = config.prices.liqwid_max_price_age_hours * 3_600_000
+    const prices = priceSources(
+      config,
+      store.reader,
+      registry,
+      endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING, maxPriceAgeMs }) : null,
+    )
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })

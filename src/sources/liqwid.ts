@@ -7,7 +7,7 @@
  * wrong, asking again cannot help. Transport failures are retried by `requestJson`.
  */
 import type { ZodType } from 'zod'
-import { AppError } from '../errors.ts'
+import { AppError, isAppError } from '../errors.ts'
 import { log } from '../log.ts'
 import { formatIsoUtc, normalizeSyncWindow, parseIsoUtc, type SyncWindow } from './dates.ts'
 import { requestJson, type RetryPolicy } from './http.ts'
@@ -45,6 +45,9 @@ export const LIQWID_APP_SOURCE = 'alert-orchestrator'
 
 export interface LiqwidClientOptions extends Partial<LiqwidTiming> {
   readonly endpoint: string
+  /** a market price whose `priceUpdatedAt` is older is refused as stale (`price_stale`); absent = no limit */
+  readonly maxPriceAgeMs?: number
+  readonly now?: () => number
 }
 
 export interface LiqwidMarket {
@@ -221,15 +224,34 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
     return { wallet, window, transactions, rejected, totalCount: transactions.length + rejected.length, requests }
   }
 
+  /**
+   * Liqwid keeps serving the last oracle price of a market whose feed stopped (recorded answers
+   * show `priceUpdatedAt` months old for wanUSDC): past the maximum age the price is refused,
+   * not used. The assets list carries no update time, so it is not asked instead.
+   */
+  function freshPrice(market: LiqwidMarket): number | null {
+    const maxAge = options.maxPriceAgeMs
+    const updated = market.priceUpdatedAtMs
+    const age = updated === null ? null : (options.now ?? Date.now)() - updated
+    if (maxAge !== undefined && age !== null && age > maxAge) {
+      throw new AppError(
+        'price_stale',
+        `liqwid: the ${market.underlyingSymbol} price was last updated ${formatIsoUtc(updated!)} (${Math.round(age / 3_600_000)} h ago, more than ${Math.round(maxAge / 3_600_000)} h): stale, not used`,
+        { details: { upstream: 'liqwid', priceUpdatedAt: formatIsoUtc(updated!) } },
+      )
+    }
+    return market.underlyingPrice
+  }
+
   async function latestPriceUsd(asset: string, signal?: AbortSignal): Promise<number | null> {
     const candidates = liqwidPriceCandidates(asset)
     let marketsError: unknown
     try {
       const markets = await fetchMarkets(signal)
       const market = markets.find((m) => candidates.includes(m.underlyingSymbol.toUpperCase()) && m.underlyingPrice !== null)
-      if (market) return market.underlyingPrice
+      if (market) return freshPrice(market)
     } catch (error) {
-      if (signal?.aborted) throw error
+      if (signal?.aborted || isAppError(error, 'price_stale')) throw error
       marketsError = error
     }
     try {

@@ -132,6 +132,19 @@ describe('markets and prices', () => {
     expect(await client.latestPriceUsd('usdm')).toBeNull()
   })
 
+  it('refuses a market price older than the maximum age as stale, without asking the assets list', async () => {
+    const now = Date.parse('2026-07-16T15:47:08Z')
+    // the recorded answer: wanUSDC's price last updated 2024-12-09
+    liqwid.markets = [liqwidMarket({ id: 'USDC', assetSymbol: 'wanUSDC', price: 1, priceUpdatedAt: '2024-12-09T14:04:00.795Z' })]
+    const strict = createLiqwidClient({ endpoint: liqwid.endpoint, ...FAST, maxPriceAgeMs: 24 * 3_600_000, now: () => now })
+    const error = await failure(strict.latestPriceUsd('usdc'))
+    expect(error.code).toBe('price_stale')
+    expect(error.message).toBe('liqwid: the wanUSDC price was last updated 2024-12-09T14:04:00.795Z (14018 h ago, more than 24 h): stale, not used')
+    expect(liqwid.requestsFor('assets')).toHaveLength(0)
+    liqwid.markets = [liqwidMarket({ id: 'USDC', assetSymbol: 'wanUSDC', price: 1, priceUpdatedAt: '2026-07-16T14:03:18.000Z' })]
+    expect(await strict.latestPriceUsd('usdc')).toBe(1)
+  })
+
   it('falls back to the assets list when the markets query fails', async () => {
     liqwid.faults.add(graphqlErrors('markets are down'), 1)
     expect(await client.latestPriceUsd('djed')).toBe(1.0012)
