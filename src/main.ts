@@ -79,8 +79,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return await runSync(services.sync, options.syncWindow, out, err)
     } catch (error) {
       // a bad --from/--to, or nothing to sync: the caller's to fix
-      if (isAppError(error, 'bad_request')) return (err(`alert-orchestrator sync: ${describeError(error)}`), 2)
-      throw error
+      if (!isAppError(error, 'bad_request')) throw error
+      err(`alert-orchestrator sync: ${describeError(error)}`)
+      return 2
     } finally {
       await services.close()
     }

@@ -52,7 +52,7 @@ export interface SyncServiceOptions {
 export function storeSyncPorts(
   options: Pick<SyncServiceOptions, 'config' | 'reader' | 'writer' | 'testPrefix'>,
 ): Pick<SyncPorts, 'resolveAsset' | 'storedTxIds' | 'upgradeTxId' | 'insertTransactions'> {
-  const { config, reader, writer, testPrefix } = options
+  const { config, reader, writer } = options
   return {
     resolveAsset: async (name) => {
       const key = name.trim().toLowerCase()

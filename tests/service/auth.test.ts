@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Hono } from 'hono'
 import { AUTH_CHALLENGE } from '../../src/web/auth.ts'
 import { WALLET_A, WALLET_B } from '../fakes/fixtures.ts'
-import type { FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { postSync } from '../support/service/sync-job.ts'
 import { appWithConfig } from '../support/service/apps.ts'
@@ -48,7 +47,6 @@ const ABBREVIATED_ONLY = [{ abbreviated_address: 'addr1qxa7te...aaaaaa' }, { abb
 
 describe('access rules over HTTP', () => {
   let market: EvaluatedMarket
-  let liqwid: FakeLiqwid
   let harness: ServiceHarness
   let tree: ConfigTree
 
@@ -56,7 +54,7 @@ describe('access rules over HTTP', () => {
 
   beforeAll(async () => {
     market = await startEvaluatedMarket()
-    ;({ tree, harness, liqwid } = market)
+    ;({ tree, harness } = market)
   }, SETUP_TIMEOUT_MS)
 
   afterAll(() => market?.close(), SETUP_TIMEOUT_MS)
