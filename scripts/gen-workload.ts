@@ -13,7 +13,7 @@
 
 import { parseArgs } from 'node:util'
 import { AppError, describeError } from '../src/errors.ts'
-import { StoreClient } from '../src/store/client.ts'
+import { PostgresClient } from '../src/store/postgres-client.ts'
 import { type WrittenRows, writeSyntheticAsset } from '../src/store/demo.ts'
 import { DAY_MS, MINUTE_MS, alignDown, workloadAssets } from '../src/store/synthetic.ts'
 import { StoreWriter } from '../src/store/writer.ts'
@@ -54,8 +54,8 @@ if (!Number.isFinite(now)) usage(`--now must be an ISO-8601 instant (got ${value
 const anchor = alignDown(now, stepMs)
 
 /** Connects, creating the database first when the server says it does not exist. */
-async function connect(url: string): Promise<StoreClient> {
-  const client = new StoreClient({ url, queryTimeoutMs: 300_000 })
+async function connect(url: string): Promise<PostgresClient> {
+  const client = new PostgresClient({ url, queryTimeoutMs: 300_000 })
   try {
     await client.query('probe', 'SELECT 1 AS ok')
     return client
@@ -65,13 +65,13 @@ async function connect(url: string): Promise<StoreClient> {
   }
   const target = new URL(url)
   const name = target.pathname.slice(1)
-  const admin = new StoreClient({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
+  const admin = new PostgresClient({ url: Object.assign(new URL(url), { pathname: '/postgres' }).toString() })
   try {
     await admin.query('create database', `CREATE DATABASE ${name.replace(/[^A-Za-z0-9_]/g, '')}`)
   } finally {
     await admin.close()
   }
-  return new StoreClient({ url, queryTimeoutMs: 300_000 })
+  return new PostgresClient({ url, queryTimeoutMs: 300_000 })
 }
 
 const client = await connect(values.url)

@@ -15,7 +15,7 @@
  */
 
 import { parseArgs } from 'node:util'
-import { StoreClient } from '../src/store/client.ts'
+import { PostgresClient } from '../src/store/postgres-client.ts'
 import { StoreReader } from '../src/store/reader.ts'
 import * as sql from '../src/store/sql.ts'
 import { TableNames } from '../src/store/tables.ts'
@@ -54,20 +54,20 @@ async function plan(reader: StoreReader): Promise<Plan> {
 /** Per asset, the plain SELECTs of the rows the readers aggregate. */
 function rawStatements(names: TableNames, plan: Plan): string[][] {
   return plan.symbols.map((symbol) => [
-    `SELECT ts, wallet_address, underlying_units, price_usd, usd_value FROM ${sql.tableSql(names.table('positions', symbol))}` +
-      ` WHERE ts >= ${sql.instantLiteral(plan.range.start!)} AND ts <= ${sql.instantLiteral(plan.range.end!)}`,
-    sql.transactionsStatement(names.table('deposits', symbol), plan.range, null),
-    sql.transactionsStatement(names.table('withdrawals', symbol), plan.range, null),
+    `SELECT ts, wallet_address, underlying_units, price_usd, usd_value FROM ${sql.tableSql('postgres', names.table('positions', symbol))}` +
+      ` WHERE ts >= ${sql.instantLiteral('postgres', plan.range.start!)} AND ts <= ${sql.instantLiteral('postgres', plan.range.end!)}`,
+    sql.transactionsStatement('postgres', names.table('deposits', symbol), plan.range, null),
+    sql.transactionsStatement('postgres', names.table('withdrawals', symbol), plan.range, null),
   ])
 }
 
 /** Per asset, the readers' own statements. */
 function readerStatements(names: TableNames, plan: Plan): string[][] {
   return plan.symbols.map((symbol) => [
-    sql.aggregateStatement(names.table('positions', symbol), plan.range),
-    sql.walletSamplesStatement(names.table('positions', symbol), plan.range),
-    sql.transactionsStatement(names.table('deposits', symbol), plan.range, null),
-    sql.transactionsStatement(names.table('withdrawals', symbol), plan.range, null),
+    sql.aggregateStatement('postgres', names.table('positions', symbol), plan.range),
+    sql.walletSamplesStatement('postgres', names.table('positions', symbol), plan.range),
+    sql.transactionsStatement('postgres', names.table('deposits', symbol), plan.range, null),
+    sql.transactionsStatement('postgres', names.table('withdrawals', symbol), plan.range, null),
   ])
 }
 
@@ -84,7 +84,7 @@ async function timed(round: () => Promise<number>): Promise<{ ms: number[]; rows
 
 /** Child process: one variant, one JSON line. */
 async function child(variant: string): Promise<void> {
-  const client = new StoreClient({ url, queryTimeoutMs: 120_000 })
+  const client = new PostgresClient({ url, queryTimeoutMs: 120_000 })
   const reader = new StoreReader(client)
   const names = new TableNames()
   const target = await plan(reader)
@@ -137,7 +137,7 @@ function line(name: string, result: { ms: number[]; rows: number }, extra = ''):
 if (values.variant) {
   await child(values.variant)
 } else {
-  const client = new StoreClient({ url })
+  const client = new PostgresClient({ url })
   const reader = new StoreReader(client)
   const target = await plan(reader)
   const names = new TableNames()

@@ -33,7 +33,7 @@ const loaded = loadConfigTree(
   {},
   'soak',
 )
-const services = await startServices(loaded, { demo: true, testPrefix: false, eagerCharts: true })
+const services = await startServices(loaded, { demo: true, testPrefix: false })
 const app = createWebApp(services.web)
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 console.log('evaluations\trss_mb\theap_mb')

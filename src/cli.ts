@@ -16,6 +16,7 @@ export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level deb
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
        alert-orchestrator sync [--from DATE] [--to DATE] [--config PATH] [--test-prefix]
        alert-orchestrator check [--config PATH]
+       alert-orchestrator notify-test [--channel NAME] [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -40,15 +41,18 @@ safely: Prometheus metrics, JSON and a dashboard.
   check                      store doctor: dialect, server version, per asset its tables (exists,
                              rows in range, newest sample's age, wallets, tx_id), price providers;
                              exit 1 when an asset cannot be evaluated. Never writes.
+  notify-test                send a test message to each notification channel, print each outcome,
+                             exit 0 when all succeeded, 1 otherwise
+  --channel NAME             notify-test: only the channel with this name (default name: its type)
 
 Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect), a wallet
-failed (sync), an asset cannot be evaluated (check) or a runtime failure, 2 bad arguments or
-configuration.`
+failed (sync), an asset cannot be evaluated (check), a failed test message (notify-test) or a
+runtime failure, 2 bad arguments or configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'version' | 'help' | 'sync' | 'check'
+export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'notify-test' | 'version' | 'help' | 'sync' | 'check'
 
 /** Commands given as the first word: `alert-orchestrator collect --once`, `alert-orchestrator sync`. */
-const COMMANDS = ['collect', 'sync', 'check'] as const
+const COMMANDS = ['collect', 'sync', 'check', 'notify-test'] as const
 
 export interface CliOptions {
   mode: Mode
@@ -61,6 +65,8 @@ export interface CliOptions {
   demo: boolean
   /** `sync --from/--to` (null: the configured default) */
   syncWindow: { start: string | null; end: string | null }
+  /** notify-test --channel NAME; null = every channel */
+  channel: string | null
 }
 
 export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
@@ -82,6 +88,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         help: { type: 'boolean', short: 'h' },
         from: { type: 'string' },
         to: { type: 'string' },
+        channel: { type: 'string' },
       },
     })
   } catch (error) {
@@ -104,6 +111,10 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   if ((command === 'sync' || command === 'check') && (values.once || values['no-telemetry'] || values['print-config-normalized'] || values.demo))
     throw new AppError('usage', `${command} cannot be combined with --once, --no-telemetry, --print-config-normalized or --demo`)
   if (command === 'check' && values['test-prefix']) throw new AppError('usage', 'check never writes: --test-prefix does not apply')
+  const notifyTest = command === 'notify-test'
+  if (values.channel !== undefined && !notifyTest) throw new AppError('usage', '--channel only applies to notify-test')
+  if (notifyTest && (values.once || values['print-config-normalized']))
+    throw new AppError('usage', 'notify-test cannot be combined with --once or --print-config-normalized')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -119,13 +130,15 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     ? 'help'
     : values.version
       ? 'version'
-      : values['print-config-normalized']
-        ? 'print-config'
-        : command === 'collect' || command === 'sync' || command === 'check'
-          ? command
-          : values.once
-            ? 'once'
-            : 'serve'
+      : notifyTest
+        ? 'notify-test'
+        : values['print-config-normalized']
+          ? 'print-config'
+          : command === 'collect' || command === 'sync' || command === 'check'
+            ? command
+            : values.once
+              ? 'once'
+              : 'serve'
   return {
     mode,
     configPath: explicitPath ?? DEFAULT_CONFIG_PATH,
@@ -135,5 +148,6 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
     syncWindow: { start: values.from ?? null, end: values.to ?? null },
+    channel: values.channel ?? null,
   }
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfigTree } from './config/load.ts'
-import { cleanupCutoff, cleanupOnce } from './housekeeping.ts'
+import { cleanupCutoff, cleanupOnce, pruneHistory } from './housekeeping.ts'
+import { captureLogs } from './log.ts'
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0)
 const DAY = 86_400_000
@@ -69,5 +70,20 @@ describe('cleanup of expired output files', () => {
   it('ignores a configured path that does not exist yet', () => {
     root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
     expect(cleanupOnce(configFor([join(root, 'missing')], '7d'), NOW)).toMatchObject({ deleted: [], errors: [] })
+  })
+})
+
+describe('decision history retention', () => {
+  it('deletes the rows older than history.retention_days, and a failing prune is only logged', async () => {
+    const logs: string[] = []
+    const restore = captureLogs((line) => logs.push(line))
+    const config = loadConfigTree({ history: { retention_days: 2 } }, {}, '(test)').config
+    const now = Date.UTC(2026, 10, 27, 12)
+    const cutoffs: number[] = []
+    await pruneHistory(config, { prune: async (before) => void cutoffs.push(before) }, now)
+    expect(cutoffs).toEqual([now - 2 * 86_400_000])
+    await pruneHistory(config, { prune: async () => Promise.reject(new Error('store down')) }, now)
+    restore()
+    expect(logs.at(-1)).toContain('decision history could not be pruned')
   })
 })

@@ -68,10 +68,31 @@ export function cleanupOnce(config: Config, now: number): CleanupReport {
   return { cutoff, deleted, errors }
 }
 
-export function startHousekeeping(config: Config): { stop(): void } {
+/** The store-side part of the cleanup: decision history rows older than `history.retention_days`. */
+export interface PrunableHistory {
+  prune(before: number): Promise<void>
+}
+
+export async function pruneHistory(config: Config, history: PrunableHistory, now: number): Promise<void> {
+  const before = now - config.history.retention_days * 86_400_000
+  try {
+    await history.prune(before)
+    log.info('decision history pruned', { older_than: new Date(before).toISOString() })
+  } catch (error) {
+    log.warn('decision history could not be pruned', { error: describeError(error) })
+  }
+}
+
+/**
+ * Runs at start and every `maintenance.cleanup.interval_minutes`: the file cleanup when enabled,
+ * and the decision history's retention whenever there is a history.
+ */
+export function startHousekeeping(config: Config, history: PrunableHistory | null = null): { stop(): void } {
   const cleanup = config.maintenance.cleanup
-  if (!cleanup.enabled) return { stop() {} }
+  if (!cleanup.enabled && history === null) return { stop() {} }
   const run = () => {
+    if (history) void pruneHistory(config, history, Date.now())
+    if (!cleanup.enabled) return
     const report = cleanupOnce(config, Date.now())
     for (const error of report.errors) log.warn('cleanup could not delete a file', { error })
     log.info('cleanup finished', { deleted: report.deleted.length, older_than: new Date(report.cutoff).toISOString() })

@@ -1,7 +1,8 @@
 /**
- * alert-orchestrator: argv → config → one of print config | once | collect | serve | sync | check;
- * exit codes 0 (success), 1 (an asset ERROR in --once, a failed source in collect, a wallet failed
- * in sync, an asset check cannot evaluate, or a runtime failure), 2 (bad arguments or config).
+ * alert-orchestrator: argv → config → one of print config | notify-test | once | collect | serve |
+ * sync | check; exit codes 0 (success), 1 (an asset ERROR in --once, a failed source in collect,
+ * a wallet failed in sync, an asset check cannot evaluate, a failed test message, or a runtime
+ * failure), 2 (bad arguments or config).
  */
 import { parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError } from './config/load.ts'
@@ -35,14 +36,25 @@ export async function main(argv: readonly string[], env: Record<string, string |
   setLogLevel(options.logLevel ?? loaded.config.runtime.log_level)
   for (const warning of loaded.warnings) log.warn('configuration', { warning })
   if (options.mode === 'print-config') return (out(normalizedConfigJson(loaded)), 0)
+  if (options.mode === 'notify-test') {
+    const { runNotifyTest } = await import('./commands/notify-test.ts')
+    try {
+      return await runNotifyTest(loaded.config, options.channel, out)
+    } catch (error) {
+      if (!isAppError(error, 'usage') && !isAppError(error, 'config_invalid')) throw error
+      err(`alert-orchestrator notify-test: ${describeError(error)}`)
+      return 2
+    }
+  }
 
   if (options.mode === 'check') {
+    // Never writes, so it shares an embedded store with a running server instead of taking its lock.
     const [{ openStore }, { storeOptionsOf }, { runCheck }] = await Promise.all([
       import('./store/index.ts'),
       import('./services.ts'),
       import('./commands/check.ts'),
     ])
-    const { tableNames, ...storeOptions } = storeOptionsOf(loaded.config, { demo: false, testPrefix: false })
+    const { tableNames, ...storeOptions } = storeOptionsOf(loaded.config, { demo: false, testPrefix: false, sharedStore: true })
     const store = await openStore({ ...storeOptions, ...tableNames })
     try {
       return await runCheck(loaded.config, store.client, tableNames, out)
@@ -63,8 +75,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
   const services = await startServices(loaded, {
     demo: options.demo,
     testPrefix: options.testPrefix,
-    eagerCharts: options.mode === 'serve' && !options.noTelemetry,
     collector: options.mode === 'collect',
+    sharedStore: options.mode === 'once',
   })
   if (options.mode === 'once' || options.mode === 'collect') {
     try {

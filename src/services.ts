@@ -23,7 +23,7 @@ import type { StoreReader } from './store/reader.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
-import { createChartRenderer, type ChartRenderer } from './charts/index.ts'
+import type { ChartRenderer } from './charts/index.ts'
 import type { Collector } from './collector/collector.ts'
 import { collectorFromConfig } from './collector/service.ts'
 import type { LoadedConfig } from './config/load.ts'
@@ -32,29 +32,45 @@ import type { WebDeps } from './web/app.ts'
 import { createAuthenticator, type Authenticator } from './web/auth.ts'
 import { ChartCache } from './web/dashboard/chart-cache.ts'
 import { createMetrics, type Metrics } from './web/metrics.ts'
+import { historyAndNotificationsStep } from './history/step.ts'
+import { DecisionHistory } from './history/store.ts'
+import { RecentHistory } from './history/recent.ts'
+import { Notifier } from './notify/notifier.ts'
+
+/** How long closing waits for queued notifications (--once exits right after its evaluation). */
+const NOTIFICATION_DRAIN_MS = 15_000
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
 const DEMO_MAX_STALENESS_MS = 6 * 3_600_000
+/**
+ * Reads one asset's evaluation has in flight at once (evaluate.ts: deposits and withdrawals, then
+ * the aggregate, then wallet samples, Minswap series and the store's prices): the pool never opens
+ * more connections than an evaluation of all assets can use, nor more than max_connections.
+ */
+const CONCURRENT_READS_PER_ASSET = 4
 
 export interface ServiceOptions {
   /** use the embedded store with the demo market, whatever the config says */
   readonly demo: boolean
   /** writes go to test_ tables */
   readonly testPrefix: boolean
-  /** start the chart worker now (serving: the first dashboard load is fast); else on first use */
-  readonly eagerCharts?: boolean
   /** build the position collector even when collector.enabled is false (`collect --once`) */
   readonly collector?: boolean
+  /** the embedded store may be in use by a server: open it without its lock (`--once`) */
+  readonly sharedStore?: boolean
 }
 
-/** The chart worker costs a second and a few MB to start; `--once` without diagnostics never needs it. */
-function chartRenderer(eager = false): ChartRenderer {
-  let renderer: ChartRenderer | null = eager ? createChartRenderer({ workers: 1 }) : null
-  const started = () => (renderer ??= createChartRenderer({ workers: 1 }))
+/**
+ * The chart renderer (its module, worker, wasm and fonts: tens of MB) is loaded by the first
+ * chart asked for; `--once` without diagnostics and a server nobody looks at never load it.
+ */
+function chartRenderer(): ChartRenderer {
+  let renderer: Promise<ChartRenderer> | null = null
+  const started = () => (renderer ??= import('./charts/renderer.ts').then(({ createChartRenderer }) => createChartRenderer({ workers: 1 })))
   return {
-    renderDiagnostic: (input) => started().renderDiagnostic(input),
-    renderPrices: (input) => started().renderPrices(input),
-    close: async () => renderer?.close(),
+    renderDiagnostic: async (input) => (await started()).renderDiagnostic(input),
+    renderPrices: async (input) => (await started()).renderPrices(input),
+    close: async () => (await renderer)?.close(),
   }
 }
 
@@ -71,6 +87,12 @@ export interface Services {
   /** diagnostic PNG of each asset written by the last evaluation */
   readonly plotPaths: Map<string, string>
   readonly charts: ChartRenderer
+  /** the decision history; null when history.enabled is false */
+  readonly history: DecisionHistory | null
+  /** what the dashboard shows of the history (load it when serving) */
+  readonly recentHistory: RecentHistory | null
+  /** null when notifications.enabled is false */
+  readonly notifier: Notifier | null
   /** what the HTTP layer needs */
   readonly web: WebDeps
   /** one evaluation cycle; never throws (a failure is logged and counted) */
@@ -145,7 +167,7 @@ async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
 }
 
 /** How the configuration opens its store (the service, `sync` and `check` open it the same way). */
-export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix'>) {
+export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix' | 'sharedStore'>) {
   const connection = config.data.databases.greptime
   const sources = config.data.datasets.transactions.sources
   const tableNames = {
@@ -158,10 +180,11 @@ export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'de
   return {
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
+    sharedEmbedded: options.sharedStore,
     dialect: connection?.dialect ?? 'postgres',
     connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    maxConnections: connection?.max_connections ?? 2,
+    maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
     testPrefix: options.testPrefix,
     tableNames,
   }
@@ -206,8 +229,14 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
     const mismatchStreaks = new Map<string, number>()
     const plotPaths = new Map<string, string>()
-    const charts = chartRenderer(options.eagerCharts)
+    const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
+    const history = config.history.enabled ? new DecisionHistory(store.client, { testPrefix: options.testPrefix }) : null
+    const notifier = config.notifications.enabled
+      ? new Notifier(config, { history, onOutcome: (channel, outcome) => metrics.countNotification(channel, outcome) })
+      : null
+    const recentHistory = history ? new RecentHistory(history, config.domain.assets, config.history.retention_days * 86_400_000) : null
+    const afterEvaluation = historyAndNotificationsStep(history, recentHistory, notifier)
 
     const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
       const started = performance.now()
@@ -218,6 +247,9 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         await metrics.update(result)
         if (config.visualization.diagnostics.enabled)
           for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
+        await afterEvaluation
+          .run(result)
+          .catch((error) => log.error('after-evaluation step failed', { step: afterEvaluation.name, error: describeError(error) }))
         for (const entry of result.assets)
           log.info('decision', {
             asset: entry.asset,
@@ -247,6 +279,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       auth,
       sync,
       plotPaths,
+      history,
       startedAt: Date.now(),
       dashboard: {
         config,
@@ -254,6 +287,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         sync,
         charts: chartCache,
         authEnabled: auth.enabled,
+        history: recentHistory,
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
       },
     }
@@ -268,10 +302,17 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       collector,
       plotPaths,
       charts,
+      history,
+      recentHistory,
+      notifier,
       web,
       runEvaluation,
       close: async () => {
         sync.cancel()
+        if (notifier) {
+          if (!(await notifier.drain(NOTIFICATION_DRAIN_MS))) log.warn('notifications still queued at shutdown were dropped')
+          await notifier.close()
+        }
         await charts.close()
         await store.close()
       },

@@ -9,6 +9,7 @@ import type { FC, PropsWithChildren } from 'hono/jsx'
 import type { AssetModel, PageModel } from '../src/web/dashboard/model.ts'
 import type { SyncJobView } from '../src/sync/jobs.ts'
 import type { SyncReport } from '../src/sync/sync.ts'
+import { HistoryPlaceholder } from '../src/web/dashboard/history-panel.tsx'
 
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0 })
 
@@ -279,6 +280,7 @@ export const DashboardPage: FC<{ model: PageModel }> = ({ model }) => (
       <Controls model={model} />
     </header>
     <Content model={model} />
+    <HistoryPlaceholder asset={model.query.asset} refreshSeconds={model.refreshSeconds} />
     <SyncPanel model={model} />
   </Layout>
 )

@@ -102,6 +102,8 @@ describe('--print-config-normalized', () => {
         'runtime',
         'visualization',
         'maintenance',
+        'history',
+        'notifications',
         'resolved',
       ])
       expect(printed.domain.assets).toEqual(['djed', 'usdc'])

@@ -32,7 +32,7 @@ import { compareDecision, compareGains, compareGainsAddingUp, compareNumbers, sa
 import { ALL_ASSETS, evaluateCaseInMemory, type MismatchStreaks } from './support/golden/memory-evaluate.ts'
 import { alignmentFrom } from './support/golden/settings.ts'
 import { evaluateCaseInStore, type StoreCaseOutcome } from './support/golden/store-evaluate.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from './support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from './support/pg.ts'
 
 /** B11-like cases: transactions at a price ≠ 1 are converted to USD here and not by the predecessor. */
 const CONVERTED_USD_RELATIVE = 0.01
@@ -73,7 +73,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
     }, SETUP_TIMEOUT_MS)
 
     afterAll(async () => {

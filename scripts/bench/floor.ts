@@ -1,6 +1,6 @@
 /**
  * The read floor of one evaluation: the exact SELECTs one evaluation sent (recorded by
- * evaluate.ts), replayed through the same driver and settings (StoreClient: postgres.js, simple
+ * evaluate.ts), replayed through the same driver and settings (PostgresClient: postgres.js, simple
  * protocol, the same type parsers, the same pool size), all at once so only the pool limits
  * concurrency, rows discarded. Nothing is computed: this is the time the driver needs just to
  * bring the rows the evaluation uses into the process.
@@ -12,7 +12,7 @@
  */
 
 import { parseArgs } from 'node:util'
-import { StoreClient } from '../../src/store/client.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
 
 export interface RecordedStatement {
   readonly kind: string
@@ -26,7 +26,7 @@ export interface Floor {
 }
 
 export function createFloor(url: string, statements: readonly RecordedStatement[], pool = 4): Floor {
-  const client = new StoreClient({ url, dialect: 'postgres', maxConnections: pool, queryTimeoutMs: 120_000 })
+  const client = new PostgresClient({ url, dialect: 'postgres', maxConnections: pool, queryTimeoutMs: 120_000 })
   return {
     replay: async () =>
       (await Promise.all(statements.map((entry) => client.query(entry.kind, entry.text)))).reduce((sum, rows) => sum + rows.length, 0),

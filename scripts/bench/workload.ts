@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import YAML from 'yaml'
-import { StoreClient } from '../../src/store/client.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
 
 export const ROOT = resolve(import.meta.dir, '../..')
 export const WORKLOAD_L = { assets: 4, wallets: 25, days: 30, stepMinutes: 5 } as const
@@ -41,14 +41,14 @@ function adminUrl(url: string): string {
 
 /** Row count per table and newest sample, or null when the database or a table is missing. */
 async function inspect(url: string): Promise<{ rows: number[]; newest: number } | null> {
-  const admin = new StoreClient({ url: adminUrl(url), dialect: 'postgres' })
+  const admin = new PostgresClient({ url: adminUrl(url), dialect: 'postgres' })
   try {
     const found = await admin.query('bench db exists', `SELECT 1 AS found FROM pg_database WHERE datname = '${databaseName(url)}'`)
     if (found.length === 0) return null
   } finally {
     await admin.close()
   }
-  const client = new StoreClient({ url, dialect: 'postgres', queryTimeoutMs: 120_000 })
+  const client = new PostgresClient({ url, dialect: 'postgres', queryTimeoutMs: 120_000 })
   try {
     const present = await client.query(
       'bench tables',
@@ -68,7 +68,7 @@ async function inspect(url: string): Promise<{ rows: number[]; newest: number } 
 }
 
 async function dropDatabase(url: string): Promise<void> {
-  const admin = new StoreClient({ url: adminUrl(url), dialect: 'postgres' })
+  const admin = new PostgresClient({ url: adminUrl(url), dialect: 'postgres' })
   try {
     await admin.query('drop bench db', `DROP DATABASE IF EXISTS ${databaseName(url)} WITH (FORCE)`)
   } finally {

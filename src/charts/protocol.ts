@@ -30,5 +30,9 @@ export function serveRenderRequests(scope: { addEventListener: Worker['addEventL
   scope.addEventListener('message', async (event: MessageEvent<RenderRequest>) => {
     const response = await handleRenderRequest(event.data)
     scope.postMessage(response, response.ok ? [response.png.buffer as ArrayBuffer] : [])
+    // A render leaves megabytes of SVG text and pixmaps behind, and renders are rare (the
+    // dashboard caches PNGs per evaluation): collect now, off the main thread, rather than let
+    // the worker's heap sit at its high-water mark (measured: 10–15 MB less RSS serving the demo).
+    Bun.gc(true)
   })
 }

@@ -84,13 +84,15 @@ async function inspect(
   now: number,
 ): Promise<TableReport> {
   const ref = tables.table(kind, symbol)
-  const table = sql.tableSql(ref)
+  const table = sql.tableLabel(ref)
   const base = { kind, table, exists: false, rowsInRange: null, newestAgeSeconds: null, wallets: null, txId: null, error: null }
   try {
-    const [count] = await client.query(`count ${table}`, sql.rowCountStatement(ref, range), { retry: true })
-    const [span] = await client.query(`timespan ${table}`, sql.timespanStatement(ref), { retry: true })
+    const dialect = await client.dialect()
+    const [count] = await client.query(`count ${table}`, sql.rowCountStatement(dialect, ref, range), { retry: true })
+    const [span] = await client.query(`timespan ${table}`, sql.timespanStatement(dialect, ref), { retry: true })
     const newest = span?.last_ts === null || span?.last_ts === undefined ? null : Number(span.last_ts)
-    const wallets = kind === 'minswap' ? null : (await client.query(`wallets ${table}`, sql.distinctWalletsStatement(ref), { retry: true })).length
+    const wallets =
+      kind === 'minswap' ? null : (await client.query(`wallets ${table}`, sql.distinctWalletsStatement(dialect, ref), { retry: true })).length
     const transactions = kind === 'deposits' || kind === 'withdrawals'
     return {
       ...base,
@@ -108,7 +110,7 @@ async function inspect(
 
 async function hasTxId(client: StoreClient, ref: ReturnType<TableNames['table']>): Promise<boolean> {
   try {
-    await client.query(`probeTxId ${sql.tableSql(ref)}`, sql.txIdProbeStatement(ref), { retry: true })
+    await client.query(`probeTxId ${sql.tableLabel(ref)}`, sql.txIdProbeStatement(await client.dialect(), ref), { retry: true })
     return true
   } catch (error) {
     if (isMissingColumn(error)) return false

@@ -38,7 +38,9 @@ export async function serve(services: Services, options: ServeOptions): Promise<
   const stopping = nextSignal()
   const server = options.telemetry && config.runtime.telemetry.enabled ? await startWebServer(services, { port: options.port }) : null
   if (!server) log.info('HTTP server disabled; evaluating on schedule only')
-  const housekeeping = startHousekeeping(config)
+  // The dashboard's history panel shows the hours before a restart: read them before the first evaluation.
+  await services.recentHistory?.load(Date.now())
+  const housekeeping = startHousekeeping(config, services.history)
   const collector = services.collector
   const collecting = collector ? startCollectorSchedule(collector) : null
   const scheduler = createScheduler({

@@ -478,6 +478,8 @@ runtime:
       'runtime',
       'visualization',
       'maintenance',
+      'history',
+      'notifications',
       'resolved',
     ])
   })

@@ -7,6 +7,7 @@
 import type { AssetSettings, GateMethod, GateTail } from '../engine/settings.ts'
 import { readNamedVariable, type ConfigProblem, type Environment } from './env.ts'
 import { REDACTED, type RawConfig } from './schema.ts'
+import { resolveChannels, type ResolvedChannel } from './notifications.ts'
 import { instantOf } from './time.ts'
 
 /** Liqwid's wrapped table symbols for display names (spec-data §5.2). */
@@ -52,6 +53,8 @@ export interface Resolved {
   auth: ResolvedAuth
   price_compare_sources: string[]
   assets: Record<string, ResolvedAsset>
+  /** notifications.channels with their secrets read from the environment (redacted when printed) */
+  notification_channels: ResolvedChannel[]
 }
 
 type Gate = RawConfig['analysis']['decision']['gate']
@@ -306,6 +309,7 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
       auth: resolveAuth(values, env, warnings),
       price_compare_sources: compareSources,
       assets,
+      notification_channels: resolveChannels(values.notifications, env, problems, secretPaths),
     },
   }
   return { config, problems, warnings, secretPaths }

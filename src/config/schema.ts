@@ -34,6 +34,7 @@ import {
   port,
   section,
 } from './fields.ts'
+import { historySection, notificationsSection } from './notifications.ts'
 import { instantOf, isValidTimeZone } from './time.ts'
 
 const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
@@ -86,7 +87,9 @@ const greptimeConnection = z.strictObject({
     .describe('SQL dialect for DDL and table listing; auto asks the server'),
   max_connections: intAtLeast(1)
     .default(2)
-    .describe('concurrent queries; 1 on a small host shared with the database keeps the HTTP server responsive'),
+    .describe(
+      'connections (and so concurrent queries) at most; never more than an evaluation reads at once (4 per asset); 1 on a small host shared with the database keeps the HTTP server responsive',
+    ),
 })
 
 const liqwidTables = section({
@@ -105,7 +108,7 @@ const dataSection = section({
     greptime: greptimeConnection.optional().describe('absent: the embedded store (data.embedded) is used'),
   }),
   embedded: section({
-    dir: nonEmptyString.default('./data').describe('directory of the embedded PostgreSQL store (created; locked while running)'),
+    dir: nonEmptyString.default('./data').describe('directory of the embedded SQLite store (created; locked while a server runs)'),
     seed: lowerEnum(['demo'] as const)
       .nullable()
       .default(null)
@@ -336,6 +339,14 @@ const runtimeSection = section({
   log_level: lowerEnum(['debug', 'info', 'warn', 'error'] as const)
     .default('info')
     .describe('log level unless --log-level or LOG_LEVEL is given'),
+  public_url: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .nullable()
+    .default(null)
+    .describe('where users reach the dashboard; notifications link to it'),
   auth: section({
     enabled: z.boolean().default(false),
     username: z.string().min(1).nullable().default(null).describe('Basic auth user (with password_hash)'),
@@ -450,6 +461,8 @@ export const configSchema = z
     runtime: runtimeSection,
     visualization: visualizationSection,
     maintenance: maintenanceSection,
+    history: historySection,
+    notifications: notificationsSection,
     resolved: z.unknown().optional().describe('written by --print-config-normalized (per-asset effective values); recomputed on load'),
   })
   .superRefine((config, ctx) => crossFieldRules(config, ctx))

@@ -9,6 +9,10 @@
  * 30 days of 15-minute samples ending at `now`; while serving, `appendDemoSample` adds the
  * samples since the last stored one, continuing the same deterministic pattern (synthetic.ts).
  * The same writer path produces benchmark workloads (`scripts/gen-workload.ts`).
+ *
+ * A seed or an append is one transaction: a reader (or a `--once` next to a server) sees the
+ * whole dataset or none of it, and two processes appending at once cannot both write a sample
+ * (the second re-reads the last sample after the first committed).
  */
 
 import type { EpochMs } from '../engine/types.ts'
@@ -55,7 +59,11 @@ export interface DemoStatus {
 }
 
 /** Writes the whole demo dataset: 30 days ending at `now` (aligned down to 15 minutes). */
-export async function seedDemo(writer: StoreWriter, options: DemoOptions): Promise<WrittenRows> {
+export function seedDemo(writer: StoreWriter, options: DemoOptions): Promise<WrittenRows> {
+  return writer.transaction((tx) => seedInTransaction(tx, options))
+}
+
+async function seedInTransaction(writer: StoreWriter, options: DemoOptions): Promise<WrittenRows> {
   const anchor = alignDown(options.now, DEMO_STEP_MS)
   for (const spec of DEMO_ASSETS) {
     if (options.replace) await writer.dropTables(spec.symbol)
@@ -72,7 +80,11 @@ export async function seedDemo(writer: StoreWriter, options: DemoOptions): Promi
 }
 
 /** Adds every sample between the last stored one and `now`; a missing asset is seeded. */
-export async function appendDemoSample(writer: StoreWriter, now: EpochMs, keyword?: string): Promise<WrittenRows> {
+export function appendDemoSample(writer: StoreWriter, now: EpochMs, keyword?: string): Promise<WrittenRows> {
+  return writer.transaction((tx) => appendInTransaction(tx, now, keyword))
+}
+
+async function appendInTransaction(writer: StoreWriter, now: EpochMs, keyword?: string): Promise<WrittenRows> {
   const end = alignDown(now, DEMO_STEP_MS)
   const written = emptyCount()
   for (const spec of DEMO_ASSETS) {

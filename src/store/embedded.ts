@@ -1,110 +1,103 @@
 /**
- * The default store when no database is configured: PostgreSQL compiled to WebAssembly (PGlite),
- * its files in a directory (default `./data`), served on a loopback ephemeral port by
- * pglite-socket so the service talks to it through the same driver and SQL as to GreptimeDB.
- * PGlite runs in a worker thread (embedded-worker.ts): its queries execute synchronously and
- * would otherwise block the HTTP server.
+ * The default store when no database is configured: one SQLite file, `<dir>/store.sqlite`
+ * (default dir `./data`), opened in this process through bun:sqlite (sqlite-client.ts).
  *
- * Layout: `<dir>/pgdata` (PostgreSQL's files) and `<dir>/store.lock` (see lock.ts). PGlite's
- * runtime files are imported `with { type: 'file' }` by the worker so a `bun build --compile`
- * binary embeds them. The first start runs initdb (seconds); later starts are faster.
+ * One serving process per directory: a server holds `<dir>/store.lock` (lock.ts) for its whole
+ * life, so two servers never both append the demo feed or sync into one file. `--once` opens the
+ * file without the lock, next to a running server: SQLite's own locking (WAL, one writer at a
+ * time, a busy timeout) keeps both consistent.
+ *
+ * A directory left by the previous embedded store (PGlite's `pgdata/`) is moved aside first
+ * (legacy.ts), under the lock, so it is never moved from under a server of the old version.
  */
 
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { AppError } from '../errors.ts'
 import { log } from '../log.ts'
-import { workerScriptUrl } from '../worker-url.ts'
-import type { EmbeddedReply, EmbeddedRequest } from './embedded-protocol.ts'
-import { lockDirectory } from './lock.ts'
+import { type MovedLegacyStore, LEGACY_DATA_DIR, moveLegacyStoreAside } from './legacy.ts'
+import { type DirectoryLock, lockDirectory } from './lock.ts'
+import { SqliteClient } from './sqlite-client.ts'
 
 export const DEFAULT_EMBEDDED_DIR = './data'
-const LOOPBACK = '127.0.0.1'
-/** initdb under emulation (qemu) takes minutes; a start that never answers is a failure. */
-const START_TIMEOUT_MS = 300_000
-/** A stop normally takes milliseconds (a checkpoint); past this the thread is terminated. */
-const STOP_TIMEOUT_MS = 30_000
+export const STORE_FILE = 'store.sqlite'
 
 export interface EmbeddedStoreOptions {
   readonly dir?: string
+  /** false: open next to a server that may hold the directory (`--once`); default true */
+  readonly exclusive?: boolean
+  /** how long a write waits for another process' write lock */
+  readonly busyTimeoutMs?: number
 }
 
 export interface EmbeddedStore {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
-  readonly url: string
-  /** absolute directory holding `pgdata/` and the lock */
+  readonly client: SqliteClient
+  /** absolute directory holding the store file and the lock */
   readonly dir: string
-  /** true when this start ran initdb */
+  /** the SQLite file */
+  readonly path: string
+  /** true when this start created the file */
   readonly created: boolean
+  /** the previous store's directory this start moved aside, if any */
+  readonly legacy: MovedLegacyStore | null
   readonly startMs: number
-  /** stops the socket server, closes PGlite and releases the lock; idempotent */
+  /** closes the file and releases the lock; idempotent */
   close(): Promise<void>
 }
 
-/** Waits for the worker's next reply, or its death, or the deadline. */
-function nextReply(worker: Worker, timeoutMs: number): Promise<EmbeddedReply> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`))), timeoutMs)
-    const onMessage = (event: MessageEvent<EmbeddedReply>) => finish(() => resolve(event.data))
-    const onError = (event: ErrorEvent) => finish(() => reject(new Error(event.message)))
-    const onClose = () => finish(() => reject(new Error('the store thread exited')))
-    function finish(settle: () => void) {
-      clearTimeout(timer)
-      worker.removeEventListener('message', onMessage)
-      worker.removeEventListener('error', onError)
-      worker.removeEventListener('close', onClose)
-      settle()
+export function openEmbeddedStore(options: EmbeddedStoreOptions = {}): EmbeddedStore {
+  const started = performance.now()
+  const dir = resolve(options.dir ?? DEFAULT_EMBEDDED_DIR)
+  const exclusive = options.exclusive ?? true
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (error) {
+    throw new AppError('store_unreachable', `cannot create the embedded store directory ${dir}: ${(error as Error).message}`, { cause: error })
+  }
+  const lock: DirectoryLock | null = exclusive ? lockDirectory(dir) : null
+  try {
+    const legacy = existsSync(join(dir, LEGACY_DATA_DIR)) ? moveLegacyAside(dir, lock) : null
+    const path = join(dir, STORE_FILE)
+    const created = !existsSync(path)
+    const client = new SqliteClient({ path, busyTimeoutMs: options.busyTimeoutMs })
+    let closing: Promise<void> | null = null
+    const held = lock
+    return {
+      client,
+      dir,
+      path,
+      created,
+      legacy,
+      startMs: Math.round(performance.now() - started),
+      close: () => {
+        closing ??= client.close().finally(() => held?.release())
+        return closing
+      },
     }
-    worker.addEventListener('message', onMessage)
-    worker.addEventListener('error', onError)
-    worker.addEventListener('close', onClose)
-  })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
 }
 
-export async function startEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
-  const dir = resolve(options.dir ?? DEFAULT_EMBEDDED_DIR)
-  const lock = lockDirectory(dir)
-  const started = performance.now()
-  const dataDir = join(dir, 'pgdata')
-  const created = !existsSync(join(dataDir, 'PG_VERSION'))
-  const send = (worker: Worker, message: EmbeddedRequest) => worker.postMessage(message)
-  let worker: Worker | null = null
-  let port: number
+/** Under the directory lock (taken here for `--once`), so a server of the old version keeps its files. */
+function moveLegacyAside(dir: string, held: DirectoryLock | null): MovedLegacyStore | null {
+  const lock = held ?? lockDirectory(dir)
   try {
-    worker = new Worker(workerScriptUrl(import.meta.url, './embedded-worker.ts', 'store/embedded-worker.js'))
-    const ready = nextReply(worker, START_TIMEOUT_MS)
-    send(worker, { type: 'start', dataDir })
-    const reply = await ready
-    if (reply.type !== 'ready') throw new Error(reply.type === 'failed' ? reply.message : `unexpected ${reply.type}`)
-    port = reply.port
-  } catch (error) {
-    worker?.terminate()
-    lock.release()
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new AppError('store_unreachable', `the embedded store in ${dir} failed to start: ${reason}`, { cause: error, details: { dir } })
-  }
-  const running = worker
-  running.addEventListener('close', () => {
-    if (!closing) log.error('the embedded store thread stopped unexpectedly', { dir })
-  })
-  let closing: Promise<void> | null = null
-  return {
-    url: `postgres://postgres@${LOOPBACK}:${port}/postgres`,
-    dir,
-    created,
-    startMs: Math.round(performance.now() - started),
-    close: () => {
-      closing ??= (async () => {
-        try {
-          const stopped = nextReply(running, STOP_TIMEOUT_MS)
-          send(running, { type: 'stop' })
-          await stopped.catch((error) => log.warn('the embedded store did not stop cleanly', { dir, error: String(error) }))
-        } finally {
-          running.terminate()
-          lock.release()
-        }
-      })()
-      return closing
-    },
+    const moved = moveLegacyStoreAside(dir)
+    if (moved !== null) {
+      log.warn('found the previous embedded store (PGlite) and moved it aside; a fresh store starts', {
+        from: moved.from,
+        moved_to: moved.to,
+        postgres_version: moved.postgresVersion ?? 'unknown',
+        size_mb: (moved.bytes / 1048576).toFixed(1),
+        next:
+          'the demo market regenerates by itself; run `alert-orchestrator sync` once to bring synced transactions back; ' +
+          'delete the moved directory when no longer wanted',
+      })
+    }
+    return moved
+  } finally {
+    if (held === null) lock.release()
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The store's front door: `openStore` connects to the configured database, or starts the
+ * The store's front door: `openStore` connects to the configured database, or opens the
  * embedded one when none is configured, and hands back a reader and a writer on one client.
  * Options are plain values (the config module maps its keys onto them).
  */
 
-import { type DialectSetting, StoreClient } from './client.ts'
-import { type EmbeddedStore, startEmbeddedStore } from './embedded.ts'
+import type { StoreClient } from './client.ts'
+import { type EmbeddedStore, openEmbeddedStore } from './embedded.ts'
+import { type DialectSetting, PostgresClient } from './postgres-client.ts'
 import { StoreReader } from './reader.ts'
 import { TableNames, type TableNamesOptions } from './tables.ts'
 import { StoreWriter } from './writer.ts'
@@ -15,8 +16,11 @@ export interface OpenStoreOptions extends TableNamesOptions {
   readonly url?: string | null
   /** directory of the embedded store (default `./data`) */
   readonly embeddedDir?: string
+  /** open the embedded store without its directory lock, next to a server (`--once`) */
+  readonly sharedEmbedded?: boolean
   readonly dialect?: DialectSetting
   readonly connectTimeoutMs?: number
+  /** statement deadline (PostgreSQL, GreptimeDB); how long a write waits for the lock (embedded) */
   readonly queryTimeoutMs?: number
   readonly maxConnections?: number
   /** `--test-prefix`: writes go to `test_<table>` */
@@ -27,23 +31,26 @@ export interface Store {
   readonly client: StoreClient
   readonly reader: StoreReader
   readonly writer: StoreWriter
-  /** the embedded store when one was started */
+  /** the embedded store when one was opened */
   readonly embedded: EmbeddedStore | null
   /** closes the client, then the embedded store */
   close(): Promise<void>
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  new TableNames(options) // a bad prefix fails here, before an embedded store is started
-  const embedded = options.url ? null : await startEmbeddedStore({ dir: options.embeddedDir })
-  const client = new StoreClient({
-    url: options.url || embedded!.url,
-    // PGlite is PostgreSQL: no need to ask.
-    dialect: embedded === null ? (options.dialect ?? 'auto') : 'postgres',
-    connectTimeoutMs: options.connectTimeoutMs,
-    queryTimeoutMs: options.queryTimeoutMs,
-    maxConnections: options.maxConnections,
-  })
+  new TableNames(options) // a bad prefix fails here, before the embedded store is opened
+  const embedded = options.url
+    ? null
+    : openEmbeddedStore({ dir: options.embeddedDir, exclusive: !options.sharedEmbedded, busyTimeoutMs: options.queryTimeoutMs })
+  const client: StoreClient =
+    embedded?.client ??
+    new PostgresClient({
+      url: options.url!,
+      dialect: options.dialect ?? 'auto',
+      connectTimeoutMs: options.connectTimeoutMs,
+      queryTimeoutMs: options.queryTimeoutMs,
+      maxConnections: options.maxConnections,
+    })
   return {
     client,
     reader: new StoreReader(client, options),
@@ -56,10 +63,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   }
 }
 
-export { StoreClient, dialectFromVersion, parseTimestampMs, type DialectSetting, type StoreClientOptions } from './client.ts'
+export type { QueryOptions, Row, StoreClient } from './client.ts'
+export { PostgresClient, dialectFromVersion, parseTimestampMs, type DialectSetting, type PostgresClientOptions } from './postgres-client.ts'
+export { SqliteClient, type SqliteClientOptions } from './sqlite-client.ts'
 export { StoreReader } from './reader.ts'
 export { StoreWriter, type StoreWriterOptions } from './writer.ts'
-export { startEmbeddedStore, DEFAULT_EMBEDDED_DIR, type EmbeddedStore, type EmbeddedStoreOptions } from './embedded.ts'
+export { openEmbeddedStore, DEFAULT_EMBEDDED_DIR, STORE_FILE, type EmbeddedStore, type EmbeddedStoreOptions } from './embedded.ts'
 export { appendDemoSample, demoStatus, seedDemo, type DemoOptions, type DemoStatus } from './demo.ts'
 export { TableNames, DEFAULT_TABLE_NAMES, normalizeSymbol, type TableNamesOptions } from './tables.ts'
 export type { Dialect } from './sql.ts'

@@ -1,6 +1,7 @@
 /**
- * One process per embedded-store directory. Two PGlite instances on the same files would corrupt
- * them, so the directory carries a lock file created atomically (`wx`) that names its holder's pid.
+ * One serving process per embedded-store directory. SQLite keeps the file consistent under any
+ * number of processes, but two servers on one directory would both append the demo feed and both
+ * sync into it, so a server holds a lock file created atomically (`wx`) that names its pid.
  * A lock whose pid is dead (a crash, a kill -9) is stale and taken over.
  */
 

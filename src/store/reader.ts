@@ -48,7 +48,7 @@ export class StoreReader {
   /** Σ USD over all rows (wallet or not) and the price, per ts; null when there is no data. */
   async assetAggregate(symbol: string, range: TimeRange): Promise<AggregateSeries | null> {
     const table = this.names.table('positions', symbol)
-    const rows = await this.read('assetAggregate', table, sql.aggregateStatement(table, range))
+    const rows = await this.read('assetAggregate', table, (dialect) => sql.aggregateStatement(dialect, table, range))
     const ts: number[] = []
     const usd: number[] = []
     const price: (number | null)[] = []
@@ -68,7 +68,7 @@ export class StoreReader {
    */
   async lastAggregateSample(symbol: string, range: TimeRange): Promise<AggregateSeries | null> {
     const table = this.names.table('positions', symbol)
-    const row = (await this.read('lastAggregateSample', table, sql.timespanStatement(table, range)))?.[0]
+    const row = (await this.read('lastAggregateSample', table, (dialect) => sql.timespanStatement(dialect, table, range)))?.[0]
     const last = toNumber(row?.last_ts)
     return last === null ? null : this.assetAggregate(symbol, { start: last, end: last })
   }
@@ -76,13 +76,13 @@ export class StoreReader {
   /** Every wallet's first two samples and its last sample in the range, wallets ascending. */
   async walletSamples(symbol: string, range: TimeRange): Promise<Map<string, Series>> {
     const table = this.names.table('positions', symbol)
-    return perWallet(await this.read('walletSamples', table, sql.walletSamplesStatement(table, range)))
+    return perWallet(await this.read('walletSamples', table, (dialect) => sql.walletSamplesStatement(dialect, table, range)))
   }
 
   /** Every wallet's full USD series, wallets ascending (charts, tests). */
   async walletSeries(symbol: string, range: TimeRange): Promise<Map<string, Series>> {
     const table = this.names.table('positions', symbol)
-    return perWallet(await this.read('walletSeries', table, sql.walletSeriesStatement(table, range)))
+    return perWallet(await this.read('walletSeries', table, (dialect) => sql.walletSeriesStatement(dialect, table, range)))
   }
 
   /** `test` reads the `test_` twins (what a writer under `--test-prefix` wrote), e.g. for sync dedupe. */
@@ -99,7 +99,7 @@ export class StoreReader {
 
   async latestPrice(source: StorePriceSource, symbol: string): Promise<PricePoint | null> {
     const table = this.priceTable(source, symbol)
-    const row = (await this.read('latestPrice', table, sql.latestPriceStatement(table)))?.[0]
+    const row = (await this.read('latestPrice', table, (dialect) => sql.latestPriceStatement(dialect, table)))?.[0]
     const ts = toNumber(row?.ts)
     const priceUsd = toNumber(row?.price_usd)
     return ts === null || priceUsd === null ? null : { ts, priceUsd }
@@ -109,7 +109,7 @@ export class StoreReader {
     const table = this.priceTable(source, symbol)
     const ts: number[] = []
     const values: number[] = []
-    for (const row of (await this.read('priceSeries', table, sql.priceSeriesStatement(table, range))) ?? []) {
+    for (const row of (await this.read('priceSeries', table, (dialect) => sql.priceSeriesStatement(dialect, table, range))) ?? []) {
       const at = toNumber(row.ts)
       const price = toNumber(row.price_usd)
       if (at === null || price === null) continue
@@ -125,7 +125,7 @@ export class StoreReader {
     const ts: number[] = []
     const priceUsd: (number | null)[] = []
     const adaUsd: (number | null)[] = []
-    for (const row of (await this.read('minswapSeries', table, sql.minswapSeriesStatement(table, range))) ?? []) {
+    for (const row of (await this.read('minswapSeries', table, (dialect) => sql.minswapSeriesStatement(dialect, table, range))) ?? []) {
       const at = toNumber(row.ts)
       const price = toNumber(row.price_usd)
       const ada = toNumber(row.ada_usd)
@@ -144,7 +144,7 @@ export class StoreReader {
       symbols.map(async (symbol) => {
         const table = this.names.table('positions', symbol)
         try {
-          return (await this.read('discoverWallets', table, sql.distinctWalletsStatement(table))) ?? []
+          return (await this.read('discoverWallets', table, (dialect) => sql.distinctWalletsStatement(dialect, table))) ?? []
         } catch (error) {
           if (!(error instanceof AppError) || error.code !== 'store_query') throw error
           log.warn('wallet discovery skipped a table', { table: table.name, error })
@@ -181,7 +181,7 @@ export class StoreReader {
   /** MIN/MAX(ts) of a table; null when it is missing or empty. */
   async timespan(kind: TableKind, symbol: string, test = false): Promise<Timespan | null> {
     const table = this.names.table(kind, symbol, test)
-    const row = (await this.read('timespan', table, sql.timespanStatement(table)))?.[0]
+    const row = (await this.read('timespan', table, (dialect) => sql.timespanStatement(dialect, table)))?.[0]
     const first = toNumber(row?.first_ts)
     const last = toNumber(row?.last_ts)
     return first === null || last === null ? null : { first, last }
@@ -231,10 +231,10 @@ export class StoreReader {
     const table = this.names.table('positions', symbol)
     let rows: Row[] | null
     try {
-      rows = await this.read('resolveSymbol', table, sql.marketStatement(table, true))
+      rows = await this.read('resolveSymbol', table, (dialect) => sql.marketStatement(dialect, table, true))
     } catch (error) {
       if (!isMissingColumn(error)) throw error
-      rows = await this.read('resolveSymbol', table, sql.marketStatement(table, false))
+      rows = await this.read('resolveSymbol', table, (dialect) => sql.marketStatement(dialect, table, false))
     }
     const row = rows?.[0]
     if (row === undefined) return null
@@ -250,8 +250,8 @@ export class StoreReader {
     problems: RowProblem[],
   ): Promise<Transaction[]> {
     const table = this.names.table(kind === 'deposit' ? 'deposits' : 'withdrawals', symbol, test)
-    const rows = await this.read('transactions', table, sql.transactionsStatement(table, range, wallet))
-    return (rows ?? []).flatMap((row) => toTransaction(row, kind, sql.tableSql(table), problems))
+    const rows = await this.read('transactions', table, (dialect) => sql.transactionsStatement(dialect, table, range, wallet))
+    return (rows ?? []).flatMap((row) => toTransaction(row, kind, sql.tableLabel(table), problems))
   }
 
   private priceTable(source: StorePriceSource, symbol: string): TableRef {
@@ -275,9 +275,10 @@ export class StoreReader {
   }
 
   /** Runs a read; null when its table (or namespace) does not exist. */
-  private async read(kind: string, table: TableRef, text: string): Promise<Row[] | null> {
+  private async read(kind: string, table: TableRef, statement: (dialect: sql.Dialect) => string): Promise<Row[] | null> {
+    const text = statement(await this.client.dialect())
     try {
-      return await this.client.query(`${kind} ${sql.tableSql(table)}`, text, { retry: true })
+      return await this.client.query(`${kind} ${sql.tableLabel(table)}`, text, { retry: true })
     } catch (error) {
       if (isMissingTable(error)) return null
       throw error

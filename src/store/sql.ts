@@ -7,17 +7,20 @@
  *   quoted or escaped: anything else is rejected with `invalid_identifier`;
  * - text values become `'...'` with `'` doubled; a NUL character is rejected;
  * - numbers must be finite; instants are ISO-8601 literals with `Z`, which GreptimeDB reads as UTC
- *   and PostgreSQL's `timestamp` columns take as the same wall-clock value, so both store UTC.
+ *   and PostgreSQL's `timestamp` columns take as the same wall-clock value, so both store UTC;
+ *   SQLite stores them as INTEGER epoch milliseconds (UTC by construction), written as integers.
  *
- * The SQL is the subset GreptimeDB (DataFusion) and PostgreSQL share; the few statements that
- * differ (DDL, table listing, namespaces) take a `Dialect`.
+ * The SQL is the subset GreptimeDB (DataFusion), PostgreSQL and SQLite share; every builder takes
+ * the `Dialect` for what differs (instants, DDL, table listing, namespaces). SQLite has no schemas:
+ * a namespaced table is one table whose name is `namespace.name`, double-quoted — the only quoted
+ * identifier, safe because both parts passed the identifier rule (no quote, no dot).
  */
 
 import { AppError } from '../errors.ts'
 import type { EpochMs } from '../engine/types.ts'
 import type { MinswapRow, PositionRow, TableRef, TimeRange } from './types.ts'
 
-export type Dialect = 'greptime' | 'postgres'
+export type Dialect = 'greptime' | 'postgres' | 'sqlite'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** PostgreSQL silently truncates longer names, which could make two tables collide. */
@@ -56,22 +59,30 @@ export function numberLiteral(value: number): string {
   return Object.is(value, -0) ? '0' : String(value)
 }
 
-export function instantLiteral(ms: EpochMs): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+export function instantLiteral(dialect: Dialect, ms: EpochMs): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) {
     throw new AppError('invalid_identifier', `instant ${String(ms)} is not a finite epoch-ms number`, { details: { value: ms } })
   }
-  return `'${new Date(ms).toISOString()}'`
+  // Sub-millisecond parts round, as PostgreSQL's TIMESTAMP(3) does.
+  return dialect === 'sqlite' ? String(Math.round(ms)) : `'${new Date(ms).toISOString()}'`
 }
 
-function nullableText(value: string | null | undefined): string {
+export function nullableText(value: string | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : textLiteral(value)
 }
 
-function nullableNumber(value: number | null | undefined): string {
+export function nullableNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? 'NULL' : numberLiteral(value)
 }
 
-export function tableSql(table: TableRef): string {
+/** The table as SQL names it in `dialect`. */
+export function tableSql(dialect: Dialect, table: TableRef): string {
+  const label = tableLabel(table)
+  return dialect === 'sqlite' && table.namespace !== null ? `"${label}"` : label
+}
+
+/** `namespace.name` or `name`: the table in messages, whatever the dialect. */
+export function tableLabel(table: TableRef): string {
   const name = identifier(table.name, 'table name')
   return table.namespace === null ? name : `${identifier(table.namespace, 'namespace')}.${name}`
 }
@@ -81,11 +92,11 @@ function where(conditions: string[]): string {
 }
 
 /** `alias` qualifies `ts` when the statement joins tables (`n.ts`). */
-function rangeConditions(range: TimeRange, alias: string | null = null): string[] {
+function rangeConditions(dialect: Dialect, range: TimeRange, alias: string | null = null): string[] {
   const ts = alias === null ? 'ts' : `${alias}.ts`
   const conditions: string[] = []
-  if (range.start !== null) conditions.push(`${ts} >= ${instantLiteral(range.start)}`)
-  if (range.end !== null) conditions.push(`${ts} <= ${instantLiteral(range.end)}`)
+  if (range.start !== null) conditions.push(`${ts} >= ${instantLiteral(dialect, range.start)}`)
+  if (range.end !== null) conditions.push(`${ts} <= ${instantLiteral(dialect, range.end)}`)
   return conditions
 }
 
@@ -103,12 +114,12 @@ export function timeZoneStatement(): string {
   return 'SELECT timezone() AS time_zone'
 }
 
-export function aggregateStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, ${USD_VALUE} AS usd, MAX(price_usd) AS price FROM ${tableSql(table)}${where(rangeConditions(range))} GROUP BY ts ORDER BY ts`
+export function aggregateStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, ${USD_VALUE} AS usd, MAX(price_usd) AS price FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))} GROUP BY ts ORDER BY ts`
 }
 
-export function walletSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(table)}${where([HAS_WALLET, ...rangeConditions(range)])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
+export function walletSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(dialect, table)}${where([HAS_WALLET, ...rangeConditions(dialect, range)])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
 }
 
 /**
@@ -124,73 +135,85 @@ export function walletSeriesStatement(table: TableRef, range: TimeRange): string
  * also the two joined back to it: GreptimeDB prunes by the time index only when told (issue
  * GreptimeTeam/greptimedb#6874: a CTE joined back to its table, 0.3 s → 40 s without the range).
  */
-export function walletSamplesStatement(table: TableRef, range: TimeRange): string {
-  const source = tableSql(table)
-  const rows = `${source}${where([HAS_WALLET, ...rangeConditions(range)])}`
+export function walletSamplesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  const source = tableSql(dialect, table)
+  const rows = `${source}${where([HAS_WALLET, ...rangeConditions(dialect, range)])}`
   return [
     `WITH earliest AS (SELECT MIN(ts) AS start_ts FROM ${rows}),`,
     'bounds AS (SELECT wallet_address, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(later_ts) AS after_start FROM',
     `(SELECT wallet_address, ts, CASE WHEN ts > (SELECT start_ts FROM earliest) THEN ts END AS later_ts FROM ${rows}) AS flagged GROUP BY wallet_address),`,
     `late AS (SELECT n.wallet_address, MIN(n.ts) AS second_ts FROM ${source} AS n JOIN bounds AS b ON n.wallet_address = b.wallet_address`,
-    `WHERE ${['b.after_start = b.first_ts AND n.ts > b.first_ts AND n.ts <= b.last_ts', ...rangeConditions(range, 'n')].join(' AND ')} GROUP BY n.wallet_address),`,
+    `WHERE ${['b.after_start = b.first_ts AND n.ts > b.first_ts AND n.ts <= b.last_ts', ...rangeConditions(dialect, range, 'n')].join(' AND ')} GROUP BY n.wallet_address),`,
     'picks AS (SELECT wallet_address, first_ts AS ts FROM bounds UNION SELECT wallet_address, last_ts FROM bounds',
     'UNION SELECT wallet_address, after_start FROM bounds WHERE after_start > first_ts UNION SELECT wallet_address, second_ts FROM late)',
     `SELECT r.ts, r.wallet_address, SUM(COALESCE(r.usd_value, r.underlying_units * r.price_usd, 0)) AS usd FROM ${source} AS r`,
-    `JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts${where(rangeConditions(range, 'r'))}`,
+    `JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts${where(rangeConditions(dialect, range, 'r'))}`,
     'GROUP BY r.ts, r.wallet_address ORDER BY r.wallet_address, r.ts',
   ].join(' ')
 }
 
-export function transactionsStatement(table: TableRef, range: TimeRange, wallet: string | null): string {
-  const conditions = rangeConditions(range)
+export function transactionsStatement(dialect: Dialect, table: TableRef, range: TimeRange, wallet: string | null): string {
+  const conditions = rangeConditions(dialect, range)
   if (wallet !== null) conditions.push(`wallet_address = ${textLiteral(wallet)}`)
-  return `SELECT ts, created_at, wallet_address, market_id, amount, notes FROM ${tableSql(table)}${where(conditions)} ORDER BY ts, wallet_address`
+  return `SELECT ts, created_at, wallet_address, market_id, amount, notes FROM ${tableSql(dialect, table)}${where(conditions)} ORDER BY ts, wallet_address`
 }
 
 /** One price per timestamp (positions tables repeat it once per wallet). */
-export function priceSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(table)}${where(['price_usd IS NOT NULL', ...rangeConditions(range)])} GROUP BY ts ORDER BY ts`
+export function priceSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(dialect, table)}${where(['price_usd IS NOT NULL', ...rangeConditions(dialect, range)])} GROUP BY ts ORDER BY ts`
 }
 
-export function latestPriceStatement(table: TableRef): string {
-  return `SELECT ts, price_usd FROM ${tableSql(table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
+export function latestPriceStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT ts, price_usd FROM ${tableSql(dialect, table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
 }
 
-export function minswapSeriesStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT ts, MAX(price_usd) AS price_usd, MAX(ada_usd) AS ada_usd FROM ${tableSql(table)}${where(rangeConditions(range))} GROUP BY ts ORDER BY ts`
+export function minswapSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT ts, MAX(price_usd) AS price_usd, MAX(ada_usd) AS ada_usd FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))} GROUP BY ts ORDER BY ts`
 }
 
-export function distinctWalletsStatement(table: TableRef): string {
-  return `SELECT DISTINCT wallet_address FROM ${tableSql(table)} WHERE wallet_address IS NOT NULL`
+export function distinctWalletsStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT DISTINCT wallet_address FROM ${tableSql(dialect, table)} WHERE wallet_address IS NOT NULL`
 }
 
-export function marketStatement(table: TableRef, withName: boolean): string {
+export function marketStatement(dialect: Dialect, table: TableRef, withName: boolean): string {
   return withName
-    ? `SELECT market_id, market_name FROM ${tableSql(table)} WHERE market_id IS NOT NULL OR market_name IS NOT NULL LIMIT 1`
-    : `SELECT market_id FROM ${tableSql(table)} WHERE market_id IS NOT NULL LIMIT 1`
+    ? `SELECT market_id, market_name FROM ${tableSql(dialect, table)} WHERE market_id IS NOT NULL OR market_name IS NOT NULL LIMIT 1`
+    : `SELECT market_id FROM ${tableSql(dialect, table)} WHERE market_id IS NOT NULL LIMIT 1`
 }
 
-export function timespanStatement(table: TableRef, range: TimeRange = { start: null, end: null }): string {
-  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(table)}${where(rangeConditions(range))}`
+export function timespanStatement(dialect: Dialect, table: TableRef, range: TimeRange = { start: null, end: null }): string {
+  return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))}`
 }
 
 /** Rows in the range (the store doctor's count). */
-export function rowCountStatement(table: TableRef, range: TimeRange): string {
-  return `SELECT COUNT(*) AS row_count FROM ${tableSql(table)}${where(rangeConditions(range))}`
+export function rowCountStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT COUNT(*) AS row_count FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))}`
 }
 
 /** One column of table names; `namespace` null = the connection's database / current schema. */
 export function listTablesStatement(dialect: Dialect, namespace: string | null): string {
   if (dialect === 'greptime') return namespace === null ? 'SHOW TABLES' : `SHOW TABLES FROM ${identifier(namespace, 'namespace')}`
+  if (dialect === 'sqlite') {
+    // SQLite's own tables (sqlite_sequence, sqlite_stat1) are not ours; a `.` marks a namespace.
+    const ours = "type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    if (namespace === null) return `SELECT name AS table_name FROM sqlite_master WHERE ${ours} AND instr(name, '.') = 0 ORDER BY name`
+    const qualifier = `${identifier(namespace, 'namespace')}.`
+    return (
+      `SELECT substr(name, ${qualifier.length + 1}) AS table_name FROM sqlite_master WHERE ${ours} ` +
+      `AND substr(name, 1, ${qualifier.length}) = ${textLiteral(qualifier)} ORDER BY name`
+    )
+  }
   const schema = namespace === null ? 'current_schema()' : textLiteral(identifier(namespace, 'namespace'))
   return `SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`
 }
 
 // ---- writers -------------------------------------------------------------------------------
 
-export function createNamespaceStatement(dialect: Dialect, namespace: string): string {
+/** None in SQLite, where the namespace is part of the table's name. */
+export function createNamespaceStatements(dialect: Dialect, namespace: string): string[] {
   const name = identifier(namespace, 'namespace')
-  return dialect === 'greptime' ? `CREATE DATABASE IF NOT EXISTS ${name}` : `CREATE SCHEMA IF NOT EXISTS ${name}`
+  if (dialect === 'sqlite') return []
+  return [dialect === 'greptime' ? `CREATE DATABASE IF NOT EXISTS ${name}` : `CREATE SCHEMA IF NOT EXISTS ${name}`]
 }
 
 type Column = readonly [name: string, greptimeType: string, postgresType: string]
@@ -224,14 +247,27 @@ const MINSWAP_COLUMNS: readonly Column[] = [
   ['ada_usd', 'DOUBLE', 'DOUBLE PRECISION'],
 ]
 
+/** SQLite's STRICT types for the PostgreSQL ones: instants are INTEGER epoch milliseconds. */
+const SQLITE_TYPES: Record<string, string> = { 'TIMESTAMP(3)': 'INTEGER', TEXT: 'TEXT', 'DOUBLE PRECISION': 'REAL' }
+
+function columnType(dialect: Dialect, [name, greptimeType, postgresType]: Column): string {
+  if (dialect === 'greptime') return greptimeType
+  if (dialect === 'postgres') return postgresType
+  const type = SQLITE_TYPES[postgresType]
+  if (type === undefined) throw new AppError('internal', `column ${name}: no SQLite type for ${postgresType}`)
+  return type
+}
+
 function createTable(dialect: Dialect, table: TableRef, columns: readonly Column[], greptimeKey: string | null): string[] {
-  const definitions = columns.map(([name, greptimeType, postgresType]) => `${name} ${dialect === 'greptime' ? greptimeType : postgresType}`)
+  const definitions = columns.map((column) => `${column[0]} ${columnType(dialect, column)}`)
   if (dialect === 'greptime' && greptimeKey !== null) definitions.push(`PRIMARY KEY (${greptimeKey})`)
-  const create = `CREATE TABLE IF NOT EXISTS ${tableSql(table)} (${definitions.join(', ')})`
+  // STRICT: SQLite otherwise stores whatever a value looks like (text in a REAL column).
+  const create = `CREATE TABLE IF NOT EXISTS ${tableSql(dialect, table)} (${definitions.join(', ')})${dialect === 'sqlite' ? ' STRICT' : ''}`
   if (dialect === 'greptime') return [create]
-  // GreptimeDB's time index needs no help; PostgreSQL reads by ts range, so index it.
-  const indexName = `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_ts_idx`
-  return [create, `CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableSql(table)} (ts)`]
+  // GreptimeDB's time index needs no help; PostgreSQL and SQLite read by ts range, so index it.
+  // A PostgreSQL index lives in its table's schema; SQLite's index names are global like its tables.
+  const index = { namespace: dialect === 'sqlite' ? table.namespace : null, name: `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_ts_idx` }
+  return [create, `CREATE INDEX IF NOT EXISTS ${tableSql(dialect, index)} ON ${tableSql(dialect, table)} (ts)`]
 }
 
 /** Wallet and market are tags in GreptimeDB, otherwise wallets sampled at one ts would collapse. */
@@ -246,42 +282,45 @@ export function createTransactionsTableStatements(dialect: Dialect, table: Table
 // ---- the transaction identity (tx_id) and its migration --------------------------------------
 
 /** Fails with an undefined-column error on a table written before `tx_id` existed. */
-export function txIdProbeStatement(table: TableRef): string {
-  return `SELECT tx_id FROM ${tableSql(table)} LIMIT 1`
+export function txIdProbeStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT tx_id FROM ${tableSql(dialect, table)} LIMIT 1`
 }
 
 /**
  * Adds `tx_id` to a table created before it existed. In GreptimeDB the new column joins the
  * primary key (a table's existing tag set cannot be changed), so transactions stop collapsing
- * on ts alone from then on.
+ * on ts alone from then on. SQLite has no `ADD COLUMN IF NOT EXISTS`: the probe above guards it.
  */
 export function addTxIdColumnStatement(dialect: Dialect, table: TableRef): string {
-  return dialect === 'greptime'
-    ? `ALTER TABLE ${tableSql(table)} ADD COLUMN tx_id STRING PRIMARY KEY`
-    : `ALTER TABLE ${tableSql(table)} ADD COLUMN IF NOT EXISTS tx_id TEXT`
+  const name = tableSql(dialect, table)
+  if (dialect === 'greptime') return `ALTER TABLE ${name} ADD COLUMN tx_id STRING PRIMARY KEY`
+  return dialect === 'sqlite' ? `ALTER TABLE ${name} ADD COLUMN tx_id TEXT` : `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS tx_id TEXT`
 }
 
-/** PostgreSQL's side of the identity: what `ON CONFLICT (wallet_address, tx_id)` needs. NULLs never conflict. */
+/**
+ * PostgreSQL's and SQLite's side of the identity: what `ON CONFLICT (wallet_address, tx_id)` needs.
+ * NULLs never conflict. Named like the ts index (SQLite's index names are global like its tables).
+ */
 export function txIdIndexStatements(dialect: Dialect, table: TableRef): string[] {
   if (dialect === 'greptime') return []
-  const indexName = `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_tx_key`
-  return [`CREATE UNIQUE INDEX IF NOT EXISTS ${indexName} ON ${tableSql(table)} (wallet_address, tx_id)`]
+  const index = { namespace: dialect === 'sqlite' ? table.namespace : null, name: `${table.name.slice(0, MAX_IDENTIFIER_LENGTH - 7)}_tx_key` }
+  return [`CREATE UNIQUE INDEX IF NOT EXISTS ${tableSql(dialect, index)} ON ${tableSql(dialect, table)} (wallet_address, tx_id)`]
 }
 
 /** The marker every synced row's notes carry, from the predecessor on: `… Synced from Liqwid (tx: <16 chars>...)`. */
 export const SYNCED_NOTES_MARKER = 'Synced from Liqwid (tx:'
 
 /** Rows without an identity whose notes were written by a sync (earlier versions, the predecessor). */
-export function legacyTxRowsStatement(table: TableRef): string {
-  return `SELECT ts, wallet_address, notes FROM ${tableSql(table)} WHERE tx_id IS NULL AND notes LIKE ${textLiteral(`%${SYNCED_NOTES_MARKER}%`)}`
+export function legacyTxRowsStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT ts, wallet_address, notes FROM ${tableSql(dialect, table)} WHERE tx_id IS NULL AND notes LIKE ${textLiteral(`%${SYNCED_NOTES_MARKER}%`)}`
 }
 
-export function txIdentitiesStatement(table: TableRef): string {
-  return `SELECT wallet_address, tx_id FROM ${tableSql(table)} WHERE tx_id IS NOT NULL`
+export function txIdentitiesStatement(dialect: Dialect, table: TableRef): string {
+  return `SELECT wallet_address, tx_id FROM ${tableSql(dialect, table)} WHERE tx_id IS NOT NULL`
 }
 
-export function storedTxIdsStatement(table: TableRef, wallet: string): string {
-  return `SELECT ts, tx_id FROM ${tableSql(table)} WHERE wallet_address = ${textLiteral(wallet)} AND tx_id IS NOT NULL`
+export function storedTxIdsStatement(dialect: Dialect, table: TableRef, wallet: string): string {
+  return `SELECT ts, tx_id FROM ${tableSql(dialect, table)} WHERE wallet_address = ${textLiteral(wallet)} AND tx_id IS NOT NULL`
 }
 
 export interface TxIdChange {
@@ -295,14 +334,14 @@ export interface TxIdChange {
 }
 
 /**
- * Gives one row a (longer) identity. PostgreSQL updates in place. GreptimeDB has no UPDATE: the
- * row is copied with its new key (INSERT … SELECT), then the old key is deleted.
+ * Gives one row a (longer) identity. PostgreSQL and SQLite update in place. GreptimeDB has no
+ * UPDATE: the row is copied with its new key (INSERT … SELECT), then the old key is deleted.
  */
 export function setTxIdStatements(dialect: Dialect, table: TableRef, change: TxIdChange): string[] {
-  const name = tableSql(table)
+  const name = tableSql(dialect, table)
   const current = change.from === null ? 'tx_id IS NULL' : `tx_id = ${textLiteral(change.from)}`
   const notes = change.notes === undefined ? '' : ` AND notes = ${textLiteral(change.notes)}`
-  const row = `wallet_address = ${textLiteral(change.wallet)} AND ts = ${instantLiteral(change.ts)} AND ${current}${notes}`
+  const row = `wallet_address = ${textLiteral(change.wallet)} AND ts = ${instantLiteral(dialect, change.ts)} AND ${current}${notes}`
   if (dialect !== 'greptime') return [`UPDATE ${name} SET tx_id = ${textLiteral(change.to)} WHERE ${row}`]
   return [
     `INSERT INTO ${name} (ts, created_at, wallet_address, market_id, amount, notes, tx_id) ` +
@@ -315,21 +354,21 @@ export function createMinswapTableStatements(dialect: Dialect, table: TableRef):
   return createTable(dialect, table, MINSWAP_COLUMNS, null)
 }
 
-export function dropTableStatement(table: TableRef): string {
-  return `DROP TABLE IF EXISTS ${tableSql(table)}`
+export function dropTableStatement(dialect: Dialect, table: TableRef): string {
+  return `DROP TABLE IF EXISTS ${tableSql(dialect, table)}`
 }
 
-function insert(table: TableRef, columns: readonly Column[], tuples: string[]): string {
-  return `INSERT INTO ${tableSql(table)} (${columns.map(([name]) => name).join(', ')}) VALUES ${tuples.join(', ')}`
+function insert(dialect: Dialect, table: TableRef, columns: readonly Column[], tuples: string[]): string {
+  return `INSERT INTO ${tableSql(dialect, table)} (${columns.map(([name]) => name).join(', ')}) VALUES ${tuples.join(', ')}`
 }
 
-export function insertPositionsStatement(table: TableRef, rows: readonly PositionRow[]): string {
+export function insertPositionsStatement(dialect: Dialect, table: TableRef, rows: readonly PositionRow[]): string {
   const tuples = rows.map(
     (row) =>
-      `(${instantLiteral(row.ts)}, ${nullableText(row.wallet)}, ${nullableText(row.marketId)}, ${nullableText(row.marketName)}, ` +
+      `(${instantLiteral(dialect, row.ts)}, ${nullableText(row.wallet)}, ${nullableText(row.marketId)}, ${nullableText(row.marketName)}, ` +
       `${nullableNumber(row.units)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.usdValue)})`,
   )
-  return insert(table, POSITION_COLUMNS, tuples)
+  return insert(dialect, table, POSITION_COLUMNS, tuples)
 }
 
 /** Rows whose amounts already carry the stored sign. */
@@ -345,21 +384,22 @@ export interface TransactionTuple {
 }
 
 /**
- * PostgreSQL skips a row whose (wallet_address, tx_id) is stored already and returns one row per
- * row written, so a sync racing another one counts only its own. GreptimeDB keeps the last of two
- * identical keys, so a re-insert is harmless there (and it has no RETURNING).
+ * PostgreSQL and SQLite (3.35+ for RETURNING) skip a row whose (wallet_address, tx_id) is stored
+ * already and return one row per row written, so a sync racing another one counts only its own.
+ * GreptimeDB keeps the last of two identical keys, so a re-insert is harmless there (and it has
+ * no RETURNING).
  */
 export function insertTransactionsStatement(dialect: Dialect, table: TableRef, rows: readonly TransactionTuple[]): string {
   const tuples = rows.map(
     (row) =>
-      `(${instantLiteral(row.ts)}, ${instantLiteral(row.createdAt)}, ${textLiteral(row.wallet)}, ${textLiteral(row.marketId)}, ` +
+      `(${instantLiteral(dialect, row.ts)}, ${instantLiteral(dialect, row.createdAt)}, ${textLiteral(row.wallet)}, ${textLiteral(row.marketId)}, ` +
       `${numberLiteral(row.amount)}, ${nullableText(row.notes)}, ${nullableText(row.txId)})`,
   )
-  const statement = insert(table, TRANSACTION_COLUMNS, tuples)
+  const statement = insert(dialect, table, TRANSACTION_COLUMNS, tuples)
   return dialect === 'greptime' ? statement : `${statement} ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written`
 }
 
-export function insertMinswapStatement(table: TableRef, rows: readonly MinswapRow[]): string {
-  const tuples = rows.map((row) => `(${instantLiteral(row.ts)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.adaUsd)})`)
-  return insert(table, MINSWAP_COLUMNS, tuples)
+export function insertMinswapStatement(dialect: Dialect, table: TableRef, rows: readonly MinswapRow[]): string {
+  const tuples = rows.map((row) => `(${instantLiteral(dialect, row.ts)}, ${nullableNumber(row.priceUsd)}, ${nullableNumber(row.adaUsd)})`)
+  return insert(dialect, table, MINSWAP_COLUMNS, tuples)
 }

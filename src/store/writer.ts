@@ -53,7 +53,7 @@ export class StoreWriter {
 
   constructor(
     private readonly client: StoreClient,
-    options: StoreWriterOptions = {},
+    private readonly options: StoreWriterOptions = {},
   ) {
     this.names = new TableNames(options)
     this.reader = new StoreReader(client, options)
@@ -81,6 +81,14 @@ export class StoreWriter {
   }
 
   /** Returns the number of rows written. */
+  /**
+   * Runs `work` with a writer whose statements form one transaction on this writer's store
+   * (committed when `work` resolves, rolled back when it throws); same options as this one.
+   */
+  transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    return this.client.transaction((client) => work(new StoreWriter(client, this.options)))
+  }
+
   async insertPositions(symbol: string, rows: readonly PositionRow[]): Promise<number> {
     const table = await this.ensure('positions', symbol)
     return this.insertChunks('insertPositions', table, rows, sql.insertPositionsStatement)
@@ -99,11 +107,10 @@ export class StoreWriter {
       notes: row.notes,
       txId: row.txId ?? null,
     }))
-    const dialect = await this.client.dialect()
-    // PostgreSQL answers one row per row written (ON CONFLICT … RETURNING): a row another sync
-    // stored first is not counted. GreptimeDB has no RETURNING: every row sent is written.
-    const written = dialect === 'greptime' ? undefined : (result: Row[]) => result.length
-    return this.insertChunks('insertTransactions', table, tuples, (target, chunk) => sql.insertTransactionsStatement(dialect, target, chunk), written)
+    // PostgreSQL and SQLite answer one row per row written (ON CONFLICT … RETURNING): a row another
+    // sync stored first is not counted. GreptimeDB has no RETURNING: every row sent is written.
+    const written = (await this.client.dialect()) === 'greptime' ? undefined : (result: Row[]) => result.length
+    return this.insertChunks('insertTransactions', table, tuples, sql.insertTransactionsStatement, written)
   }
 
   /**
@@ -115,7 +122,8 @@ export class StoreWriter {
     for (const kind of TRANSACTION_KINDS) {
       const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
       await this.backfillTxIds(table)
-      const rows = await this.client.query(`storedTxIds ${sql.tableSql(table)}`, sql.storedTxIdsStatement(table, wallet), { retry: true })
+      const statement = sql.storedTxIdsStatement(await this.client.dialect(), table, wallet)
+      const rows = await this.client.query(`storedTxIds ${sql.tableLabel(table)}`, statement, { retry: true })
       for (const row of rows) {
         const ts = Number(row.ts)
         if (typeof row.tx_id === 'string' && Number.isFinite(ts)) stored.push({ kind, txId: row.tx_id, ts })
@@ -128,7 +136,7 @@ export class StoreWriter {
   async upgradeTxId(symbol: string, kind: TransactionKind, change: sql.TxIdChange): Promise<void> {
     const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
     const dialect = await this.client.dialect()
-    for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`upgradeTxId ${sql.tableSql(table)}`, statement)
+    for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`upgradeTxId ${sql.tableLabel(table)}`, statement)
   }
 
   /**
@@ -138,12 +146,12 @@ export class StoreWriter {
    * is counted, never deleted. Idempotent; cheap when there is nothing left to do.
    */
   async backfillTxIds(table: TableRef): Promise<BackfillReport> {
-    const name = sql.tableSql(table)
+    const name = sql.tableLabel(table)
     const report: BackfillReport = { table: name, backfilled: 0, duplicates: 0 }
-    const rows = await this.client.query(`legacyTxRows ${name}`, sql.legacyTxRowsStatement(table), { retry: true })
-    if (rows.length === 0) return report
     const dialect = await this.client.dialect()
-    const identities = await this.client.query(`storedTxIds ${name}`, sql.txIdentitiesStatement(table), { retry: true })
+    const rows = await this.client.query(`legacyTxRows ${name}`, sql.legacyTxRowsStatement(dialect, table), { retry: true })
+    if (rows.length === 0) return report
+    const identities = await this.client.query(`storedTxIds ${name}`, sql.txIdentitiesStatement(dialect, table), { retry: true })
     const taken = new Set(identities.map((row) => `${String(row.wallet_address)}\u0000${String(row.tx_id)}`))
     for (const row of rows) {
       const prefix = legacyTxIdPrefix(typeof row.notes === 'string' ? row.notes : null)
@@ -161,7 +169,7 @@ export class StoreWriter {
         report.backfilled++
       } catch (error) {
         // two identical legacy rows (same wallet, ts, notes) cannot both take the id: keep both, say so
-        if (!(error instanceof AppError && error.details.sqlstate === '23505')) throw error
+        if (!isUniqueViolation(error)) throw error
         report.duplicates++
       }
     }
@@ -191,14 +199,14 @@ export class StoreWriter {
   async dropTables(symbol: string): Promise<void> {
     for (const kind of Object.keys(DDL) as TableKind[]) {
       const table = this.target(kind, symbol)
-      this.ensured.delete(sql.tableSql(table))
-      await this.client.query(`dropTable ${sql.tableSql(table)}`, sql.dropTableStatement(table), { retry: true })
+      this.ensured.delete(sql.tableLabel(table))
+      await this.client.query(`dropTable ${sql.tableLabel(table)}`, sql.dropTableStatement(await this.client.dialect(), table), { retry: true })
     }
   }
 
   private ensure(kind: TableKind, symbol: string): Promise<TableRef> {
     const table = this.target(kind, symbol)
-    const key = sql.tableSql(table)
+    const key = sql.tableLabel(table)
     let pending = this.ensured.get(key)
     if (pending === undefined) {
       pending = this.create(kind, table)
@@ -210,9 +218,9 @@ export class StoreWriter {
 
   private async create(kind: TableKind, table: TableRef): Promise<TableRef> {
     const dialect = await this.client.dialect()
-    const name = sql.tableSql(table)
+    const name = sql.tableLabel(table)
     if (table.namespace !== null) {
-      await this.ddl(`createNamespace ${table.namespace}`, sql.createNamespaceStatement(dialect, table.namespace))
+      for (const statement of sql.createNamespaceStatements(dialect, table.namespace)) await this.ddl(`createNamespace ${table.namespace}`, statement)
     }
     // IF NOT EXISTS makes the DDL idempotent, so it may be retried like a read.
     for (const statement of DDL[kind](dialect, table)) await this.ddl(`createTable ${name}`, statement)
@@ -220,15 +228,21 @@ export class StoreWriter {
     return table
   }
 
-  /** A table written before `tx_id` existed gets the column, then (PostgreSQL) its unique index. */
+  /** A table written before `tx_id` existed gets the column, then (PostgreSQL, SQLite) its unique index. */
   private async migrateTxId(dialect: sql.Dialect, table: TableRef): Promise<void> {
-    const name = sql.tableSql(table)
+    const name = sql.tableLabel(table)
+    const probe = () => this.client.query(`probeTxId ${name}`, sql.txIdProbeStatement(dialect, table), { retry: true })
     try {
-      await this.client.query(`probeTxId ${name}`, sql.txIdProbeStatement(table), { retry: true })
+      await probe()
     } catch (error) {
       if (!isMissingColumn(error)) throw error
-      await this.client.query(`addTxIdColumn ${name}`, sql.addTxIdColumnStatement(dialect, table))
-      log.info('transactions table migrated: tx_id column added', { table: name })
+      try {
+        await this.client.query(`addTxIdColumn ${name}`, sql.addTxIdColumnStatement(dialect, table))
+        log.info('transactions table migrated: tx_id column added', { table: name })
+      } catch (addError) {
+        // Another process added it between the probe and here (SQLite: "duplicate column name").
+        await probe().catch(() => Promise.reject(addError))
+      }
     }
     for (const statement of sql.txIdIndexStatements(dialect, table)) await this.ddl(`txIdIndex ${name}`, statement)
   }
@@ -236,7 +250,8 @@ export class StoreWriter {
   /**
    * PostgreSQL's IF NOT EXISTS is not atomic: two instances creating the same table or index at
    * once can both pass the check, and the second fails on the catalogue's unique key. The object
-   * exists then, so running the statement again is a no-op.
+   * exists then, so running the statement again is a no-op. (SQLite runs DDL under its write
+   * lock, so IF NOT EXISTS cannot race there.)
    */
   private async ddl(kind: string, statement: string): Promise<void> {
     try {
@@ -255,14 +270,15 @@ export class StoreWriter {
     kind: string,
     table: TableRef,
     rows: readonly T[],
-    build: (table: TableRef, rows: readonly T[]) => string,
+    build: (dialect: sql.Dialect, table: TableRef, rows: readonly T[]) => string,
     /** rows a statement wrote, from its result; default: every row it carried */
     countWritten?: (result: Row[]) => number,
   ): Promise<number> {
+    const dialect = await this.client.dialect()
     const statements: { text: string; rows: number }[] = []
     for (let start = 0; start < rows.length; start += this.chunkRows) {
       const chunk = rows.slice(start, start + this.chunkRows)
-      statements.push({ text: build(table, chunk), rows: chunk.length })
+      statements.push({ text: build(dialect, table, chunk), rows: chunk.length })
     }
     let next = 0
     let written = 0
@@ -271,7 +287,7 @@ export class StoreWriter {
       while (failure === null && next < statements.length) {
         const statement = statements[next++]!
         try {
-          const result = await this.client.query(`${kind} ${sql.tableSql(table)}`, statement.text)
+          const result = await this.client.query(`${kind} ${sql.tableLabel(table)}`, statement.text)
           written += countWritten ? countWritten(result) : statement.rows
         } catch (error) {
           failure ??= error
@@ -286,6 +302,12 @@ export class StoreWriter {
 
 /** unique_violation (pg_class / pg_type), duplicate_table, duplicate_object */
 const RACED_DDL_SQLSTATES = new Set(['23505', '42P07', '42710'])
+
+/** A row that would duplicate a unique key: SQLSTATE 23505, or SQLite's SQLITE_CONSTRAINT_UNIQUE. */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof AppError)) return false
+  return error.details.sqlstate === '23505' || error.details.sqlite_code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
 const TRANSACTION_KINDS: readonly TransactionKind[] = ['deposit', 'withdrawal']
 const TABLE_OF_KIND: Record<TransactionKind, TableKind> = { deposit: 'deposits', withdrawal: 'withdrawals' }
 

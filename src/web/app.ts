@@ -16,6 +16,8 @@ import { VERSION } from '../version.ts'
 import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
 import { accessLog, crossSite, installErrorHandling, jsonNoStore, limitBody, rejectWrongMethod, securityHeaders, unauthorized } from './http.ts'
+import type { DecisionHistory } from '../history/store.ts'
+import { historyJson } from './history-api.ts'
 import type { Metrics } from './metrics.ts'
 import { assetsJson, decisionsJson, type Viewer } from './present.ts'
 
@@ -29,6 +31,8 @@ export interface WebDeps {
   /** diagnostic PNG written for each asset by the last evaluation (diagnostics enabled) */
   readonly plotPaths: ReadonlyMap<string, string>
   readonly dashboard: DashboardDeps
+  /** the decision history (`/api/history`); null when history.enabled is false */
+  readonly history: DecisionHistory | null
   readonly startedAt: number
 }
 
@@ -125,6 +129,7 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
   app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)))
+  app.get('/api/history', async (c) => jsonNoStore(c, await historyJson(c, deps.config, deps.history, await policy.viewer(c), Date.now())))
   app.get('/api/config/normalized', async (c) => {
     const denied = await policy.guard(c, 'read')
     if (denied) return denied

@@ -65,6 +65,8 @@ export interface Metrics {
   recordFailure(durationMs: number): Promise<void>
   /** A collector tick (`collector/collector.ts`): counted by outcome; a success also sets the last-success time. */
   recordCollection(outcome: TickOutcome, at: number): Promise<void>
+  /** One end of a notification (sent, retried, failed, dropped) on a channel. */
+  countNotification(channel: string, outcome: string): void
   /** The exposition text of the last update (before the first: HELP/TYPE lines and process metrics). */
   text(): string
   readonly contentType: string
@@ -155,8 +157,22 @@ export async function createMetrics(config: Config, build: { version: string; co
       })
     : null
   for (const outcome of TICK_OUTCOMES) collectorTicks?.inc({ outcome }, 0)
+  const notifications = new Counter<'channel' | 'outcome'>({
+    name: `${prefix}notifications_total`,
+    help: 'Notification deliveries by channel and outcome (sent, retried, failed, dropped)',
+    labelNames: ['channel', 'outcome'],
+    registers: [registry],
+  })
+  // Every configured channel shows all outcomes from the start, so a rate() has a baseline.
+  for (const channel of config.notifications.enabled ? config.resolved.notification_channels : [])
+    for (const outcome of ['sent', 'retried', 'failed', 'dropped']) notifications.inc({ channel: channel.name, outcome }, 0)
 
   let rendered = await registry.metrics()
+  const rerender = () => {
+    registry.metrics().then((text) => {
+      rendered = text
+    })
+  }
 
   return {
     contentType: registry.contentType,
@@ -165,6 +181,10 @@ export async function createMetrics(config: Config, build: { version: string; co
       collectorTicks?.inc({ outcome })
       if (outcome === 'success') collectorLastSuccess?.set(at / 1000)
       rendered = await registry.metrics()
+    },
+    countNotification(channel, outcome) {
+      notifications.inc({ channel, outcome })
+      rerender()
     },
     async recordFailure(durationMs) {
       // No evaluation, no decision: a stale WITHDRAW_OK must not stay exported while they fail.

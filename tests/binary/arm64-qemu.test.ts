@@ -3,9 +3,9 @@
  * (`qemu-aarch64-static -L /usr/aarch64-linux-gnu`, Debian qemu-user-static + libc6-arm64-cross):
  * copied alone into an empty directory, it prints its version and evaluates the demo market once.
  *
- * Emulation is slow — measured on a 2-core x86 host: `--version` ~6 s, the first `--once --demo`
- * (PGlite initdb + 30 days of demo data, all in emulated wasm) ~75 s and ~1.6 GB peak RSS — so it
- * runs only when asked: `make test-binary` sets AO_TEST_QEMU=1. Skipped with a message otherwise,
+ * Emulation is slow — measured on a 2-core x86 host with the PGlite store: `--version` ~6 s, the
+ * first `--once --demo` ~75 s and ~1.6 GB peak RSS; with SQLite see the figures this test prints —
+ * so it runs only when asked: `make test-binary` sets AO_TEST_QEMU=1. Skipped with a message otherwise,
  * or when the binary, qemu or the arm64 libc is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
@@ -54,7 +54,9 @@ describe.skipIf(skip !== null)('the arm64 binary under qemu, copied alone into a
     'evaluates the demo market once',
     async () => {
       const result = await run(emulated('--once', '--demo'), box, ONCE_MS)
-      console.log(`arm64 under qemu: first --once --demo (initdb + demo market) ms=${result.ms.toFixed(0)}`)
+      console.log(
+        `arm64 under qemu: first --once --demo (new store + demo market) ms=${result.ms.toFixed(0)} peak_rss_mb=${result.peakRssMb?.toFixed(0) ?? '?'}`,
+      )
       expect(result.stderr).not.toContain('level=error')
       expect(result.code).toBe(0)
       const lines = result.stdout.trim().split('\n')

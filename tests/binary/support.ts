@@ -57,13 +57,16 @@ export interface Ran {
   readonly stdout: string
   readonly stderr: string
   readonly ms: number
+  /** the child's peak resident set (under qemu: the emulator's, emulated program included) */
+  readonly peakRssMb: number | null
 }
 
 export async function run(command: string[], box: Sandbox, timeoutMs: number): Promise<Ran> {
   const started = performance.now()
   const child = Bun.spawn(command, { cwd: box.dir, env: minimalEnv(box), stdout: 'pipe', stderr: 'pipe', timeout: timeoutMs, killSignal: 'SIGKILL' })
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
-  return { code, stdout, stderr, ms: performance.now() - started }
+  const maxRss = child.resourceUsage()?.maxRSS
+  return { code, stdout, stderr, ms: performance.now() - started, peakRssMb: maxRss === undefined ? null : maxRss / 1048576 }
 }
 
 export function which(name: string): string | null {

@@ -20,7 +20,7 @@ if (!built)
     'x64 binary tests skipped: dist/alert-orchestrator-linux-x64 is not built (make build, or make test-binary which builds and runs them)',
   )
 
-/** The first start runs PGlite's initdb and writes 30 days of demo data: seconds, more under strace or load. */
+/** The first start creates the store and writes 30 days of demo data: about a second, more under strace or load. */
 const FIRST_RUN_MS = 180_000
 const SERVE_READY_MS = 120_000
 /** Every demo state at once (src/store/demo.ts): djed withdraws, the others hold for three different reasons. */
@@ -78,7 +78,7 @@ describe.skipIf(!built)('the x64 binary copied alone into an empty directory', (
         ? [strace, '-f', '-qq', '-e', 'trace=%file', '-o', trace, box.binary, '--once', '--demo']
         : [box.binary, '--once', '--demo']
       const result = await run(command, box, FIRST_RUN_MS)
-      console.log(`once --demo (first start: initdb + demo market${strace ? ', traced' : ''}) ms=${result.ms.toFixed(0)}`)
+      console.log(`once --demo (first start: new store + demo market${strace ? ', traced' : ''}) ms=${result.ms.toFixed(0)}`)
       expect(result.stderr).not.toContain('level=error')
       expect(result.code).toBe(0)
       const lines = result.stdout.trim().split('\n')
@@ -93,7 +93,7 @@ describe.skipIf(!built)('the x64 binary copied alone into an empty directory', (
       expect(box.entries()).toEqual(['alert-orchestrator', 'data'])
       if (strace) {
         const opened = (await Bun.file(trace).text()).split('\n')
-        expect(opened.some((line) => line.includes('/data/pgdata/'))).toBe(true) // the trace did see the store's files
+        expect(opened.some((line) => line.includes('/data/store.sqlite'))).toBe(true) // the trace did see the store's file
         const outside = opened.filter((line) => line.includes(ROOT) || line.includes('node_modules'))
         expect(outside).toEqual([])
       }

@@ -14,7 +14,7 @@ import { StoreWriter } from '../../src/store/writer.ts'
 import { createMetrics, type Metrics } from '../../src/web/metrics.ts'
 import { startFakeKoios, type FakeKoios } from '../fakes/koios.ts'
 import { receiptUnit, recordedMarkets, startFakeLiqwidMarkets, type FakeLiqwidMarkets } from '../fakes/liqwid-markets.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 import { baseConfig, loadTestConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
 import { parseExposition, valueOf as sampleValue } from '../support/service/exposition.ts'
 
@@ -79,7 +79,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
       koios = startFakeKoios()
       liqwid = startFakeLiqwidMarkets()
       metrics = await createMetrics(configWith().config, { version: 'test', commit: 'test' })

@@ -70,7 +70,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     dataDir = await embeddedDir()
-    services = await startServices(demoConfig(dataDir), { demo: true, testPrefix: false, eagerCharts: true })
+    services = await startServices(demoConfig(dataDir), { demo: true, testPrefix: false })
     await services.runEvaluation()
     server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: createWebApp(services.web).fetch })
     base = `http://127.0.0.1:${server.port}`

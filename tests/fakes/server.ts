@@ -30,6 +30,8 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string>>
   /** parsed JSON when the body is JSON, else the raw text, else null */
   readonly body: unknown
+  /** the body exactly as received (signatures are computed over it) */
+  readonly rawBody: string
   readonly receivedAt: number
 }
 
@@ -147,6 +149,7 @@ async function record(request: Request): Promise<RecordedRequest> {
     query: Object.fromEntries(url.searchParams),
     headers,
     body,
+    rawBody: text,
     receivedAt: Date.now(),
   }
 }

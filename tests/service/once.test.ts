@@ -13,11 +13,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import YAML from 'yaml'
-import { runCli, ROOT, type CliRun } from '../support/service/cli.ts'
+import { runCli, ROOT, spawnService, type CliRun } from '../support/service/cli.ts'
 import { withConfig, writeConfigFile, type ConfigTree } from '../support/service/config.ts'
 import { demoStoreDir } from '../support/service/stores.ts'
 
-/** Seeding the demo store the first time takes a while; the children each start PGlite. */
+/** The children run at once on a 2-core machine shared with other test runs. */
 const SETUP_MS = 180_000
 const LINE = /^(?<asset>[a-z]+): decision=(?<decision>-1|0|1), wmax_usd=\d+\.\d{2}(?: \((?<wallets>\d+) wallets?\))?(?: \[reason: (?<reason>.+)\])?$/
 
@@ -134,4 +134,31 @@ describe('--once on the demo store', () => {
     expect(badArguments.stderr).toContain("Unknown option '--interval'")
     expect(badArguments.stderr).toContain('usage: alert-orchestrator')
   })
+})
+
+describe('--once next to a server on the same embedded store', () => {
+  it(
+    'reads (and tops up the demo) while the server holds the directory; a second server is refused',
+    async () => {
+      const dir = await demoStoreDir()
+      const work = mkdtempSync(join(tmpdir(), 'ao-once-shared-'))
+      const config = writeConfigFile(work, shippedConfigOn(dir), 'shared.yaml')
+      const server = spawnService(['--config', config, '--no-telemetry'])
+      try {
+        await server.waitForLog(/msg="evaluation finished"/)
+        const [once, second] = await Promise.all([runCli(['--once', '--config', config]), runCli(['--config', config, '--no-telemetry'])])
+        expect(once.code).toBe(0)
+        expect(parseLines(once.stdout).map((line) => line.asset)).toEqual(['djed', 'usdm', 'usdc', 'usdt'])
+        expect(second.code).toBe(2)
+        expect(second.stderr).toContain(`is in use by process ${server.pid}`)
+        server.signal('SIGTERM')
+        expect(await server.exited).toBe(0)
+      } finally {
+        await server.kill()
+        rmSync(dir, { recursive: true, force: true })
+        rmSync(work, { recursive: true, force: true })
+      }
+    },
+    SETUP_MS,
+  )
 })

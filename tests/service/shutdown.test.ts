@@ -16,7 +16,7 @@ import postgres from 'postgres'
 import { serve } from '../../src/commands/serve.ts'
 import { getLogLevel, setLogLevel } from '../../src/log.ts'
 import { LOCK_FILE } from '../../src/store/lock.ts'
-import { StoreClient } from '../../src/store/client.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
 import { WALLET_B } from '../fakes/fixtures.ts'
 import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
@@ -42,7 +42,7 @@ function serviceConfig(data: ConfigTree, extra: ConfigTree = {}): ConfigTree {
  * The service's database sessions once its process is gone. A backend leaves pg_stat_activity a
  * moment after its client closed the connection, so look a bounded number of times.
  */
-async function serviceSessionsAfterExit(admin: StoreClient): Promise<unknown[]> {
+async function serviceSessionsAfterExit(admin: PostgresClient): Promise<unknown[]> {
   const query = "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND pid <> pg_backend_pid()"
   let sessions = await admin.query('sessions', query)
   for (let look = 0; look < 100 && sessions.length > 0; look++) {
@@ -117,12 +117,12 @@ describe('graceful shutdown', () => {
 
   describe.skipIf(POSTGRES_SKIP !== null)('during an evaluation waiting on a locked table (PostgreSQL)', () => {
     let opened: OpenedData
-    let admin: StoreClient
+    let admin: PostgresClient
 
     beforeAll(async () => {
       opened = await openPostgres()
       // one session, so `pg_backend_pid()` excludes all of the test's own
-      admin = new StoreClient({ url: opened.url!, dialect: 'postgres', maxConnections: 1 })
+      admin = new PostgresClient({ url: opened.url!, dialect: 'postgres', maxConnections: 1 })
       await new StoreWriter(admin).ensureTransactionTables('djed')
     }, SETUP_TIMEOUT_MS)
     afterAll(async () => {

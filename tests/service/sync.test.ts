@@ -179,7 +179,9 @@ for (const backend of await storeBackends()) {
     it('stores Liqwid times as UTC instants, whatever the process time zone', async () => {
       if (process.env.TZ === 'Asia/Tokyo') expect(new Date(0).getTimezoneOffset()).toBe(-540)
       await postSync(harness.app)
-      const rows = await client.query('raw', `SELECT CAST(ts AS TEXT) AS text, ts FROM liqwid_deposits_djed WHERE wallet_address = '${WALLET_A}'`)
+      // SQLite holds epoch ms (INTEGER), shown here as the UTC text PostgreSQL's TIMESTAMP shows.
+      const text = (await client.dialect()) === 'sqlite' ? "strftime('%Y-%m-%d %H:%M:%S', ts / 1000, 'unixepoch')" : 'CAST(ts AS TEXT)'
+      const rows = await client.query('raw', `SELECT ${text} AS text, ts FROM liqwid_deposits_djed WHERE wallet_address = '${WALLET_A}'`)
       // Liqwid sent 2025-07-15T08:12:34.000Z
       expect(rows).toEqual([{ text: '2025-07-15 08:12:34', ts: Date.parse('2025-07-15T08:12:34.000Z') }])
     })

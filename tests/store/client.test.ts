@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { TCPSocketListener } from 'bun'
-import { StoreClient, dialectFromVersion } from '../../src/store/client.ts'
+import type { StoreClient } from '../../src/store/client.ts'
+import { PostgresClient, dialectFromVersion } from '../../src/store/postgres-client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
-import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, createPostgresDatabase, postgresUnavailable, storeTargets, type TestDatabase } from '../support/pg.ts'
 import { appErrorOf } from '../support/errors.ts'
 
 const failure = appErrorOf
@@ -29,7 +30,7 @@ function freePort(): number {
 describe('store client deadlines', () => {
   it('fails a read against a server that never answers by its query deadline, naming it', async () => {
     const { server } = silentServer()
-    const client = new StoreClient({
+    const client = new PostgresClient({
       url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
       dialect: 'postgres',
       connectTimeoutMs: 5_000,
@@ -49,7 +50,7 @@ describe('store client deadlines', () => {
 
   it('retries a connect that times out, then says so', async () => {
     const { server, connections } = silentServer()
-    const client = new StoreClient({
+    const client = new PostgresClient({
       url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
       dialect: 'postgres',
       connectTimeoutMs: 150,
@@ -70,7 +71,7 @@ describe('store client deadlines', () => {
 
   it('reports a refused connection as unreachable after its retries', async () => {
     const port = freePort()
-    const client = new StoreClient({
+    const client = new PostgresClient({
       url: `postgres://postgres:secret@127.0.0.1:${port}/liqwid`,
       dialect: 'postgres',
       retry: { attempts: 2, firstDelayMs: 5, maxDelayMs: 5 },
@@ -87,7 +88,7 @@ describe('store client deadlines', () => {
 
   it('does not retry a write', async () => {
     const { server, connections } = silentServer()
-    const client = new StoreClient({
+    const client = new PostgresClient({
       url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
       dialect: 'postgres',
       connectTimeoutMs: 100,
@@ -103,7 +104,7 @@ describe('store client deadlines', () => {
   })
 
   it('rejects a URL that is not postgres://', () => {
-    expect(() => new StoreClient({ url: 'http://localhost:4000' })).toThrow('postgres://')
+    expect(() => new PostgresClient({ url: 'http://localhost:4000' })).toThrow('postgres://')
   })
 })
 
@@ -118,12 +119,12 @@ describe('dialect detection', () => {
 })
 
 describe.skipIf((await postgresUnavailable()) !== null)('session checks at connect (PostgreSQL standing in for the answers)', () => {
-  let database: TestDatabase
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>
   let admin: StoreClient
 
   beforeAll(async () => {
     database = await createPostgresDatabase()
-    admin = testClient(database.url)
+    admin = database.connect()
   }, SETUP_TIMEOUT_MS)
 
   afterAll(async () => {
@@ -134,7 +135,7 @@ describe.skipIf((await postgresUnavailable()) !== null)('session checks at conne
   it('refuses to run on the greptime dialect when the session time zone is not UTC, and runs when it is', async () => {
     // GreptimeDB answers `SELECT timezone()`; a zero-argument function of that name plays it here
     await admin.query('fake timezone', "CREATE OR REPLACE FUNCTION public.timezone() RETURNS text LANGUAGE sql AS $$ SELECT 'Asia/Tokyo' $$")
-    const tokyo = testClient(database.url, { dialect: 'greptime' })
+    const tokyo = database.connect({ dialect: 'greptime' })
     try {
       const error = await failure(tokyo.query('first read', 'SELECT 1 AS ok'))
       expect(error.code).toBe('config_invalid')
@@ -144,7 +145,7 @@ describe.skipIf((await postgresUnavailable()) !== null)('session checks at conne
       await tokyo.close()
     }
     await admin.query('fake timezone', "CREATE OR REPLACE FUNCTION public.timezone() RETURNS text LANGUAGE sql AS $$ SELECT 'UTC' $$")
-    const utc = testClient(database.url, { dialect: 'greptime' })
+    const utc = database.connect({ dialect: 'greptime' })
     try {
       expect(await utc.query('first read', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }])
     } finally {
@@ -156,7 +157,7 @@ describe.skipIf((await postgresUnavailable()) !== null)('session checks at conne
     // a version() the detection cannot place (searched before pg_catalog for this database only)
     await admin.query('fake version', "CREATE OR REPLACE FUNCTION public.version() RETURNS text LANGUAGE sql AS $$ SELECT 'SomethingDB 1.0' $$")
     await admin.query('search path', `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET search_path = public, pg_catalog`)
-    const auto = testClient(database.url, { dialect: 'auto' })
+    const auto = database.connect({ dialect: 'auto' })
     try {
       const error = await failure(auto.query('first read', 'SELECT 1 AS ok'))
       expect(error.code).toBe('config_invalid')
@@ -176,7 +177,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url, { dialect: 'auto', retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 } })
+      client = database.connect({ dialect: 'auto', retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 } })
     }, SETUP_TIMEOUT_MS)
 
     afterAll(async () => {
@@ -184,23 +185,60 @@ for (const target of await storeTargets()) {
       await database?.close()
     }, SETUP_TIMEOUT_MS)
 
-    it('detects the PostgreSQL dialect', async () => {
-      expect(await client.dialect()).toBe('postgres')
+    it('knows its dialect (PostgreSQL detected by asking)', async () => {
+      expect(await client.dialect()).toBe(target.name)
     })
 
-    it('parses INT8 and NUMERIC as numbers', async () => {
-      expect(await client.query('numbers', 'SELECT COUNT(*) AS n, CAST(12.5 AS NUMERIC) AS x, CAST(9007199254740 AS BIGINT) AS big')).toEqual([
-        { n: 1, x: 12.5, big: 9007199254740 },
-      ])
+    it('reads counts, decimals and big integers as numbers', async () => {
+      const text =
+        target.name === 'sqlite'
+          ? 'SELECT COUNT(*) AS n, CAST(12.5 AS REAL) AS x, CAST(9007199254740 AS INTEGER) AS big'
+          : 'SELECT COUNT(*) AS n, CAST(12.5 AS NUMERIC) AS x, CAST(9007199254740 AS BIGINT) AS big'
+      expect(await client.query('numbers', text)).toEqual([{ n: 1, x: 12.5, big: 9007199254740 }])
     })
 
-    it('maps a SQL error to store_query with its SQLSTATE, without retrying it', async () => {
+    it('maps a SQL error to store_query with its code, without retrying it', async () => {
       const started = performance.now()
       const error = await failure(client.query('broken', 'SELEC 1', { retry: true }))
       expect(error.code).toBe('store_query')
-      expect(error.message).toContain('[SQLSTATE 42601]')
-      expect(error.details.attempts).toBe(1)
+      expect(error.message).toStartWith('broken failed: ')
+      expect(error.message).toContain(target.name === 'sqlite' ? '[SQLITE_ERROR]' : '[SQLSTATE 42601]')
+      if (target.name === 'postgres') expect(error.details.attempts).toBe(1)
       expect(performance.now() - started).toBeLessThan(1_000)
+    })
+
+    it('commits a transaction that resolves and rolls back one that throws', async () => {
+      await client.query('create', 'CREATE TABLE tx_probe (n INTEGER)')
+      const committed = await client.transaction(async (tx) => {
+        await tx.query('insert', 'INSERT INTO tx_probe (n) VALUES (1)')
+        await tx.query('insert', 'INSERT INTO tx_probe (n) VALUES (2)')
+        return 'done'
+      })
+      expect(committed).toBe('done')
+      const rolledBack = client.transaction(async (tx) => {
+        await tx.query('insert', 'INSERT INTO tx_probe (n) VALUES (3)')
+        await tx.query('broken', 'INSERT INTO no_such_table (n) VALUES (4)')
+      })
+      expect((await failure(rolledBack)).message).toStartWith('broken failed: ')
+      expect(await client.query('read', 'SELECT n FROM tx_probe ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }])
+    })
+
+    it('keeps statements from outside a transaction out of it', async () => {
+      await client.query('create', 'CREATE TABLE tx_isolation (n INTEGER)')
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const transaction = client.transaction(async (tx) => {
+        await tx.query('insert', 'INSERT INTO tx_isolation (n) VALUES (1)')
+        await held
+        throw new Error('rolled back on purpose')
+      })
+      // On SQLite this waits for the transaction; on PostgreSQL it runs on another connection.
+      const outside = client.query('insert', 'INSERT INTO tx_isolation (n) VALUES (2)')
+      await Bun.sleep(20)
+      release()
+      await expect(transaction).rejects.toThrow('rolled back on purpose')
+      await outside
+      expect(await client.query('read', 'SELECT n FROM tx_isolation ORDER BY n')).toEqual([{ n: 2 }])
     })
   })
 }
@@ -208,7 +246,7 @@ for (const target of await storeTargets()) {
 describe.skipIf((await postgresUnavailable()) !== null)('store client on a slow statement (PostgreSQL)', () => {
   it('times a statement out, drops the pool and serves the next query on a fresh one', async () => {
     const database = await createPostgresDatabase()
-    const client = testClient(database.url, { queryTimeoutMs: 200 })
+    const client = database.connect({ queryTimeoutMs: 200 })
     try {
       const started = performance.now()
       const error = await failure(client.query('walletSamples liqwid_supply_positions_djed', 'SELECT pg_sleep(3)', { retry: true }))

@@ -17,7 +17,7 @@ import { appendDemoSample, seedDemo } from '../../src/store/demo.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { HOUR_MS, MINUTE_MS } from '../../src/store/synthetic.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase, testClient } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 
 const SHIPPED = loadConfigFile(resolve(import.meta.dir, '../../config/orchestrator_config.yaml'), {}).config
 const FIRST_CREATION = Date.UTC(2026, 2, 1, 0, 0, 0)
@@ -70,7 +70,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
     }, SETUP_TIMEOUT_MS)
 
     afterAll(async () => {

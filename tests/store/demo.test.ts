@@ -10,7 +10,7 @@ import { StoreReader } from '../../src/store/reader.ts'
 import { DAY_MS, DEMO_ASSETS, HOUR_MS, type SyntheticWindow, alignDown, generateAsset, walletAddress } from '../../src/store/synthetic.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 
 const NOW = Date.UTC(2025, 10, 20, 12, 7, 31)
 const ANCHOR = alignDown(NOW, DEMO_STEP_MS)
@@ -87,7 +87,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
       reader = new StoreReader(client)
       writer = new StoreWriter(client)
       expect(await seedDemo(writer, { now: NOW })).toEqual({

@@ -1,29 +1,23 @@
 /**
- * The embedded store: data survives a restart, one process per directory, stale locks are taken
- * over, and a clean close leaves nothing behind.
+ * The embedded store: data survives a restart, one serving process per directory while `--once`
+ * may read next to it, stale locks are taken over, a clean close leaves nothing behind, and a
+ * directory of the previous store (PGlite) is moved aside, never deleted.
  */
 import { afterEach, describe, expect, it } from 'bun:test'
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../src/errors.ts'
-import { startEmbeddedStore } from '../../src/store/embedded.ts'
+import { openEmbeddedStore, STORE_FILE } from '../../src/store/embedded.ts'
 import { LOCK_FILE, lockDirectory } from '../../src/store/lock.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
-import { SETUP_TIMEOUT_MS, embeddedDir, testClient } from '../support/pg.ts'
 
 const T0 = Date.UTC(2025, 10, 3)
 const directories: string[] = []
 
-async function freshDir(): Promise<string> {
-  const dir = await embeddedDir()
-  directories.push(dir)
-  return dir
-}
-
 function emptyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ao-lock-'))
+  const dir = mkdtempSync(join(tmpdir(), 'ao-embedded-'))
   directories.push(dir)
   return dir
 }
@@ -37,67 +31,157 @@ function deadPid(): number {
   return Bun.spawnSync(['true']).pid
 }
 
+interface ChildAnswer {
+  readonly ok: boolean
+  readonly code?: string
+  readonly message?: string
+  readonly timespan?: { first: number; last: number } | null
+}
+
+/** Opens the store in a child process, as a second service would. */
+async function openInChild(dir: string, mode: 'exclusive' | 'shared'): Promise<ChildAnswer> {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'fixtures', 'open-embedded.ts'), dir, mode], { stdout: 'pipe' })
+  const output = await new Response(child.stdout).text()
+  await child.exited
+  return JSON.parse(output.trim().split('\n').at(-1)!) as ChildAnswer
+}
+
+const POSITION = { wallet: 'addr1qa', marketId: 'DJED', marketName: 'DJED', units: 1, priceUsd: 1, usdValue: 1 }
+
 describe('embedded store', () => {
-  it(
-    'keeps its data across a restart',
-    async () => {
-      const dir = await freshDir()
-      const first = await startEmbeddedStore({ dir })
-      const writer = testClient(first.url)
-      await new StoreWriter(writer).insertPositions('djed', [
-        { ts: T0, wallet: 'addr1qa', marketId: 'DJED', marketName: 'DJED', units: 1, priceUsd: 1, usdValue: 1 },
-      ])
-      await writer.close()
-      await first.close()
+  it('creates its file, keeps its data across a restart and removes its lock on close', async () => {
+    const dir = emptyDir()
+    const first = openEmbeddedStore({ dir })
+    expect(first.created).toBe(true)
+    expect(first.path).toBe(join(dir, STORE_FILE))
+    await new StoreWriter(first.client).insertPositions('djed', [{ ts: T0, ...POSITION }])
+    await first.close()
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false)
+    // The last connection's close checkpoints the WAL into the file.
+    expect(existsSync(join(dir, `${STORE_FILE}-wal`))).toBe(false)
 
-      const second = await startEmbeddedStore({ dir })
-      const reader = testClient(second.url)
-      try {
-        expect(second.created).toBe(false)
-        expect(second.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
-        expect(await new StoreReader(reader).assetAggregate('djed', { start: null, end: null })).toEqual({ ts: [T0], usd: [1], price: [1] })
-      } finally {
-        await reader.close()
-        await second.close()
-      }
-      expect(existsSync(join(dir, LOCK_FILE))).toBe(false)
-    },
-    SETUP_TIMEOUT_MS,
-  )
+    const second = openEmbeddedStore({ dir })
+    try {
+      expect(second.created).toBe(false)
+      expect(await new StoreReader(second.client).assetAggregate('djed', { start: null, end: null })).toEqual({ ts: [T0], usd: [1], price: [1] })
+    } finally {
+      await second.close()
+    }
+  })
 
-  it(
-    'refuses a second process on the same directory, naming the directory and the holder',
-    async () => {
-      const dir = await freshDir()
-      const store = await startEmbeddedStore({ dir })
-      try {
-        const child = Bun.spawnSync([process.execPath, join(import.meta.dir, 'fixtures', 'open-embedded.ts'), dir])
-        const answer = JSON.parse(child.stdout.toString().trim().split('\n').at(-1)!) as { ok: boolean; code: string; message: string }
-        expect(answer.ok).toBe(false)
-        expect(answer.code).toBe('store_locked')
-        expect(answer.message).toContain(dir)
-        expect(answer.message).toContain(`process ${process.pid}`)
-      } finally {
-        await store.close()
-      }
-    },
-    SETUP_TIMEOUT_MS,
-  )
+  it('refuses a second server on the same directory, naming the directory and the holder', async () => {
+    const dir = emptyDir()
+    const store = openEmbeddedStore({ dir })
+    try {
+      const answer = await openInChild(dir, 'exclusive')
+      expect(answer.ok).toBe(false)
+      expect(answer.code).toBe('store_locked')
+      expect(answer.message).toContain(dir)
+      expect(answer.message).toContain(`process ${process.pid}`)
+    } finally {
+      await store.close()
+    }
+  })
 
-  it(
-    'takes over a lock left by a dead process',
-    async () => {
-      const dir = await freshDir()
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid() }))
-      const store = await startEmbeddedStore({ dir })
+  it('lets a --once read next to a running server, and never see half a transaction', async () => {
+    const dir = emptyDir()
+    const server = openEmbeddedStore({ dir })
+    try {
+      const writer = new StoreWriter(server.client)
+      await writer.insertPositions('djed', [{ ts: T0, ...POSITION }])
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      // The server is mid-transaction (a demo append) while the other process reads.
+      const appending = writer.transaction(async (tx) => {
+        await tx.insertPositions('djed', [{ ts: T0 + 60_000, ...POSITION }])
+        await held
+      })
+      const during = await openInChild(dir, 'shared')
+      release()
+      await appending
+      expect(during).toEqual({ ok: true, timespan: { first: T0, last: T0 } })
+      expect(await openInChild(dir, 'shared')).toEqual({ ok: true, timespan: { first: T0, last: T0 + 60_000 } })
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('takes over a lock left by a dead process', async () => {
+    const dir = emptyDir()
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid() }))
+    const store = openEmbeddedStore({ dir })
+    try {
+      expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('reports a directory it cannot use as unreachable, naming it', () => {
+    const dir = emptyDir()
+    mkdirSync(join(dir, STORE_FILE)) // a directory where the file should be
+    let error: unknown = null
+    try {
+      openEmbeddedStore({ dir })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(AppError)
+    expect((error as AppError).code).toBe('store_unreachable')
+    expect((error as AppError).message).toContain(join(dir, STORE_FILE))
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false)
+  })
+})
+
+describe('a directory of the previous embedded store (PGlite)', () => {
+  function pgliteDir(): string {
+    const dir = emptyDir()
+    mkdirSync(join(dir, 'pgdata', 'base', '1'), { recursive: true })
+    writeFileSync(join(dir, 'pgdata', 'PG_VERSION'), '17\n')
+    writeFileSync(join(dir, 'pgdata', 'base', '1', '1259'), Buffer.alloc(8192, 7))
+    return dir
+  }
+
+  it('is moved aside whole, and a fresh store starts beside it', async () => {
+    const dir = pgliteDir()
+    const store = openEmbeddedStore({ dir })
+    try {
+      expect(store.legacy).not.toBeNull()
+      const legacy = store.legacy!
+      expect(legacy.from).toBe(join(dir, 'pgdata'))
+      expect(legacy.to).toMatch(/\/pgdata\.pglite-\d{8}T\d{6}Z$/)
+      expect(legacy.postgresVersion).toBe('17')
+      expect(legacy.bytes).toBe(8192 + 3)
+      expect(existsSync(join(dir, 'pgdata'))).toBe(false)
+      expect(readFileSync(join(legacy.to, 'base', '1', '1259'))).toEqual(Buffer.alloc(8192, 7))
+      expect(store.created).toBe(true)
+      expect(await new StoreReader(store.client).listAssetSymbols()).toEqual([])
+    } finally {
+      await store.close()
+    }
+    const again = openEmbeddedStore({ dir })
+    await again.close()
+    expect(again.legacy).toBeNull()
+    expect(readdirSync(dir).filter((name) => name.startsWith('pgdata')).length).toBe(1)
+  })
+
+  it('is left alone while a server of the old version holds the directory', async () => {
+    const dir = pgliteDir()
+    const lock = lockDirectory(dir) // this process plays the old server
+    try {
+      let error: unknown = null
       try {
-        expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid)
-      } finally {
-        await store.close()
+        openEmbeddedStore({ dir, exclusive: false })
+      } catch (caught) {
+        error = caught
       }
-    },
-    SETUP_TIMEOUT_MS,
-  )
+      expect((error as AppError).code).toBe('store_locked')
+      expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true)
+    } finally {
+      lock.release()
+    }
+  })
 })
 
 describe('directory lock', () => {

@@ -6,8 +6,9 @@ import { AppError } from '../../src/errors.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { ALL_TIME, type PositionRow } from '../../src/store/types.ts'
+import { instantLiteral } from '../../src/store/sql.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2025, 10, 3, 0, 0, 0)
@@ -49,6 +50,8 @@ const DJED_POSITIONS: PositionRow[] = [
 
 async function seed(client: StoreClient): Promise<void> {
   const writer = new StoreWriter(client)
+  const dialect = await client.dialect()
+  const at = (iso: string) => instantLiteral(dialect, Date.parse(iso))
   await writer.ensureTransactionTables('djed')
   await writer.insertPositions('djed', DJED_POSITIONS)
   // usdm: wallets that start after the earliest sample (F, G), one with a gap and a duplicate row
@@ -70,17 +73,17 @@ async function seed(client: StoreClient): Promise<void> {
   await client.query(
     'fixture',
     `INSERT INTO liqwid_withdrawals_djed (ts, created_at, wallet_address, market_id, amount, notes) VALUES
-      ('2025-11-03T02:01:00Z', NULL, '${A}', 'DJED', 30, NULL),
-      ('2025-11-03T02:01:00Z', NULL, '${B}', 'DJED', -10, NULL),
-      ('2025-11-03T02:59:00Z', NULL, '${A}', 'DJED', -12, '${TAGGED}'),
-      ('2025-11-03T01:30:00Z', NULL, NULL, 'DJED', -3, NULL),
-      ('2025-11-03T01:31:00Z', NULL, '', 'DJED', -3, NULL)`,
+      (${at('2025-11-03T02:01:00Z')}, NULL, '${A}', 'DJED', 30, NULL),
+      (${at('2025-11-03T02:01:00Z')}, NULL, '${B}', 'DJED', -10, NULL),
+      (${at('2025-11-03T02:59:00Z')}, NULL, '${A}', 'DJED', -12, '${TAGGED}'),
+      (${at('2025-11-03T01:30:00Z')}, NULL, NULL, 'DJED', -3, NULL),
+      (${at('2025-11-03T01:31:00Z')}, NULL, '', 'DJED', -3, NULL)`,
   )
   await client.query(
     'fixture',
     `INSERT INTO liqwid_deposits_djed (ts, created_at, wallet_address, market_id, amount, notes) VALUES
-      ('2025-11-03T01:10:00Z', NULL, '${A}', 'DJED', NULL, NULL),
-      ('2025-11-03T01:20:00Z', NULL, '${A}', 'DJED', 0, NULL),
+      (${at('2025-11-03T01:10:00Z')}, NULL, '${A}', 'DJED', NULL, NULL),
+      (${at('2025-11-03T01:20:00Z')}, NULL, '${A}', 'DJED', 0, NULL),
       (NULL, NULL, '${A}', 'DJED', 4, NULL)`,
   )
   await writer.insertMinswapPrices('djed', [
@@ -94,7 +97,7 @@ async function seed(client: StoreClient): Promise<void> {
     'fixture',
     'CREATE TABLE liqwid_supply_positions_legacy (ts TIMESTAMP(3), wallet_address TEXT, market_id TEXT, underlying_units DOUBLE PRECISION, price_usd DOUBLE PRECISION, usd_value DOUBLE PRECISION)',
   )
-  await client.query('fixture', "INSERT INTO liqwid_supply_positions_legacy VALUES ('2025-11-03T00:00:00Z', 'addr1qxe', 'LEGACY_ID', 1, 1, 1)")
+  await client.query('fixture', `INSERT INTO liqwid_supply_positions_legacy VALUES (${at('2025-11-03T00:00:00Z')}, 'addr1qxe', 'LEGACY_ID', 1, 1, 1)`)
   await client.query('fixture', 'CREATE TABLE liqwid_supply_positions (ts TIMESTAMP(3), market_id TEXT)')
 }
 
@@ -106,7 +109,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
       reader = new StoreReader(client)
       await seed(client)
     }, SETUP_TIMEOUT_MS)

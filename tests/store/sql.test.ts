@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { AppError } from '../../src/errors.ts'
-import { parseTimestampMs } from '../../src/store/client.ts'
+import { parseTimestampMs } from '../../src/store/postgres-client.ts'
 import * as sql from '../../src/store/sql.ts'
 import { TableNames } from '../../src/store/tables.ts'
 
@@ -65,26 +65,33 @@ describe('literals', () => {
       expect(rejection(() => sql.numberLiteral(bad)).code).toBe('invalid_identifier')
   })
 
-  it('writes instants as UTC ISO-8601 with Z', () => {
-    expect(sql.instantLiteral(Date.UTC(2025, 10, 3, 15, 0, 0, 7))).toBe("'2025-11-03T15:00:00.007Z'")
-    expect(rejection(() => sql.instantLiteral(Number.NaN)).code).toBe('invalid_identifier')
+  it('writes instants as UTC ISO-8601 with Z, and as integer epoch ms for SQLite', () => {
+    const instant = Date.UTC(2025, 10, 3, 15, 0, 0, 7)
+    expect(sql.instantLiteral('greptime', instant)).toBe("'2025-11-03T15:00:00.007Z'")
+    expect(sql.instantLiteral('postgres', instant)).toBe("'2025-11-03T15:00:00.007Z'")
+    expect(sql.instantLiteral('sqlite', instant)).toBe(String(instant))
+    expect(sql.instantLiteral('sqlite', instant + 0.6)).toBe(String(instant + 1))
+    for (const dialect of ['greptime', 'postgres', 'sqlite'] as const) {
+      expect(rejection(() => sql.instantLiteral(dialect, Number.NaN)).code).toBe('invalid_identifier')
+      expect(rejection(() => sql.instantLiteral(dialect, 9e15)).code).toBe('invalid_identifier')
+    }
   })
 })
 
-describe('statements', () => {
+describe('statements (GreptimeDB text; PostgreSQL shares it)', () => {
   const positions = { namespace: null, name: 'liqwid_supply_positions_djed' }
   const range = { start: Date.UTC(2025, 10, 3, 15), end: Date.UTC(2025, 10, 4) }
 
   it('filters both ends inclusively with instant literals', () => {
-    expect(sql.aggregateStatement(positions, range)).toBe(
+    expect(sql.aggregateStatement('greptime', positions, range)).toBe(
       'SELECT ts, SUM(COALESCE(usd_value, underlying_units * price_usd, 0)) AS usd, MAX(price_usd) AS price FROM liqwid_supply_positions_djed ' +
         "WHERE ts >= '2025-11-03T15:00:00.000Z' AND ts <= '2025-11-04T00:00:00.000Z' GROUP BY ts ORDER BY ts",
     )
-    expect(sql.aggregateStatement(positions, { start: null, end: null })).not.toContain('WHERE')
+    expect(sql.aggregateStatement('greptime', positions, { start: null, end: null })).not.toContain('WHERE')
   })
 
   it('keeps only the first two and the last sample per wallet in one statement', () => {
-    const text = sql.walletSamplesStatement(positions, range)
+    const text = sql.walletSamplesStatement('greptime', positions, range)
     expect(text).toStartWith('WITH earliest AS (SELECT MIN(ts) AS start_ts FROM liqwid_supply_positions_djed WHERE')
     expect(text).toContain('JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts')
     expect(text).not.toContain('OVER (')
@@ -99,13 +106,13 @@ describe('statements', () => {
 
   it('escapes the wallet filter of the transaction read', () => {
     const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
-    expect(sql.transactionsStatement(deposits, { start: null, end: null }, "a'b")).toBe(
+    expect(sql.transactionsStatement('greptime', deposits, { start: null, end: null }, "a'b")).toBe(
       "SELECT ts, created_at, wallet_address, market_id, amount, notes FROM liqwid_deposits_djed WHERE wallet_address = 'a''b' ORDER BY ts, wallet_address",
     )
   })
 
   it('qualifies Minswap tables with their namespace', () => {
-    expect(sql.latestPriceStatement({ namespace: 'minswap', name: 'minswap_prices_djed' })).toContain('FROM minswap.minswap_prices_djed')
+    expect(sql.latestPriceStatement('greptime', { namespace: 'minswap', name: 'minswap_prices_djed' })).toContain('FROM minswap.minswap_prices_djed')
   })
 
   it('creates GreptimeDB transaction tables as spec-data §1.5.3 plus tx_id, keyed by (wallet_address, tx_id)', () => {
@@ -149,12 +156,13 @@ describe('statements', () => {
     expect(sql.listTablesStatement('greptime', 'minswap')).toBe('SHOW TABLES FROM minswap')
     expect(sql.listTablesStatement('postgres', null)).toContain('table_schema = current_schema()')
     expect(sql.listTablesStatement('postgres', 'minswap')).toContain("table_schema = 'minswap'")
-    expect(sql.createNamespaceStatement('greptime', 'minswap')).toBe('CREATE DATABASE IF NOT EXISTS minswap')
-    expect(sql.createNamespaceStatement('postgres', 'minswap')).toBe('CREATE SCHEMA IF NOT EXISTS minswap')
+    expect(sql.createNamespaceStatements('greptime', 'minswap')).toEqual(['CREATE DATABASE IF NOT EXISTS minswap'])
+    expect(sql.createNamespaceStatements('postgres', 'minswap')).toEqual(['CREATE SCHEMA IF NOT EXISTS minswap'])
+    expect(sql.createNamespaceStatements('sqlite', 'minswap')).toEqual([])
   })
 
   it('writes NULLs and escaped text in multi-row inserts', () => {
-    const text = sql.insertPositionsStatement(positions, [
+    const text = sql.insertPositionsStatement('greptime', positions, [
       { ts: 0, wallet: null, marketId: 'DJED', marketName: "D'JED", units: 1.5, priceUsd: null, usdValue: null },
       { ts: 1, wallet: 'addr1q', marketId: 'DJED', marketName: 'DJED', units: 2, priceUsd: 1, usdValue: 2 },
     ])
@@ -162,6 +170,38 @@ describe('statements', () => {
       'INSERT INTO liqwid_supply_positions_djed (ts, wallet_address, market_id, market_name, underlying_units, price_usd, usd_value) VALUES ' +
         "('1970-01-01T00:00:00.000Z', NULL, 'DJED', 'D''JED', 1.5, NULL, NULL), ('1970-01-01T00:00:00.001Z', 'addr1q', 'DJED', 'DJED', 2, 1, 2)",
     )
+  })
+})
+
+describe('statements (SQLite)', () => {
+  const minswap = { namespace: 'minswap', name: 'minswap_prices_djed' }
+
+  it('names a namespaced table as one quoted name and compares integer instants', () => {
+    expect(sql.tableSql('sqlite', minswap)).toBe('"minswap.minswap_prices_djed"')
+    expect(sql.tableSql('postgres', minswap)).toBe('minswap.minswap_prices_djed')
+    expect(sql.tableLabel(minswap)).toBe('minswap.minswap_prices_djed')
+    expect(sql.minswapSeriesStatement('sqlite', minswap, { start: 1_000, end: 2_000 })).toBe(
+      'SELECT ts, MAX(price_usd) AS price_usd, MAX(ada_usd) AS ada_usd FROM "minswap.minswap_prices_djed" WHERE ts >= 1000 AND ts <= 2000 GROUP BY ts ORDER BY ts',
+    )
+  })
+
+  it('creates STRICT tables with INTEGER instants and a ts index named after the table', () => {
+    expect(sql.createMinswapTableStatements('sqlite', minswap)).toEqual([
+      'CREATE TABLE IF NOT EXISTS "minswap.minswap_prices_djed" (ts INTEGER, price_usd REAL, ada_usd REAL) STRICT',
+      'CREATE INDEX IF NOT EXISTS "minswap.minswap_prices_djed_ts_idx" ON "minswap.minswap_prices_djed" (ts)',
+    ])
+    const [transactions] = sql.createTransactionsTableStatements('sqlite', { namespace: null, name: 'liqwid_deposits_djed' })
+    expect(transactions).toBe(
+      'CREATE TABLE IF NOT EXISTS liqwid_deposits_djed (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT) STRICT',
+    )
+  })
+
+  it('lists the tables of a namespace by their name prefix, and only ours', () => {
+    expect(sql.listTablesStatement('sqlite', null)).toBe(
+      "SELECT name AS table_name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND instr(name, '.') = 0 ORDER BY name",
+    )
+    expect(sql.listTablesStatement('sqlite', 'minswap')).toContain('substr(name, 9) AS table_name')
+    expect(sql.listTablesStatement('sqlite', 'minswap')).toContain("substr(name, 1, 8) = 'minswap.'")
   })
 })
 

@@ -6,26 +6,33 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'bun:test'
 import type { StoreClient } from '../../src/store/client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
+import { type Dialect, instantLiteral } from '../../src/store/sql.ts'
 import { createLiqwidClient } from '../../src/sources/liqwid.ts'
 import { storeSyncPorts } from '../../src/sync/service.ts'
 import { syncTransactions } from '../../src/sync/sync.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
 import { WALLET_A, WALLET_B, txHash } from '../fakes/fixtures.ts'
 import { liqwidTx, startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 import { baseConfig, loadTestConfig, withConfig } from '../support/service/config.ts'
 
 const CONFIG = loadTestConfig(withConfig(baseConfig({}), { domain: { assets: ['djed'] } })).config
 const T0 = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
 const notes = (id: string) => `alert_driven Synced from Liqwid (tx: ${id.slice(0, 16)}...)`
 
-/** The DDL every version before `tx_id` created (spec-data §1.5.3 in PostgreSQL types). */
-const LEGACY_DDL = (table: string) =>
-  `CREATE TABLE ${table} (ts TIMESTAMP(3), created_at TIMESTAMP(3), wallet_address TEXT, market_id TEXT, amount DOUBLE PRECISION, notes TEXT)`
+/**
+ * The DDL every version before `tx_id` created (spec-data §1.5.3 in PostgreSQL types; the embedded
+ * store's STRICT SQLite types with INTEGER epoch-ms instants).
+ */
+const LEGACY_DDL = (dialect: Dialect, table: string) =>
+  dialect === 'sqlite'
+    ? `CREATE TABLE ${table} (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT) STRICT`
+    : `CREATE TABLE ${table} (ts TIMESTAMP(3), created_at TIMESTAMP(3), wallet_address TEXT, market_id TEXT, amount DOUBLE PRECISION, notes TEXT)`
 
 async function legacyInsert(client: StoreClient, table: string, rows: { ts: number; wallet: string; amount: number; notes: string }[]) {
+  const dialect = await client.dialect()
   const values = rows.map(
-    (row) => `('${new Date(row.ts).toISOString()}', '${new Date(row.ts).toISOString()}', '${row.wallet}', 'DJED', ${row.amount}, '${row.notes}')`,
+    (row) => `(${instantLiteral(dialect, row.ts)}, ${instantLiteral(dialect, row.ts)}, '${row.wallet}', 'DJED', ${row.amount}, '${row.notes}')`,
   )
   await client.query('legacy insert', `INSERT INTO ${table} (ts, created_at, wallet_address, market_id, amount, notes) VALUES ${values.join(', ')}`)
 }
@@ -38,7 +45,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
     }, SETUP_TIMEOUT_MS)
 
     afterAll(async () => {
@@ -73,8 +80,9 @@ for (const target of await storeTargets()) {
 
     it('migrates a legacy table in place: adds tx_id, backfills the prefix, then upgrades it to the full id without a duplicate', async () => {
       const [kept, other, twice] = [txHash('legacy-1'), txHash('legacy-2'), txHash('legacy-3')]
-      await client.query('legacy', LEGACY_DDL('liqwid_deposits_djed'))
-      await client.query('legacy', LEGACY_DDL('liqwid_withdrawals_djed'))
+      const dialect = await client.dialect()
+      await client.query('legacy', LEGACY_DDL(dialect, 'liqwid_deposits_djed'))
+      await client.query('legacy', LEGACY_DDL(dialect, 'liqwid_withdrawals_djed'))
       await legacyInsert(client, 'liqwid_deposits_djed', [
         { ts: T0, wallet: WALLET_A, amount: 100, notes: notes(kept) },
         { ts: T0 + 1, wallet: WALLET_A, amount: 200, notes: notes(other) },
@@ -119,7 +127,7 @@ for (const target of await storeTargets()) {
       )
       liqwid.addTransactions(WALLET_A, history)
       // two writers on two connection pools: nothing shared but the database
-      const second = testClient(database.url)
+      const second = database.connect()
       try {
         const reports = await Promise.all([sync(new StoreWriter(client)), sync(new StoreWriter(second))])
         expect(reports.flatMap((report) => report.errors)).toEqual([])

@@ -8,14 +8,16 @@ import type { StoreClient } from '../../src/store/client.ts'
 import { StoreReader } from '../../src/store/reader.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
-import { SETUP_TIMEOUT_MS, storeTargets, testClient, type TestDatabase } from '../support/pg.ts'
+import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 
 const T0 = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
 const WALLET = 'addr1qwriter'
 const CLOCK = Date.UTC(2026, 0, 1)
 
+/** `table` as `name` or `namespace.name`, whatever the dialect. */
 async function count(client: StoreClient, table: string): Promise<number> {
-  const [row] = await client.query('count', `SELECT COUNT(*) AS n FROM ${table}`)
+  const name = (await client.dialect()) === 'sqlite' && table.includes('.') ? `"${table}"` : table
+  const [row] = await client.query('count', `SELECT COUNT(*) AS n FROM ${name}`)
   return row!.n as number
 }
 
@@ -27,7 +29,7 @@ for (const target of await storeTargets()) {
 
     beforeAll(async () => {
       database = await target.open()
-      client = testClient(database.url)
+      client = database.connect()
       reader = new StoreReader(client)
     }, SETUP_TIMEOUT_MS)
 

@@ -1,36 +1,49 @@
 /**
  * Databases for the store's tests. Every store test runs twice: against PostgreSQL when one is
  * reachable at PG_URL (a fresh `ao_test_<random>` database per test file, dropped afterwards) and
- * against the embedded store always (a temp directory). PostgreSQL being down skips its half with
- * a message instead of failing: the embedded half still covers the SQL.
+ * against SQLite, the embedded store, always (a file in a temp directory). PostgreSQL being down
+ * skips its half with a message instead of failing: the SQLite half still covers the SQL.
  */
 
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { StoreClient, type StoreClientOptions } from '../../src/store/client.ts'
-import { startEmbeddedStore } from '../../src/store/embedded.ts'
+import type { StoreClient } from '../../src/store/client.ts'
+import { STORE_FILE } from '../../src/store/embedded.ts'
+import { PostgresClient, type PostgresClientOptions } from '../../src/store/postgres-client.ts'
+import { SqliteClient } from '../../src/store/sqlite-client.ts'
 
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-/** For beforeAll/afterAll (bun's hook default is 5 s): the first embedded start runs initdb. */
+/** For beforeAll/afterAll (bun's hook default is 5 s). */
 export const SETUP_TIMEOUT_MS = 60_000
 
 export interface TestDatabase {
-  readonly url: string
-  /** drops the database / stops the embedded store and removes its directory */
+  /** the PostgreSQL URL; null for SQLite */
+  readonly url: string | null
+  /** the SQLite file; null for PostgreSQL */
+  readonly path: string | null
+  /** a new client of this database (short deadlines, no retries unless asked); the caller closes it */
+  connect(options?: Partial<PostgresClientOptions>): StoreClient
+  /** drops the database / removes the SQLite file's directory */
   close(): Promise<void>
 }
 
 export interface StoreTarget {
-  readonly name: 'postgres' | 'embedded'
+  readonly name: 'postgres' | 'sqlite'
   /** why this target is skipped; null when it runs */
   readonly skip: string | null
   open(): Promise<TestDatabase>
 }
 
 /** Short deadlines: a test must fail fast, not wait for production timeouts. */
-export function testClient(url: string, options: Partial<StoreClientOptions> = {}): StoreClient {
-  return new StoreClient({ url, connectTimeoutMs: 3_000, queryTimeoutMs: 20_000, retry: { attempts: 1, firstDelayMs: 0, maxDelayMs: 0 }, ...options })
+export function testClient(url: string, options: Partial<PostgresClientOptions> = {}): PostgresClient {
+  return new PostgresClient({
+    url,
+    connectTimeoutMs: 3_000,
+    queryTimeoutMs: 20_000,
+    retry: { attempts: 1, firstDelayMs: 0, maxDelayMs: 0 },
+    ...options,
+  })
 }
 
 let reachability: Promise<string | null> | null = null
@@ -51,7 +64,7 @@ export function postgresUnavailable(): Promise<string | null> {
   return reachability
 }
 
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+export async function createPostgresDatabase(): Promise<TestDatabase & { readonly url: string }> {
   const name = `ao_test_${Math.random().toString(36).slice(2, 10)}`
   const admin = testClient(PG_URL)
   try {
@@ -63,6 +76,8 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`
   return {
     url: url.toString(),
+    path: null,
+    connect: (options) => testClient(url.toString(), options),
     close: async () => {
       const dropper = testClient(PG_URL)
       try {
@@ -74,50 +89,20 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   }
 }
 
-let template: Promise<string> | null = null
-
-/**
- * initdb takes seconds, so an initialised, stopped store is kept in the temp directory (one per
- * PGlite version) and every test store starts from a copy. Built under a temp name and renamed,
- * so concurrent test processes never see half of one.
- */
-function embeddedTemplate(): Promise<string> {
-  template ??= (async () => {
-    const manifest = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)
-    const { version } = (await Bun.file(manifest).json()) as { version: string }
-    const dir = join(tmpdir(), `ao-pglite-template-${version}`)
-    if (existsSync(join(dir, 'pgdata', 'PG_VERSION'))) return dir
-    const building = mkdtempSync(join(tmpdir(), 'ao-pglite-template-building-'))
-    const store = await startEmbeddedStore({ dir: building })
-    await store.close()
-    try {
-      renameSync(building, dir)
-    } catch {
-      rmSync(building, { recursive: true, force: true }) // another process got there first
-    }
-    return dir
-  })()
-  return template
+/** An empty temp directory for an embedded store; the caller removes it. */
+export function embeddedDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ao-store-'))
 }
 
-/** A temp directory holding an initialised, stopped embedded store; the caller removes it. */
-export async function embeddedDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ao-store-'))
-  cpSync(join(await embeddedTemplate(), 'pgdata'), join(dir, 'pgdata'), { recursive: true })
-  return dir
-}
-
-/** A fresh embedded store in a temp directory: `dir` holds `pgdata/` and the lock. */
-export async function startTestEmbedded(): Promise<TestDatabase & { readonly dir: string }> {
-  const dir = await embeddedDir()
-  const store = await startEmbeddedStore({ dir })
+/** A SQLite store file in a fresh temp directory (the embedded store's layout). */
+export async function createSqliteDatabase(): Promise<TestDatabase> {
+  const dir = embeddedDir()
+  const path = join(dir, STORE_FILE)
   return {
-    url: store.url,
-    dir,
-    close: async () => {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
+    url: null,
+    path,
+    connect: () => new SqliteClient({ path, busyTimeoutMs: 3_000 }),
+    close: async () => rmSync(dir, { recursive: true, force: true }),
   }
 }
 
@@ -132,6 +117,6 @@ export async function storeTargets(): Promise<StoreTarget[]> {
   }
   return [
     { name: 'postgres', skip, open: createPostgresDatabase },
-    { name: 'embedded', skip: null, open: startTestEmbedded },
+    { name: 'sqlite', skip: null, open: createSqliteDatabase },
   ]
 }

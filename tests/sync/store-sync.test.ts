@@ -56,7 +56,7 @@ function storeHarnessFactory(open: () => Promise<OpenedData>, testPrefix: boolea
       rows: async (symbol, kind): Promise<SyncedRow[]> => {
         const { transactions } = await reader.transactions(symbol, ALL_TIME, null, testPrefix)
         // the reader does not read tx_id (the engine has no use for it): read it beside
-        const table = tableSql(writer.target(kind === 'deposit' ? 'deposits' : 'withdrawals', symbol))
+        const table = tableSql(await client.dialect(), writer.target(kind === 'deposit' ? 'deposits' : 'withdrawals', symbol))
         const ids = await client.query('tx ids', `SELECT ts, wallet_address, notes, tx_id FROM ${table}`).catch(() => [])
         const idOf = (ts: number, wallet: string, notes: string | null) =>
           (ids.find((row) => Number(row.ts) === ts && row.wallet_address === wallet && (row.notes ?? null) === notes)?.tx_id as

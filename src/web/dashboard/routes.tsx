@@ -19,6 +19,8 @@ import { crossSite, unauthorized } from '../http.ts'
 import type { ChartCache, ChartName } from './chart-cache.ts'
 import { dashboardHref, pageModel, type DashboardQuery, type ReportedYieldLookup } from './model.ts'
 import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
+import type { RecentHistory } from '../../history/recent.ts'
+import { registerHistoryPanel } from './history-panel.tsx'
 
 export interface DashboardDeps {
   readonly config: Config
@@ -28,6 +30,8 @@ export interface DashboardDeps {
   readonly authEnabled: boolean
   /** the collector's cross-check figure, when the collector runs */
   readonly reportedYield?: ReportedYieldLookup
+  /** the recent decision history in memory; null when history.enabled is false */
+  readonly history: RecentHistory | null
 }
 
 const htmx = Bun.file(htmxPath)
@@ -84,6 +88,8 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
     const fragment = <Content model={await model(c, resolved.query, resolved.authenticated)} />
     return c.html(String(fragment), 200, { 'Cache-Control': 'no-store' })
   })
+
+  registerHistoryPanel(app, config, deps.history, policy, deps.authEnabled)
 
   app.get('/dashboard/charts/:asset/:chart{[a-z_]+\\.png}', async (c) => {
     const chart = c.req.param('chart').slice(0, -'.png'.length)

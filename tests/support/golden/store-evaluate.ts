@@ -17,7 +17,7 @@ import { evaluate } from '../../../src/evaluate.ts'
 import { canonicalMinswapAsset, createPriceSources, type PriceSources } from '../../../src/sources/prices.ts'
 import type { StoreClient } from '../../../src/store/client.ts'
 import { StoreReader } from '../../../src/store/reader.ts'
-import { instantLiteral, numberLiteral, tableSql, textLiteral } from '../../../src/store/sql.ts'
+import { type Dialect, instantLiteral, numberLiteral, tableSql, textLiteral } from '../../../src/store/sql.ts'
 import type { StorePriceSource, TableRef } from '../../../src/store/types.ts'
 import { StoreWriter } from '../../../src/store/writer.ts'
 import { type EvaluateCase, expectedRuns, ms, type TransactionRow } from './cases.ts'
@@ -106,7 +106,7 @@ async function writeCaseRows(testCase: EvaluateCase, writer: StoreWriter, client
     for (const [symbol, rows] of Object.entries(bySymbol)) {
       if (rows.length === 0) continue
       await writer.ensureTransactionTables(symbol)
-      await client.query(`golden ${kind}`, insertTransactionsAsGiven(writer.target(kind, symbol), rows, market(symbol)))
+      await client.query(`golden ${kind}`, insertTransactionsAsGiven(await client.dialect(), writer.target(kind, symbol), rows, market(symbol)))
     }
   }
   for (const [name, rows] of minswapRows(testCase)) await writer.insertMinswapPrices(name, rows)
@@ -116,9 +116,9 @@ async function writeCaseRows(testCase: EvaluateCase, writer: StoreWriter, client
  * The writer normalizes signs (withdrawals −|amount|); the golden tables hold them as the
  * predecessor found them, so these rows go in verbatim, built with the store's own literals.
  */
-function insertTransactionsAsGiven(table: TableRef, rows: readonly TransactionRow[], market: string): string {
+function insertTransactionsAsGiven(dialect: Dialect, table: TableRef, rows: readonly TransactionRow[], market: string): string {
   const text = (value: string | null | undefined) => (value === null || value === undefined ? 'NULL' : textLiteral(value))
-  const instant = (value: string | null | undefined) => (value ? instantLiteral(ms(value)) : 'NULL')
+  const instant = (value: string | null | undefined) => (value ? instantLiteral(dialect, ms(value)) : 'NULL')
   // a DOUBLE column cannot hold text: a non-numeric amount is stored as NULL (read back as skipped)
   const amount = (value: number | string | null) => {
     const number = value === null ? Number.NaN : Number(value)
@@ -128,7 +128,7 @@ function insertTransactionsAsGiven(table: TableRef, rows: readonly TransactionRo
     (row) =>
       `(${instant(row.ts)}, ${instant(row.created_at)}, ${text(row.wallet)}, ${text(row.market_id === undefined ? market : row.market_id)}, ${amount(row.amount)}, ${text(row.notes)})`,
   )
-  return `INSERT INTO ${tableSql(table)} (ts, created_at, wallet_address, market_id, amount, notes) VALUES ${tuples.join(', ')}`
+  return `INSERT INTO ${tableSql(dialect, table)} (ts, created_at, wallet_address, market_id, amount, notes) VALUES ${tuples.join(', ')}`
 }
 
 /**

@@ -4,14 +4,14 @@
  * section of a configuration, so the service opens them through its own code path.
  *
  * `demoStoreDir()` hands out a copy of an embedded store already filled with the demo market.
- * Seeding takes seconds, so the seeded store is built once and kept in the temp directory for a
- * few hours (the service itself regenerates a demo older than 6 hours, and appends the samples
+ * The seeded store is built once and kept in the temp directory for a few hours (the service itself regenerates a demo older than 6 hours, and appends the samples
  * since the last one, so a copy up to a few hours old behaves like a fresh one).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { seedDemo } from '../../../src/store/demo.ts'
+import { STORE_FILE } from '../../../src/store/embedded.ts'
 import { openStore } from '../../../src/store/index.ts'
 import { createPostgresDatabase, embeddedDir, PG_URL, postgresUnavailable } from '../pg.ts'
 import type { ConfigTree } from './config.ts'
@@ -57,7 +57,7 @@ export async function openPostgres(): Promise<OpenedData> {
 }
 
 export async function openEmbedded(): Promise<OpenedData> {
-  const dir = await embeddedDir()
+  const dir = embeddedDir()
   return { data: { embedded: { dir } }, url: null, dir, close: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
@@ -80,7 +80,7 @@ function demoTemplateDir(): Promise<string> {
     const dir = join(tmpdir(), `ao-demo-template-${demoCodeHash()}`)
     const stamp = join(dir, 'seeded-at')
     if (existsSync(stamp) && Date.now() - Number(readFileSync(stamp, 'utf8')) < DEMO_TEMPLATE_MAX_AGE_MS) return dir
-    const building = await embeddedDir()
+    const building = embeddedDir()
     const store = await openStore({ embeddedDir: building })
     const seededAt = Date.now()
     try {
@@ -112,6 +112,6 @@ function demoCodeHash(): string {
 export async function demoStoreDir(): Promise<string> {
   const template = await demoTemplateDir()
   const dir = mkdtempSync(join(tmpdir(), 'ao-demo-'))
-  cpSync(join(template, 'pgdata'), join(dir, 'pgdata'), { recursive: true })
+  cpSync(join(template, STORE_FILE), join(dir, STORE_FILE))
   return dir
 }

@@ -1,0 +1,98 @@
+/**
+ * One row of the decision history (`orchestrator_decisions`): what an evaluation decided for one
+ * asset, with the numbers a supplier and the notifier need later. Pure: built from an evaluation
+ * result, never from I/O.
+ */
+import type { AssetDecision } from '../engine/decision.ts'
+import type { DecisionCode, EpochMs } from '../engine/types.ts'
+
+export interface DecisionRecord {
+  /** the evaluation instant */
+  readonly ts: EpochMs
+  readonly asset: string
+  readonly decision: DecisionCode
+  /** stable code of the cause (`ok` for WITHDRAW_OK), see `reasonCode` */
+  readonly reasonCode: string
+  /** the reason in words; '' for WITHDRAW_OK */
+  readonly reasonText: string
+  /** what may be withdrawn now: Σ W_max on WITHDRAW_OK, else 0 */
+  readonly withdrawableUsd: number
+  /** Σ wallet W_max whatever the decision */
+  readonly wmaxUsd: number
+  readonly gUsd: number | null
+  readonly vT1Usd: number | null
+  readonly priceT1Usd: number | null
+  readonly gateResidualUsd: number | null
+  readonly gateThresholdUsd: number | null
+  readonly priceDeltaRel: number | null
+  readonly durationMs: number
+  /** reference instant (for "gain since 27 Nov"); not stored, null when read back */
+  readonly t0?: EpochMs | null
+  /** wallets that contribute to the amount; not stored */
+  readonly walletCount?: number
+}
+
+/** The slice of an evaluation result the history needs (the full result type satisfies it). */
+export interface EvaluatedAssets {
+  readonly at: EpochMs
+  readonly durationMs: number
+  readonly assets: readonly { readonly asset: string; readonly decision: AssetDecision }[]
+}
+
+/**
+ * The stable code of a decision's cause. Classifies the engine's reason text; the decision
+ * explanation module (reason codes of the dashboard) replaces this one function when it lands.
+ */
+export function reasonCode(decision: AssetDecision): string {
+  if (decision.decision === 1) return 'ok'
+  const reason = (decision.reason ?? '').toLowerCase()
+  const rules: [RegExp, string][] = [
+    [/internal error/, 'internal_error'],
+    [/in the future/, 'reference_in_future'],
+    [/no series in range/, 'no_series'],
+    [/transaction|deposit|withdrawal row/, 'invalid_transaction'],
+    [/price mismatch/, 'price_mismatch'],
+    [/gate not triggered/, 'no_opportunity'],
+    [/residual|r=.*k·σ|quantile/, 'unusual_move'],
+    [/gate skipped|gate could not/, 'gate_not_run'],
+    [/no position samples/, 'no_samples'],
+    [/no wallet/, 'no_wallets'],
+    [/no reference|no tagged|keyword/, 'no_reference'],
+    [/non-positive|gain/, 'no_gain'],
+  ]
+  for (const [pattern, code] of rules) if (pattern.test(reason)) return code
+  return decision.decision === -1 ? 'data_unavailable' : 'unclassified'
+}
+
+export function withdrawableUsd(decision: AssetDecision): number {
+  return decision.decision === 1 ? decision.wmaxUsd : 0
+}
+
+const finiteOrNull = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? null : value)
+
+export function recordOf(decision: AssetDecision, at: EpochMs, durationMs: number): DecisionRecord {
+  const gate = decision.gateApplied ? decision.gate : null
+  return {
+    ts: at,
+    asset: decision.asset,
+    decision: decision.decision,
+    reasonCode: reasonCode(decision),
+    reasonText: decision.reason ?? '',
+    withdrawableUsd: withdrawableUsd(decision),
+    wmaxUsd: finiteOrNull(decision.wmaxUsd) ?? 0,
+    gUsd: finiteOrNull(decision.gUsd),
+    vT1Usd: finiteOrNull(decision.vT1Usd),
+    priceT1Usd: finiteOrNull(decision.priceT1Usd),
+    gateResidualUsd: finiteOrNull(gate?.rNow),
+    gateThresholdUsd: finiteOrNull(gate?.thresholds?.upper),
+    priceDeltaRel: finiteOrNull(decision.priceCompare?.deltaRel),
+    durationMs: Math.max(0, Math.round(durationMs)),
+    t0: decision.t0,
+    walletCount: decision.wallets.filter((wallet) => wallet.wmaxUsd > 0).length,
+  }
+}
+
+/** One record per asset of an evaluation, in the result's order. */
+export function recordsOf(result: EvaluatedAssets): DecisionRecord[] {
+  return result.assets.map((entry) => recordOf(entry.decision, result.at, result.durationMs))
+}

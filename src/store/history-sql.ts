@@ -1,0 +1,112 @@
+/**
+ * The statements of the decision history table (`orchestrator_decisions`, PRODUCT issue 17), built
+ * with the same literal rules as every other statement (sql.ts). GreptimeDB keys rows on
+ * `TIME INDEX (ts)` + `PRIMARY KEY (asset)`: one row per asset and evaluation instant, and a row
+ * written twice for the same instant replaces the first. PostgreSQL and the embedded SQLite store
+ * get a table keyed on (asset, ts) (SQLite: STRICT, instants as INTEGER epoch milliseconds) and an
+ * index on ts.
+ */
+import type { EpochMs } from '../engine/types.ts'
+import { type Dialect, identifier, instantLiteral, nullableNumber, numberLiteral, tableSql, textLiteral } from './sql.ts'
+import type { TableRef } from './types.ts'
+
+export const HISTORY_TABLE = 'orchestrator_decisions'
+
+/** [name, GreptimeDB type, PostgreSQL type, SQLite type] in insert order. */
+const HISTORY_COLUMNS: readonly (readonly [string, string, string, string])[] = [
+  ['ts', 'TIMESTAMP(3) TIME INDEX', 'TIMESTAMP(3) NOT NULL', 'INTEGER NOT NULL'],
+  ['asset', 'STRING', 'TEXT NOT NULL', 'TEXT NOT NULL'],
+  ['decision', 'INT', 'INTEGER NOT NULL', 'INTEGER NOT NULL'],
+  ['reason_code', 'STRING', 'TEXT NOT NULL', 'TEXT NOT NULL'],
+  ['reason_text', 'STRING', 'TEXT NOT NULL', 'TEXT NOT NULL'],
+  ['withdrawable_usd', 'DOUBLE', 'DOUBLE PRECISION NOT NULL', 'REAL NOT NULL'],
+  ['wmax_usd', 'DOUBLE', 'DOUBLE PRECISION NOT NULL', 'REAL NOT NULL'],
+  ['g_usd', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['v_t1_usd', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['price_t1_usd', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['gate_residual_usd', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['gate_threshold_usd', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['price_delta_rel', 'DOUBLE', 'DOUBLE PRECISION', 'REAL'],
+  ['duration_ms', 'DOUBLE', 'DOUBLE PRECISION NOT NULL', 'REAL NOT NULL'],
+]
+export const HISTORY_COLUMN_NAMES = HISTORY_COLUMNS.map(([name]) => name)
+
+/** A row as the statements take it: already validated plain values. */
+export interface HistoryTuple {
+  readonly ts: EpochMs
+  readonly asset: string
+  readonly decision: number
+  readonly reasonCode: string
+  readonly reasonText: string
+  readonly withdrawableUsd: number
+  readonly wmaxUsd: number
+  readonly gUsd: number | null
+  readonly vT1Usd: number | null
+  readonly priceT1Usd: number | null
+  readonly gateResidualUsd: number | null
+  readonly gateThresholdUsd: number | null
+  readonly priceDeltaRel: number | null
+  readonly durationMs: number
+}
+
+export interface HistoryQuery {
+  readonly asset: string | null
+  readonly from: EpochMs | null
+  readonly to: EpochMs | null
+  /** the newest `limit` rows of the range */
+  readonly limit: number
+}
+
+export function historyTable(testPrefix: boolean): TableRef {
+  return { namespace: null, name: identifier(`${testPrefix ? 'test_' : ''}${HISTORY_TABLE}`, 'history table') }
+}
+
+export function createHistoryTableStatements(dialect: Dialect, table: TableRef): string[] {
+  const type = { greptime: 1, postgres: 2, sqlite: 3 }[dialect]
+  const definitions = HISTORY_COLUMNS.map((column) => `${column[0]} ${column[type]}`)
+  if (dialect === 'greptime')
+    return [`CREATE TABLE IF NOT EXISTS ${tableSql(dialect, table)} (${[...definitions, 'PRIMARY KEY (asset)'].join(', ')})`]
+  const strict = dialect === 'sqlite' ? ' STRICT' : ''
+  return [
+    `CREATE TABLE IF NOT EXISTS ${tableSql(dialect, table)} (${[...definitions, 'PRIMARY KEY (asset, ts)'].join(', ')})${strict}`,
+    `CREATE INDEX IF NOT EXISTS ${identifier(`${table.name}_ts_idx`, 'index name')} ON ${tableSql(dialect, table)} (ts)`,
+  ]
+}
+
+/**
+ * PostgreSQL refuses a second row for the same (asset, ts) like GreptimeDB replaces it: both keep
+ * one row per asset and instant, so a retried write never doubles an evaluation.
+ */
+export function insertHistoryStatement(dialect: Dialect, table: TableRef, rows: readonly HistoryTuple[]): string {
+  const tuples = rows.map(
+    (row) =>
+      `(${instantLiteral(dialect, row.ts)}, ${textLiteral(row.asset)}, ${numberLiteral(row.decision)}, ${textLiteral(row.reasonCode)}, ` +
+      `${textLiteral(row.reasonText)}, ${numberLiteral(row.withdrawableUsd)}, ${numberLiteral(row.wmaxUsd)}, ${nullableNumber(row.gUsd)}, ` +
+      `${nullableNumber(row.vT1Usd)}, ${nullableNumber(row.priceT1Usd)}, ${nullableNumber(row.gateResidualUsd)}, ` +
+      `${nullableNumber(row.gateThresholdUsd)}, ${nullableNumber(row.priceDeltaRel)}, ${numberLiteral(row.durationMs)})`,
+  )
+  const insert = `INSERT INTO ${tableSql(dialect, table)} (${HISTORY_COLUMN_NAMES.join(', ')}) VALUES ${tuples.join(', ')}`
+  return dialect === 'greptime' ? insert : `${insert} ON CONFLICT (asset, ts) DO NOTHING`
+}
+
+function conditions(dialect: Dialect, query: Pick<HistoryQuery, 'asset' | 'from' | 'to'>): string {
+  const parts: string[] = []
+  if (query.asset !== null) parts.push(`asset = ${textLiteral(query.asset)}`)
+  if (query.from !== null) parts.push(`ts >= ${instantLiteral(dialect, query.from)}`)
+  if (query.to !== null) parts.push(`ts <= ${instantLiteral(dialect, query.to)}`)
+  return parts.length === 0 ? '' : ` WHERE ${parts.join(' AND ')}`
+}
+
+/** Newest first (the caller reverses): LIMIT keeps the most recent rows of a long range. */
+export function selectHistoryStatement(dialect: Dialect, table: TableRef, query: HistoryQuery): string {
+  return `SELECT ${HISTORY_COLUMN_NAMES.join(', ')} FROM ${tableSql(dialect, table)}${conditions(dialect, query)} ORDER BY ts DESC, asset DESC LIMIT ${numberLiteral(Math.max(1, Math.floor(query.limit)))}`
+}
+
+/** The instant of an asset's last row with `decision`, e.g. the last WITHDRAW_OK. */
+export function lastDecisionStatement(dialect: Dialect, table: TableRef, asset: string, decision: number): string {
+  return `SELECT MAX(ts) AS last_ts FROM ${tableSql(dialect, table)} WHERE asset = ${textLiteral(asset)} AND decision = ${numberLiteral(decision)}`
+}
+
+export function pruneHistoryStatement(dialect: Dialect, table: TableRef, before: EpochMs): string {
+  return `DELETE FROM ${tableSql(dialect, table)} WHERE ts < ${instantLiteral(dialect, before)}`
+}
