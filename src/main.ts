@@ -76,7 +76,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
     demo: options.demo,
     testPrefix: options.testPrefix,
     collector: options.mode === 'collect',
-    sharedStore: options.mode === 'once',
+    // `sync` may run next to a server (cron): the unique tx_id index keeps concurrent syncs apart
+    sharedStore: options.mode === 'once' || options.mode === 'sync',
   })
   if (options.mode === 'once' || options.mode === 'collect') {
     try {

@@ -56,7 +56,7 @@ export interface ServiceOptions {
   readonly testPrefix: boolean
   /** build the position collector even when collector.enabled is false (`collect --once`) */
   readonly collector?: boolean
-  /** the embedded store may be in use by a server: open it without its lock (`--once`) */
+  /** the embedded store may be in use by a server: open it without its lock (`--once`, `sync`) */
   readonly sharedStore?: boolean
 }
 

@@ -40,7 +40,7 @@ export async function runCheck(
   now = Date.now(),
 ): Promise<number> {
   const dialect = await client.dialect()
-  const [version] = await client.query('version', sql.versionStatement(), { retry: true })
+  const [version] = await client.query('version', sql.versionStatement(dialect), { retry: true })
   write(`store: ${client.target} — dialect ${dialect}, server ${String(version?.version ?? 'unknown')}`)
   const tables = new TableNames(names)
   const range = configuredRange(config)

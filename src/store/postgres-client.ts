@@ -188,7 +188,7 @@ export class PostgresClient implements StoreClient {
     const advice = 'set data.databases.greptime.dialect to greptime or postgres'
     let version: string
     try {
-      const rows = await this.send('detect dialect', versionStatement(), { retry: true })
+      const rows = await this.send('detect dialect', versionStatement('postgres'), { retry: true })
       version = String(rows[0]?.version ?? '')
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'store_query')) throw error

@@ -105,8 +105,9 @@ const HAS_WALLET = "wallet_address IS NOT NULL AND wallet_address <> ''"
 
 // ---- readers -------------------------------------------------------------------------------
 
-export function versionStatement(): string {
-  return 'SELECT version() AS version'
+/** The server's version text (SQLite has no `version()`: its library version, named). */
+export function versionStatement(dialect: Dialect): string {
+  return dialect === 'sqlite' ? "SELECT 'SQLite ' || sqlite_version() AS version" : 'SELECT version() AS version'
 }
 
 /** GreptimeDB's session time zone (a function there; PostgreSQL has none of that name). */

@@ -24,7 +24,7 @@ const T = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
 
 /** One entry per exported statement builder, called as the greptime dialect calls it. */
 const STATEMENTS: Record<string, () => string | string[]> = {
-  versionStatement: () => sql.versionStatement(),
+  versionStatement: () => sql.versionStatement('greptime'),
   timeZoneStatement: () => sql.timeZoneStatement(),
   aggregateStatement: () => sql.aggregateStatement('greptime', positions, range),
   walletSeriesStatement: () => sql.walletSeriesStatement('greptime', positions, range),

@@ -192,8 +192,29 @@ describe('statements (SQLite)', () => {
     ])
     const [transactions] = sql.createTransactionsTableStatements('sqlite', { namespace: null, name: 'liqwid_deposits_djed' })
     expect(transactions).toBe(
-      'CREATE TABLE IF NOT EXISTS liqwid_deposits_djed (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT) STRICT',
+      'CREATE TABLE IF NOT EXISTS liqwid_deposits_djed (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT, tx_id TEXT) STRICT',
     )
+  })
+
+  it('gives transaction tables their identity: plain ADD COLUMN, a unique index, ON CONFLICT … RETURNING, UPDATE', () => {
+    const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
+    // no IF NOT EXISTS in SQLite's ADD COLUMN: the writer probes the column first
+    expect(sql.addTxIdColumnStatement('sqlite', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id TEXT')
+    expect(sql.txIdIndexStatements('sqlite', { namespace: 'ns', name: 'liqwid_deposits_djed' })).toEqual([
+      'CREATE UNIQUE INDEX IF NOT EXISTS "ns.liqwid_deposits_djed_tx_key" ON "ns.liqwid_deposits_djed" (wallet_address, tx_id)',
+    ])
+    const T = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
+    expect(
+      sql.insertTransactionsStatement('sqlite', deposits, [
+        { ts: T, createdAt: T, wallet: 'addr1q', marketId: 'DJED', amount: 1, notes: null, txId: 'ab' },
+      ]),
+    ).toBe(
+      `INSERT INTO liqwid_deposits_djed (ts, created_at, wallet_address, market_id, amount, notes, tx_id) VALUES (${T}, ${T}, 'addr1q', 'DJED', 1, NULL, 'ab') ` +
+        'ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written',
+    )
+    expect(sql.setTxIdStatements('sqlite', deposits, { wallet: 'addr1q', ts: T, from: 'ab', to: 'abcd' })).toEqual([
+      `UPDATE liqwid_deposits_djed SET tx_id = 'abcd' WHERE wallet_address = 'addr1q' AND ts = ${T} AND tx_id = 'ab'`,
+    ])
   })
 
   it('lists the tables of a namespace by their name prefix, and only ours', () => {
