@@ -12,7 +12,7 @@ SYSTEM_BUN  := $(shell command -v bun 2>/dev/null)
 BUN         := $(if $(SYSTEM_BUN),$(SYSTEM_BUN),$(CURDIR)/node_modules/.bin/bun)
 STAMP       := node_modules/.deps-installed
 
-.PHONY: help deps run demo test test-unit test-e2e test-binary check typecheck build bench clean
+.PHONY: help deps run demo test test-unit test-e2e test-binary check typecheck lint format build bench bench-gate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -36,7 +36,13 @@ test: $(STAMP) ## run every test (unit, store, golden, HTTP, browser when Chromi
 typecheck: $(STAMP) ## TypeScript strict type check
 	$(BUN) x tsc --noEmit -p tsconfig.json
 
-check: typecheck test ## typecheck + tests
+lint: $(STAMP) ## Biome lint + format check (the pinned binary from node_modules; fails on any finding)
+	node_modules/.bin/biome ci --error-on-warnings .
+
+format: $(STAMP) ## format every file with Biome (biome.json)
+	node_modules/.bin/biome format --write .
+
+check: typecheck lint test ## typecheck + lint + tests
 
 build: $(STAMP) ## compile dist/alert-orchestrator-linux-{x64,arm64}
 	$(BUN) scripts/build.ts
@@ -67,6 +73,9 @@ bench: $(STAMP) ## print the performance figures of PRODUCT §7 (needs PostgreSQ
 	@command -v wrk >/dev/null || { $(call APT_INSTALL,wrk); }
 	$(BUN) scripts/build.ts --target x64
 	$(BUN) scripts/bench.ts $(BENCH_ARGS)
+
+bench-gate: $(STAMP) ## print the residual gate's detection bench (seeded; no database needed)
+	$(BUN) scripts/bench-gate.ts $(BENCH_ARGS)
 
 clean: ## remove build output and the local demo store
 	rm -rf dist data output

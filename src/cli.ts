@@ -12,11 +12,13 @@ export const DEFAULT_CONFIG_PATH = 'config/orchestrator_config.yaml'
 
 export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level debug|info|warn|error] [--once]
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
-                          [--demo] [--version] [--help]
+                          [--demo] [--now ISO] [--version] [--help]
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
        alert-orchestrator sync [--from DATE] [--to DATE] [--config PATH] [--test-prefix]
        alert-orchestrator check [--config PATH]
        alert-orchestrator notify-test [--channel NAME] [--config PATH]
+       alert-orchestrator replay --from ISO --to ISO --every DURATION [--asset NAME]…
+                          [--set KEY=VALUE]… [--format table|csv|json] [--out FILE] [--config PATH]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -25,6 +27,8 @@ safely: Prometheus metrics, JSON and a dashboard.
                              without a file at the default path the shipped defaults are used)
   --log-level LEVEL          debug, info, warn or error (default: $LOG_LEVEL, else runtime.log_level)
   --once                     evaluate once, print one line per asset, exit (1 if an asset is ERROR)
+  --now ISO                  with --once: evaluate as of that instant (rows with ts ≤ it only, store
+                             prices only); naive times are in settings.timezone
   --no-telemetry             evaluate on schedule without the HTTP server
   --test-prefix              write synced transactions to test_* tables (reads use the normal tables)
   --print-config-normalized  print the resolved configuration as JSON (secrets redacted) and exit
@@ -44,15 +48,37 @@ safely: Prometheus metrics, JSON and a dashboard.
   notify-test                send a test message to each notification channel, print each outcome,
                              exit 0 when all succeeded, 1 otherwise
   --channel NAME             notify-test: only the channel with this name (default name: its type)
+  replay                     evaluate every configured asset at from, from+every, … ≤ to as a live
+                             evaluation then would have (no look-ahead, store prices only) and print
+                             a summary (table) or every row and the summary (csv, json)
+    --from ISO, --to ISO     the span (naive times in settings.timezone)
+    --every DURATION         e.g. 1h, 30m, 1d
+    --asset NAME             only these assets (repeatable; default: every configured asset)
+    --set KEY=VALUE          override a configuration key for the replay (repeatable), e.g.
+                             --set analysis.decision.gate.k_sigma=3; validated like the file
+    --format FORMAT          table (default), csv or json
+    --out FILE               write there instead of stdout
 
-Exit codes: 0 success, 1 an asset evaluated to ERROR (--once), a failed source (collect), a wallet
-failed (sync), an asset cannot be evaluated (check), a failed test message (notify-test) or a
-runtime failure, 2 bad arguments or configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'print-config' | 'notify-test' | 'version' | 'help' | 'sync' | 'check'
+Exit codes: 0 success, 1 an asset evaluated to ERROR (--once, replay), a failed source (collect), a
+wallet failed (sync), an asset cannot be evaluated (check), a failed test message (notify-test) or
+a runtime failure, 2 bad arguments or configuration.`
 
-/** Commands given as the first word: `alert-orchestrator collect --once`, `alert-orchestrator sync`. */
-const COMMANDS = ['collect', 'sync', 'check', 'notify-test'] as const
+export type Mode = 'serve' | 'once' | 'collect' | 'replay' | 'print-config' | 'notify-test' | 'version' | 'help' | 'sync' | 'check'
+
+/** Commands given as the first word: `alert-orchestrator collect --once`, `… replay --from …`, `alert-orchestrator sync`. */
+const COMMANDS = ['collect', 'notify-test', 'replay', 'sync', 'check'] as const
+
+/** The replay's own options, as given (checked and resolved by commands/replay.ts once the config is known). */
+export interface ReplayArguments {
+  from: string
+  to: string
+  every: string
+  assets: string[]
+  sets: string[]
+  format: string
+  out: string | null
+}
 
 export interface CliOptions {
   mode: Mode
@@ -67,16 +93,27 @@ export interface CliOptions {
   syncWindow: { start: string | null; end: string | null }
   /** notify-test --channel NAME; null = every channel */
   channel: string | null
+  /** --now: the instant `--once` evaluates as of (text; resolved with settings.timezone) */
+  now: string | null
+  replay: ReplayArguments | null
 }
 
-export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
-  let parsed
+/** The flags as node:util parses them; a flag it does not know is a usage error. */
+function parseFlags(argv: readonly string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
       options: {
+        now: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        every: { type: 'string' },
+        asset: { type: 'string', multiple: true },
+        set: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        out: { type: 'string' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
         once: { type: 'boolean' },
@@ -86,14 +123,16 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         demo: { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        from: { type: 'string' },
-        to: { type: 'string' },
         channel: { type: 'string' },
       },
     })
   } catch (error) {
     throw new AppError('usage', (error as Error).message)
   }
+}
+
+export function parseCommandLine(argv: readonly string[], env: Environment): CliOptions {
+  const parsed = parseFlags(argv)
   const values = parsed.values
   const [command, ...extra] = parsed.positionals
   if (command !== undefined && !(COMMANDS as readonly string[]).includes(command))
@@ -106,8 +145,6 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     if (values['print-config-normalized'] || values['no-telemetry'])
       throw new AppError('usage', 'collect --once takes only --config, --log-level and --test-prefix')
   }
-  if ((values.from !== undefined || values.to !== undefined) && command !== 'sync')
-    throw new AppError('usage', '--from and --to belong to the sync command')
   if ((command === 'sync' || command === 'check') && (values.once || values['no-telemetry'] || values['print-config-normalized'] || values.demo))
     throw new AppError('usage', `${command} cannot be combined with --once, --no-telemetry, --print-config-normalized or --demo`)
   if (command === 'check' && values['test-prefix']) throw new AppError('usage', 'check never writes: --test-prefix does not apply')
@@ -115,6 +152,18 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   if (values.channel !== undefined && !notifyTest) throw new AppError('usage', '--channel only applies to notify-test')
   if (notifyTest && (values.once || values['print-config-normalized']))
     throw new AppError('usage', 'notify-test cannot be combined with --once or --print-config-normalized')
+  const replay = command === 'replay' ? replayArguments(values) : null
+  if (command !== 'replay') {
+    // --from/--to are also the sync command's window
+    const replayOnly =
+      command === 'sync' ? (['every', 'asset', 'set', 'format', 'out'] as const) : (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const)
+    const misplaced = replayOnly.find((name) => values[name] !== undefined)
+    if (misplaced) {
+      const owner = misplaced === 'from' || misplaced === 'to' ? 'the replay and sync commands' : 'the replay command (alert-orchestrator replay …)'
+      throw new AppError('usage', `--${misplaced} belongs to ${owner}`)
+    }
+  }
+  if (values.now !== undefined && (command !== undefined || !values.once)) throw new AppError('usage', '--now goes with --once')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
   const logLevel = levelText === undefined || levelText === '' ? null : parseLogLevel(levelText)
   if (levelText && logLevel === null)
@@ -134,7 +183,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         ? 'notify-test'
         : values['print-config-normalized']
           ? 'print-config'
-          : command === 'collect' || command === 'sync' || command === 'check'
+          : command === 'collect' || command === 'replay' || command === 'sync' || command === 'check'
             ? command
             : values.once
               ? 'once'
@@ -147,7 +196,28 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     noTelemetry: values['no-telemetry'] ?? false,
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
-    syncWindow: { start: values.from ?? null, end: values.to ?? null },
+    syncWindow: { start: command === 'sync' ? (values.from ?? null) : null, end: command === 'sync' ? (values.to ?? null) : null },
     channel: values.channel ?? null,
+    now: values.now ?? null,
+    replay,
+  }
+}
+
+function replayArguments(values: Record<string, string | boolean | string[] | undefined>): ReplayArguments {
+  const text = (name: string) => {
+    const value = values[name]
+    if (typeof value !== 'string' || value.trim() === '') throw new AppError('usage', `replay needs --${name}`)
+    return value
+  }
+  for (const flag of ['once', 'no-telemetry', 'print-config-normalized', 'now'])
+    if (values[flag] !== undefined) throw new AppError('usage', `replay does not take --${flag}`)
+  return {
+    from: text('from'),
+    to: text('to'),
+    every: text('every'),
+    assets: (values.asset as string[] | undefined) ?? [],
+    sets: (values.set as string[] | undefined) ?? [],
+    format: (values.format as string | undefined) ?? 'table',
+    out: (values.out as string | undefined) ?? null,
   }
 }

@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'forbidden'
   /** the operation is already running (transaction sync) */
   | 'conflict'
+  /** the feature is not configured (transaction sync without a Liqwid endpoint) */
+  | 'unavailable'
   /** a programming error surfaced at runtime */
   | 'internal'
 

@@ -57,9 +57,13 @@ describe('cleanup of expired output files', () => {
   })
 
   it('accepts an absolute date as the cutoff, and a relative age', () => {
-    expect(cleanupCutoff('2026-11-20', NOW, 'UTC')).toBe(Date.UTC(2026, 10, 20))
-    expect(cleanupCutoff('2026-11-20', NOW, 'Asia/Tokyo')).toBe(Date.UTC(2026, 10, 19, 15))
-    expect(cleanupCutoff('48h', NOW, 'UTC')).toBe(NOW - 2 * DAY)
+    const expiry = (expireBefore: string, timezone = 'UTC') =>
+      loadConfigTree({ settings: { timezone }, maintenance: { cleanup: { expire_before: expireBefore } } }, {}, 'cutoff').config.resolved
+        .cleanup_expiry
+    expect(cleanupCutoff(expiry('2026-11-20'), NOW)).toBe(Date.UTC(2026, 10, 20))
+    expect(cleanupCutoff(expiry('2026-11-20', 'Asia/Tokyo'), NOW)).toBe(Date.UTC(2026, 10, 19, 15))
+    expect(cleanupCutoff(expiry('48h'), NOW)).toBe(NOW - 2 * DAY)
+    expect(cleanupCutoff(null, NOW)).toBe(NOW)
     root = mkdtempSync(join(tmpdir(), 'ao-cleanup-'))
     const before = file(join(root, 'a.png'), 8)
     const after = file(join(root, 'b.png'), 6)

@@ -3,13 +3,11 @@
  * `interval_minutes`. A file is deleted only if it lies inside one of the configured paths
  * (symbolic links are never followed, so nothing outside can be reached), its extension is
  * listed, and it was last modified before the cutoff — `expire_before` as an age (`7d`, `48h`)
- * or an absolute date (read in `settings.timezone` when it has no offset).
+ * or an absolute date (read in `settings.timezone` when it has no offset), resolved once at load.
  */
 import { lstatSync, readdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs'
 import { extname, join, resolve, sep } from 'node:path'
-import { parseDurationMs } from './config/fields.ts'
-import type { Config } from './config/resolve.ts'
-import { instantOf } from './config/time.ts'
+import type { Config, ResolvedExpiry } from './config/resolve.ts'
 import { describeError } from './errors.ts'
 import { log } from './log.ts'
 
@@ -19,14 +17,15 @@ export interface CleanupReport {
   readonly errors: string[]
 }
 
-export function cleanupCutoff(expireBefore: string, now: number, timezone: string): number {
-  const age = parseDurationMs(expireBefore)
-  return age !== null ? now - age : instantOf(expireBefore, timezone)
+/** The instant before which files expire, for a run at `now` (resolved once in config/resolve.ts). */
+export function cleanupCutoff(expiry: ResolvedExpiry | null, now: number): number {
+  if (expiry === null) return now
+  return expiry.kind === 'age' ? now - expiry.age_ms : expiry.before
 }
 
 export function cleanupOnce(config: Config, now: number): CleanupReport {
   const cleanup = config.maintenance.cleanup
-  const cutoff = cleanupCutoff(cleanup.expire_before ?? '0s', now, config.settings.timezone)
+  const cutoff = cleanupCutoff(config.resolved.cleanup_expiry, now)
   const extensions = new Set(cleanup.extensions)
   const deleted: string[] = []
   const errors: string[] = []

@@ -19,7 +19,7 @@ export type LogFields = Record<string, unknown>
 type Sink = (line: string) => void
 
 let threshold: LogLevel = 'info'
-let sink: Sink = (line) => process.stderr.write(line + '\n')
+let sink: Sink = (line) => process.stderr.write(`${line}\n`)
 
 export function setLogLevel(level: LogLevel): void {
   threshold = level

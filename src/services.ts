@@ -1,49 +1,51 @@
 /**
- * The composition root: builds the long-lived services from the configuration (store, price
- * sources, transaction sync, metrics, authentication, latest snapshot) and closes them in reverse
- * order. `runEvaluation` is the one evaluation cycle both `--once` and the scheduler run:
- * top up the demo feed, evaluate, publish the snapshot, update metrics, write diagnostics.
+ * The composition root, wiring only: builds the long-lived services from the configuration (store,
+ * price sources, transaction sync, metrics, authentication, latest snapshot, the evaluation cycle
+ * of evaluation/cycle.ts) and closes them in reverse order. `runEvaluation` is that cycle's run,
+ * shared by `--once` and the scheduler.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import shippedRegistryText from '../config/token_registry.csv' with { type: 'text' }
 import type { Config } from './config/resolve.ts'
-import { writeDiagnostics } from './diagnostics.ts'
-import { AppError, describeError } from './errors.ts'
-import { evaluate, type EvaluationResult } from './evaluate.ts'
+import { createEvaluationCycle } from './evaluation/cycle.ts'
+import { writeDiagnostics } from './evaluation/diagnostics.ts'
+import { LatestEvaluation } from './evaluation/latest.ts'
+import type { EvaluationResult } from './evaluation/result.ts'
 import { log } from './log.ts'
-import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING, type LiqwidClient } from './sources/liqwid.ts'
-import { createMinswapClient } from './sources/minswap.ts'
-import { createPriceSources, type PriceSources } from './sources/prices.ts'
+import { createLiqwidClient, LIQWID_PRICE_TIMING, LIQWID_SYNC_TIMING } from './sources/liqwid.ts'
+import type { PriceSources } from './sources/prices.ts'
+import { configuredPriceSources, storePriceSources } from './sources/configured.ts'
+import { readerAsOf } from './evaluation/reader.ts'
+import type { EpochMs } from './engine/types.ts'
 import { parseTokenRegistry, type TokenRegistry } from './sources/registry.ts'
-import { LatestEvaluation } from './state.ts'
 import { appendDemoSample, demoStatus, seedDemo } from './store/demo.ts'
-import { openStore, type Store } from './store/index.ts'
-import type { StoreReader } from './store/reader.ts'
+import { openStore, type OpenStoreOptions, type Store } from './store/index.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
 import type { ChartRenderer } from './charts/index.ts'
 import type { Collector } from './collector/collector.ts'
 import { collectorFromConfig } from './collector/service.ts'
-import type { LoadedConfig } from './config/load.ts'
-import { normalizedConfigJson } from './config/normalize.ts'
-import type { WebDeps } from './web/app.ts'
-import { createAuthenticator, type Authenticator } from './web/auth.ts'
-import { ChartCache } from './web/dashboard/chart-cache.ts'
-import { createMetrics, type Metrics } from './web/metrics.ts'
+import { AppError } from './errors.ts'
 import { historyAndNotificationsStep } from './history/step.ts'
 import { DecisionHistory } from './history/store.ts'
 import { RecentHistory } from './history/recent.ts'
 import { Notifier } from './notify/notifier.ts'
-
-/** How long closing waits for queued notifications (--once exits right after its evaluation). */
-const NOTIFICATION_DRAIN_MS = 15_000
+import type { AfterPublishStep } from './evaluation/cycle.ts'
+import type { LoadedConfig } from './config/load.ts'
+import { normalizedConfigJson } from './config/normalize.ts'
+import type { WebDeps } from './web/app.ts'
+import { createAuthenticator, type Authenticator } from './web/auth.ts'
+import { ChartCache } from './views/chart-cache.ts'
+import { createMetrics, type Metrics } from './web/metrics.ts'
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
 const DEMO_MAX_STALENESS_MS = 6 * 3_600_000
+/** How long closing waits for queued notifications (--once exits right after its evaluation). */
+const NOTIFICATION_DRAIN_MS = 15_000
 /**
- * Reads one asset's evaluation has in flight at once (evaluate.ts: deposits and withdrawals, then
+ * Reads one asset's evaluation has in flight at once (gather.ts: deposits and withdrawals, then
  * the aggregate, then wallet samples, Minswap series and the store's prices): the pool never opens
  * more connections than an evaluation of all assets can use, nor more than max_connections.
  */
@@ -58,6 +60,8 @@ export interface ServiceOptions {
   readonly collector?: boolean
   /** the embedded store may be in use by a server: open it without its lock (`--once`, `sync`) */
   readonly sharedStore?: boolean
+  /** `--once --now`: evaluate as of this instant — rows up to it only, and store prices only (a live price would be a look-ahead) */
+  readonly asOf?: EpochMs
 }
 
 /**
@@ -82,11 +86,9 @@ export interface Services {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
+  readonly charts: ChartRenderer
   /** the position collector, when enabled (never on the demo market) */
   readonly collector: Collector | null
-  /** diagnostic PNG of each asset written by the last evaluation */
-  readonly plotPaths: Map<string, string>
-  readonly charts: ChartRenderer
   /** the decision history; null when history.enabled is false */
   readonly history: DecisionHistory | null
   /** what the dashboard shows of the history (load it when serving) */
@@ -95,7 +97,7 @@ export interface Services {
   readonly notifier: Notifier | null
   /** what the HTTP layer needs */
   readonly web: WebDeps
-  /** one evaluation cycle; never throws (a failure is logged and counted) */
+  /** one evaluation cycle (evaluation/cycle.ts); never throws (a failure is logged and counted) */
   runEvaluation(signal?: AbortSignal): Promise<EvaluationResult | null>
   close(): Promise<void>
 }
@@ -118,43 +120,11 @@ function loadRegistry(configSource: string): TokenRegistry {
   return registry
 }
 
-export function priceSources(config: Config, reader: StoreReader, registry: TokenRegistry | null, liqwid: LiqwidClient | null): PriceSources {
-  const symbolOf = async (asset: string) => {
-    const resolved = config.resolved.assets[asset]
-    if (resolved?.symbol_source === 'domain.symbols') return resolved.symbol
-    return (await reader.resolveSymbol(asset)).symbol
-  }
-  const compareSources = config.resolved.price_compare_sources
-  const endpoints = config.prices.endpoints
-  const compare = config.analysis.price_compare
-  return createPriceSources({
-    sources: [...new Set([...config.prices.sources, ...compareSources])],
-    priorityByLogical: config.prices.priority_by_logical,
-    greptime: {
-      liqwid: async (asset) => (await reader.latestPrice('greptime(liqwid)', await symbolOf(asset)))?.priceUsd ?? null,
-      minswap: async (asset) => (await reader.latestPrice('greptime(minswap)', await symbolOf(asset)))?.priceUsd ?? null,
-    },
-    liqwid,
-    minswap: endpoints.minswap_aggregator
-      ? {
-          client: createMinswapClient({
-            baseUrl: endpoints.minswap_aggregator,
-            requestTimeoutSeconds: compare.request_timeout_seconds,
-            retries: compare.retries,
-            currency: config.settings.currency,
-          }),
-          registry,
-        }
-      : null,
-  })
-}
-
 /**
  * The demo market is data the evaluation reads, so it goes to the normal tables even under
  * --test-prefix (which only redirects what the transaction sync writes).
  */
-async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
-  const now = Date.now()
+async function prepareDemo(writer: StoreWriter, config: Config, now: number): Promise<void> {
   const keyword = config.analysis.decision.reference.keyword
   const status = await demoStatus(writer, now)
   if (!status.exists) {
@@ -166,17 +136,9 @@ async function prepareDemo(writer: StoreWriter, config: Config): Promise<void> {
   } else await appendDemoSample(writer, now, keyword)
 }
 
-/** How the configuration opens its store (the service, `sync` and `check` open it the same way). */
-export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix' | 'sharedStore'>) {
+/** How the configuration opens its store (the service and `check` open it the same way). */
+export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix' | 'sharedStore'>): OpenStoreOptions {
   const connection = config.data.databases.greptime
-  const sources = config.data.datasets.transactions.sources
-  const tableNames = {
-    positionsPrefix: sources.liqwid.table_asset_prefix,
-    depositsPrefix: sources.liqwid.deposits_prefix,
-    withdrawalsPrefix: sources.liqwid.withdrawals_prefix,
-    minswapNamespace: sources.minswap.database,
-    minswapPrefix: sources.minswap.table_price_prefix,
-  }
   return {
     url: options.demo ? null : databaseUrl(config),
     embeddedDir: config.data.embedded.dir,
@@ -186,90 +148,95 @@ export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'de
     queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
     maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
     testPrefix: options.testPrefix,
-    tableNames,
+    ...config.resolved.table_names,
   }
+}
+
+interface OpenedStore {
+  readonly store: Store
+  /** writes the demo market (the normal tables), null without the demo */
+  readonly demoWriter: StoreWriter | null
+  readonly demo: boolean
+}
+
+async function openServiceStore(config: Config, options: ServiceOptions): Promise<OpenedStore> {
+  const connection = config.data.databases.greptime
+  const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
+  if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
+  const tableNames = config.resolved.table_names
+  const store = await openStore(storeOptionsOf(config, options))
+  if (store.embedded)
+    log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
+  return { store, demo, demoWriter: demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null }
+}
+
+/** The position collector of the configuration (or of `collect --once`); never on the synthetic demo market. */
+function buildCollector(config: Config, options: ServiceOptions, opened: OpenedStore, metrics: Metrics): Collector | null {
+  const { store, demo } = opened
+  if (demo && options.collector)
+    throw new AppError('config_invalid', 'collect: the embedded store holds the synthetic demo market (data.embedded.seed: demo)')
+  if (demo && config.collector.enabled) log.warn('the demo market is synthetic: collector.enabled is ignored for this run')
+  if (demo || !(config.collector.enabled || options.collector)) return null
+  return collectorFromConfig(config, {
+    reader: store.reader,
+    writer: store.writer,
+    testPrefix: options.testPrefix,
+    record: (outcome, at) => void metrics.recordCollection(outcome, at),
+  })
+}
+
+/** The decision history and the notifier, and the after-publish step that feeds them. */
+function buildHistory(config: Config, options: ServiceOptions, store: Store, metrics: Metrics) {
+  const history = config.history.enabled ? new DecisionHistory(store.client, { testPrefix: options.testPrefix }) : null
+  const notifier = config.notifications.enabled
+    ? new Notifier(config, { history, onOutcome: (channel, outcome) => metrics.countNotification(channel, outcome) })
+    : null
+  const recentHistory = history ? new RecentHistory(history, config.domain.assets, config.history.retention_days * 86_400_000) : null
+  const step = historyAndNotificationsStep(history, recentHistory, notifier)
+  const afterPublish: AfterPublishStep = { name: step.name, run: (snapshot) => step.run(snapshot.result) }
+  return { history, notifier, recentHistory, afterPublish }
 }
 
 export async function startServices(loaded: LoadedConfig, options: ServiceOptions): Promise<Services> {
   const config = loaded.config
-  const connection = config.data.databases.greptime
-  const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
-  if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
-  const { tableNames, ...storeOptions } = storeOptionsOf(config, options)
-  const store = await openStore({ ...storeOptions, ...tableNames })
-  const demoWriter = demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null
+  const opened = await openServiceStore(config, options)
+  const { store, demoWriter } = opened
   try {
-    if (store.embedded)
-      log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
-    if (demoWriter) await prepareDemo(demoWriter, config)
+    if (demoWriter) await prepareDemo(demoWriter, config, Date.now())
     const endpoint = config.prices.endpoints.liqwid_graphql
-    const registry = loadRegistry(loaded.source)
-    const maxPriceAgeMs = config.prices.liqwid_max_price_age_hours * 3_600_000
-    const prices = priceSources(
-      config,
-      store.reader,
-      registry,
-      endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING, maxPriceAgeMs }) : null,
-    )
+    const asOf = options.asOf
+    const reader = asOf === undefined ? store.reader : readerAsOf(store.reader, asOf)
+    const prices =
+      asOf === undefined
+        ? configuredPriceSources(
+            config,
+            reader,
+            loadRegistry(loaded.source),
+            endpoint
+              ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING, maxPriceAgeMs: config.prices.liqwid_max_price_age_hours * 3_600_000 })
+              : null,
+          )
+        : storePriceSources(config, reader)
+    if (asOf !== undefined) log.info('evaluating as of a past instant: rows up to it only, store prices only', { now: new Date(asOf).toISOString() })
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })
-    if (demo && options.collector)
-      throw new AppError('config_invalid', 'collect: the embedded store holds the synthetic demo market (data.embedded.seed: demo)')
-    if (demo && config.collector.enabled) log.warn('the demo market is synthetic: collector.enabled is ignored for this run')
-    const collector =
-      !demo && (config.collector.enabled || options.collector)
-        ? collectorFromConfig(config, {
-            reader: store.reader,
-            writer: store.writer,
-            testPrefix: options.testPrefix,
-            record: (outcome, at) => void metrics.recordCollection(outcome, at),
-          })
-        : null
+    const collector = buildCollector(config, options, opened, metrics)
     const sync = createSyncService({ config, reader: store.reader, writer: store.writer, liqwid: syncClient, testPrefix: options.testPrefix })
-    const mismatchStreaks = new Map<string, number>()
-    const plotPaths = new Map<string, string>()
+    const { history, notifier, recentHistory, afterPublish } = buildHistory(config, options, store, metrics)
     const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
-    const history = config.history.enabled ? new DecisionHistory(store.client, { testPrefix: options.testPrefix }) : null
-    const notifier = config.notifications.enabled
-      ? new Notifier(config, { history, onOutcome: (channel, outcome) => metrics.countNotification(channel, outcome) })
-      : null
-    const recentHistory = history ? new RecentHistory(history, config.domain.assets, config.history.retention_days * 86_400_000) : null
-    const afterEvaluation = historyAndNotificationsStep(history, recentHistory, notifier)
-
-    const runEvaluation = async (signal?: AbortSignal): Promise<EvaluationResult | null> => {
-      const started = performance.now()
-      try {
-        if (demoWriter) await appendDemoSample(demoWriter, Date.now(), config.analysis.decision.reference.keyword)
-        const result = await evaluate(config, { reader: store.reader, prices, mismatchStreaks, signal }, Date.now())
-        const snapshot = latest.publish(result)
-        await metrics.update(result)
-        if (config.visualization.diagnostics.enabled)
-          for (const [asset, path] of await writeDiagnostics(config, chartCache, snapshot)) plotPaths.set(asset, path)
-        await afterEvaluation
-          .run(result)
-          .catch((error) => log.error('after-evaluation step failed', { step: afterEvaluation.name, error: describeError(error) }))
-        for (const entry of result.assets)
-          log.info('decision', {
-            asset: entry.asset,
-            decision: entry.decision.decision,
-            wmax_usd: entry.decision.wmaxUsd.toFixed(2),
-            reason: entry.decision.reason ?? '',
-          })
-        log.info('evaluation finished', {
-          assets: result.assets.length,
-          errors: result.assets.filter((a) => a.decision.decision === -1).length,
-          duration_ms: Math.round(result.durationMs),
-        })
-        return result
-      } catch (error) {
-        await metrics.recordFailure(performance.now() - started)
-        log.error('evaluation failed', { error: describeError(error) })
-        return null
-      }
-    }
-
+    const keyword = config.analysis.decision.reference.keyword
+    const cycle = createEvaluationCycle({
+      config,
+      evaluation: { reader, prices },
+      ...(asOf === undefined ? {} : { clock: () => asOf }),
+      latest,
+      metrics,
+      diagnostics: config.visualization.diagnostics.enabled ? (next) => writeDiagnostics(config, chartCache, next) : null,
+      prepare: demoWriter ? async (now) => void (await appendDemoSample(demoWriter, now, keyword)) : undefined,
+      afterPublish: [afterPublish],
+    })
     const auth = createAuthenticator(config.resolved.auth)
     const web: WebDeps = {
       config,
@@ -278,7 +245,6 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       metrics,
       auth,
       sync,
-      plotPaths,
       history,
       startedAt: Date.now(),
       dashboard: {
@@ -291,32 +257,17 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
       },
     }
-    return {
-      config,
-      store,
-      prices,
-      latest,
-      metrics,
-      auth,
-      sync,
-      collector,
-      plotPaths,
-      charts,
-      history,
-      recentHistory,
-      notifier,
-      web,
-      runEvaluation,
-      close: async () => {
-        sync.cancel()
-        if (notifier) {
-          if (!(await notifier.drain(NOTIFICATION_DRAIN_MS))) log.warn('notifications still queued at shutdown were dropped')
-          await notifier.close()
-        }
-        await charts.close()
-        await store.close()
-      },
+    const close = async () => {
+      sync.cancel()
+      if (notifier) {
+        if (!(await notifier.drain(NOTIFICATION_DRAIN_MS))) log.warn('notifications still queued at shutdown were dropped')
+        await notifier.close()
+      }
+      await charts.close()
+      await store.close()
     }
+    const parts = { config, store, prices, latest, metrics, auth, sync, charts, collector, history, recentHistory, notifier, web }
+    return { ...parts, runEvaluation: cycle.run, close }
   } catch (error) {
     await store.close()
     throw error

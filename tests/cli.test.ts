@@ -73,15 +73,14 @@ describe('usage errors', () => {
     runs = await Promise.all(cases.map(([, args, env]) => runCli(args, { env })))
   }, CHILD_TIMEOUT_MS)
 
-  cases.forEach(([label, , , message], index) =>
+  for (const [index, [label, , , message]] of cases.entries())
     it(`rejects ${label} with the usage on stderr and exit code 2`, () => {
       const run = runs[index]!
       expect(run.code).toBe(2)
       expect(run.stdout).toBe('')
       expect(run.stderr).toContain(message)
       expect(run.stderr).toContain(USAGE)
-    }),
-  )
+    })
 })
 
 describe('--print-config-normalized', () => {

@@ -81,7 +81,7 @@ export async function ensureWorkloadL(url: string, log: (line: string) => void):
   const started = performance.now()
   const state = await inspect(url)
   const perTable = WORKLOAD_L_ROWS / TABLES.length
-  if (state && state.rows.every((rows) => rows === perTable) && Date.now() - state.newest < MAX_AGE_MS)
+  if (state?.rows.every((rows) => rows === perTable) && Date.now() - state.newest < MAX_AGE_MS)
     return { action: 'reused', rows: WORKLOAD_L_ROWS, seconds: (performance.now() - started) / 1000 }
   log(
     state
@@ -117,8 +117,11 @@ export async function dropWorkload(url: string): Promise<void> {
   await dropDatabase(url)
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a YAML tree patched by key path
+type ConfigTree = Record<string, any>
+
 /** The shipped demo configuration (config/orchestrator_config.yaml) as a tree to patch. */
-export async function shippedConfig(): Promise<Record<string, any>> {
+export async function shippedConfig(): Promise<ConfigTree> {
   return YAML.parse(await Bun.file(join(ROOT, 'config/orchestrator_config.yaml')).text())
 }
 
@@ -133,7 +136,7 @@ export interface ServeOptions {
   readonly intervalMinutes: number
 }
 
-function telemetry(tree: Record<string, any>, serve: ServeOptions | null): void {
+function telemetry(tree: ConfigTree, serve: ServeOptions | null): void {
   tree.runtime ??= {}
   tree.runtime.telemetry ??= {}
   if (serve === null) {

@@ -6,8 +6,8 @@
  */
 
 import { drawDistributionPanel } from './distribution.ts'
-import { DEFAULT_MAX_POINTS, downsampleForDrawing, type Points } from './downsample.ts'
 import { drawMainPanel, mainLegend, mainYDomain } from './main-panel.ts'
+import { type DrawnSeries, drawnSeries } from './marks.ts'
 import { drawResidualPanel, residualYDomain } from './residual-panel.ts'
 import type { Domain } from './scale.ts'
 import {
@@ -32,35 +32,8 @@ const RESIDUAL_HEIGHT_SHARE = 0.4
 /** The left column's share of the width when the distribution panel is shown (2:1 as before). */
 const LEFT_COLUMN_SHARE = 2 / 3
 const PANEL_GAP = 12
-/**
- * Baselines and trends are fits or smoothings, without noise: 400 points draw them as well as
- * 1,000, and the bands built on the baseline become polygons of 800 vertices instead of 2,000.
- */
-const SMOOTH_MAX_POINTS = 400
 /** Room for the residual thresholds' labels ("+2.5σ") between the columns. */
 const COLUMN_GAP = 46
-
-export interface DrawnSeries {
-  readonly main: Points
-  readonly baseline: Points | null
-  readonly trend: Points | null
-  readonly residuals: Points | null
-}
-
-/** The series as they will be drawn: finite samples only, each reduced to ~1,000 points. */
-export function drawnSeries(input: DiagnosticChartInput): DrawnSeries {
-  const optional = (s: { ts: readonly number[]; values: readonly number[] } | undefined, maxPoints = DEFAULT_MAX_POINTS): Points | null => {
-    if (!s) return null
-    const points = downsampleForDrawing(s.ts, s.values, maxPoints)
-    return points.ts.length > 0 ? points : null
-  }
-  return {
-    main: downsampleForDrawing(input.series.ts, input.series.values),
-    baseline: optional(input.baseline, SMOOTH_MAX_POINTS),
-    trend: optional(input.trend, SMOOTH_MAX_POINTS),
-    residuals: optional(input.residuals),
-  }
-}
 
 function timeDomain(drawn: DrawnSeries, input: DiagnosticChartInput): Domain {
   let lo = Infinity

@@ -6,12 +6,12 @@
 
 import { bin, extent } from 'd3-array'
 import { finitePoints } from './downsample.ts'
+import { thresholdLines, validRNow } from './marks.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Rect, type Scene, bottomMargin, drawPanel, leftMargin, yTickLabels } from './scene.ts'
 import { line, polyline, rects } from './svg.ts'
 import { type LegendItem, legend, textAt } from './text.ts'
 import { COLORS, TYPE } from './theme.ts'
-import { thresholdLines, validRNow } from './residual-panel.ts'
 import type { DensityCurve, DiagnosticChartInput } from './types.ts'
 
 const DEFAULT_SAMPLES_PER_BIN = 10

@@ -82,9 +82,3 @@ export function formatMonth(ms: number): string {
   const d = new Date(ms)
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
 }
-
-/** "27 Nov 2025 06:00 UTC", for annotations that stand alone. */
-export function formatInstant(ms: number): string {
-  const d = new Date(ms)
-  return `${formatDay(ms)} ${d.getUTCFullYear()} ${formatHourMinute(ms)} UTC`
-}

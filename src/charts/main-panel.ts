@@ -1,16 +1,17 @@
 /**
  * The diagnostic chart's main panel: the position series, the baseline fit with its bands, the
- * trend, the reference line, the transactions and the last point with its value.
+ * trend, the reference line, the transactions, the gate's held-out stretch and the last point with
+ * its value.
  */
 
-import type { DrawnSeries } from './diagnostic.ts'
 import { formatValue } from './format.ts'
+import { type DrawnSeries, drawHoldout, drawTransactions, visibleTransactions } from './marks.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Panel, type Rect, type Scene, type YTickLabels, drawPanel } from './scene.ts'
-import { area, circle, line, polygon, polyline } from './svg.ts'
+import { area, circle, line, polyline } from './svg.ts'
 import { type LegendItem, textAt } from './text.ts'
 import { BAND_OPACITY, COLORS, TYPE } from './theme.ts'
-import type { BaselineBand, ChartTransaction, DiagnosticChartInput } from './types.ts'
+import type { BaselineBand, DiagnosticChartInput } from './types.ts'
 
 const Y_PADDING = 0.06
 
@@ -37,10 +38,6 @@ export function mainYDomain(input: DiagnosticChartInput, drawn: DrawnSeries): Do
   return paddedDomain(groups, Y_PADDING)
 }
 
-function visibleTransactions(transactions: readonly ChartTransaction[] | undefined, domain: Domain): ChartTransaction[] {
-  return (transactions ?? []).filter((t) => Number.isFinite(t.ts) && t.ts >= domain[0] && t.ts <= domain[1])
-}
-
 /** Legend entries for what the main panel draws; transactions are counted inside `xDomain` only. */
 export function mainLegend(input: DiagnosticChartInput, drawn: DrawnSeries, xDomain: Domain): LegendItem[] {
   const items: LegendItem[] = [{ label: input.series.label ?? 'Position', swatch: { kind: 'line', color: COLORS.series } }]
@@ -54,20 +51,6 @@ export function mainLegend(input: DiagnosticChartInput, drawn: DrawnSeries, xDom
   if (deposits > 0) items.push({ label: `Deposits (${deposits})`, swatch: { kind: 'line', color: COLORS.deposit, dashed: true } })
   if (withdrawals > 0) items.push({ label: `Withdrawals (${withdrawals})`, swatch: { kind: 'line', color: COLORS.withdrawal, dashed: true } })
   return items
-}
-
-/** Dashed vertical lines at each transaction; on the main panel also a triangle at the top edge. */
-export function drawTransactions(scene: Scene, panel: Panel, transactions: readonly ChartTransaction[] | undefined, withMarkers: boolean): void {
-  const { y: top, height } = panel.rect
-  for (const tx of visibleTransactions(transactions, panel.xDomain)) {
-    const color = tx.kind === 'deposit' ? COLORS.deposit : COLORS.withdrawal
-    const x = panel.x(tx.ts)
-    scene.shapes.push(line(x, top, x, top + height, { color, width: 1.2, dash: '5 4', opacity: 0.6 }))
-    if (!withMarkers) continue
-    // Deposits point up (money in), withdrawals down (money out).
-    const ys = tx.kind === 'deposit' ? [top + 10, top + 10, top + 2] : [top + 2, top + 2, top + 10]
-    scene.shapes.push(polygon([x - 5, x + 5, x], ys, color, { color: '#ffffff', width: 0.8 }))
-  }
 }
 
 export function drawMainPanel(
@@ -107,6 +90,7 @@ export function drawMainPanel(
   }
 
   drawTransactions(scene, panel, input.transactions, true)
+  drawHoldout(scene, panel, input, true)
 
   scene.shapes.push(polyline(drawn.main.ts.map(x), drawn.main.values.map(y), { color: COLORS.series, width: 1.5 }))
   if (drawn.trend) scene.shapes.push(polyline(drawn.trend.ts.map(x), drawn.trend.values.map(y), { color: COLORS.trend, width: 2.2, opacity: 0.9 }))

@@ -117,7 +117,8 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
 
   function pump(): void {
     for (let i = 0; i < slots.length && queue.length > 0 && !closed; i++) {
-      const slot = slots[i] ?? (slots[i] = spawn())
+      slots[i] ??= spawn()
+      const slot = slots[i]!
       if (slot.job) continue
       const job = queue.shift()!
       try {

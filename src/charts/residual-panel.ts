@@ -1,62 +1,22 @@
 /**
  * The diagnostic chart's residual panel: residual = series − baseline over the gate's window, the
  * zero line, the gate's thresholds (red dashed ±σ and grey dotted ±k·σ, or the percentile
- * interval's two quantiles) labelled at their right end, and r_now as an orange diamond.
+ * interval's two quantiles) labelled at their right end, the held-out stretch shaded with its
+ * residuals as dots, and r_now as an orange diamond.
  */
 
-import type { DrawnSeries } from './diagnostic.ts'
 import { formatValue } from './format.ts'
-import { drawTransactions } from './main-panel.ts'
+import { type DrawnSeries, drawHoldout, drawTransactions, thresholdLines, validRNow } from './marks.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import { type Rect, type Scene, type YTickLabels, drawPanel } from './scene.ts'
-import { type StrokeStyle, line, polygon, polyline } from './svg.ts'
+import { circle, line, polygon, polyline } from './svg.ts'
 import { spreadPositions, textAt } from './text.ts'
 import { COLORS, TYPE } from './theme.ts'
-import type { DiagnosticChartInput, GateThresholds } from './types.ts'
+import type { DiagnosticChartInput } from './types.ts'
 
 const Y_PADDING = 0.08
 /** Vertical room one threshold label needs, px. */
 const LABEL_SPACING = 13
-
-export interface ThresholdLine {
-  readonly value: number
-  readonly label: string
-  readonly style: StrokeStyle
-}
-
-const SIGMA_STYLE: StrokeStyle = { color: COLORS.threshold, width: 1.2, dash: '6 4', opacity: 0.85 }
-const K_SIGMA_STYLE: StrokeStyle = { color: COLORS.kSigma, width: 1.3, dash: '2 3' }
-
-function trimNumber(n: number): string {
-  return String(Number(n.toFixed(2)))
-}
-
-/** The horizontal (residual panel) or vertical (distribution) lines a gate draws. */
-export function thresholdLines(thresholds: GateThresholds | undefined): ThresholdLine[] {
-  if (!thresholds) return []
-  const lines: ThresholdLine[] = []
-  if (thresholds.mode === 'stddev') {
-    const { sigma, k } = thresholds
-    if (!(Number.isFinite(sigma) && sigma > 0)) return []
-    lines.push({ value: sigma, label: '+σ', style: SIGMA_STYLE }, { value: -sigma, label: '−σ', style: SIGMA_STYLE })
-    if (Number.isFinite(k) && k > 0 && k !== 1) {
-      lines.push(
-        { value: k * sigma, label: `+${trimNumber(k)}σ`, style: K_SIGMA_STYLE },
-        { value: -k * sigma, label: `−${trimNumber(k)}σ`, style: K_SIGMA_STYLE },
-      )
-    }
-  } else {
-    const { low, high } = thresholds
-    if (Number.isFinite(high)) lines.push({ value: high, label: 'q_high', style: SIGMA_STYLE })
-    if (Number.isFinite(low)) lines.push({ value: low, label: 'q_low', style: SIGMA_STYLE })
-  }
-  return lines
-}
-
-export function validRNow(input: DiagnosticChartInput): { ts: number; value: number } | null {
-  const rNow = input.residuals?.rNow
-  return rNow && Number.isFinite(rNow.ts) && Number.isFinite(rNow.value) ? rNow : null
-}
 
 export function residualYDomain(input: DiagnosticChartInput, drawn: DrawnSeries): Domain {
   const groups: number[][] = [drawn.residuals?.values ?? [], [0], thresholdLines(input.residuals?.thresholds).map((l) => l.value)]
@@ -104,9 +64,17 @@ export function drawResidualPanel(
   })
 
   drawTransactions(scene, panel, input.transactions, false)
+  drawHoldout(scene, panel, input, false)
 
   if (drawn.residuals) {
     scene.shapes.push(polyline(drawn.residuals.ts.map(x), drawn.residuals.values.map(y), { color: COLORS.residual, width: 1 }))
+    // the held-out residuals, each judged against the training window's σ
+    const from = input.holdout?.from
+    if (from !== undefined) {
+      drawn.residuals.ts.forEach((ts, i) => {
+        if (ts >= from) scene.shapes.push(circle(x(ts), y(drawn.residuals!.values[i]!), 2.5, COLORS.lastPoint))
+      })
+    }
   }
 
   const rNow = validRNow(input)

@@ -26,10 +26,6 @@ function strokeAttributes(style: StrokeStyle): string {
   return attributes
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
 /** "x,y x,y …" for the pairs whose coordinates are both finite. */
 export function pointList(xs: readonly number[], ys: readonly number[]): string {
   const parts: string[] = []

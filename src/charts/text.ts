@@ -90,7 +90,7 @@ export function spreadPositions(desired: readonly number[], gap: number, lo: num
   for (let k = 0; k < placed.length; k++) placed[k] = Math.max(placed[k]!, k === 0 ? lo : placed[k - 1]! + gap)
   for (let k = placed.length - 1; k >= 0; k--) placed[k] = Math.min(placed[k]!, k === placed.length - 1 ? hi : placed[k + 1]! - gap)
   const result = new Array<number>(desired.length)
-  order.forEach((i, k) => (result[i] = placed[k]!))
+  for (const [k, i] of order.entries()) result[i] = placed[k]!
   return result
 }
 

@@ -86,6 +86,11 @@ export interface DiagnosticChartInput {
   readonly residuals?: ResidualInput
   /** true / false: the gate ran and did / did not trigger; absent: the gate did not run */
   readonly gateTriggered?: boolean
+  /**
+   * the gate's holdout: the baseline and σ were fitted on the points before `from` (the training
+   * window), the points after it were judged against them; absent: every point was fitted
+   */
+  readonly holdout?: { readonly from: EpochMs }
   readonly size?: ChartSize
 }
 

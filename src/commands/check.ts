@@ -64,10 +64,9 @@ export async function runCheck(
   return evaluable ? 0 : 1
 }
 
-/** `resolved.date_range` holds absolute ISO instants already (the evaluation reads it the same way). */
+/** `resolved.date_range` holds UTC instants already (the evaluation reads it the same way). */
 function configuredRange(config: Config): TimeRange {
-  const instant = (iso: string | null) => (iso === null ? null : Date.parse(iso))
-  return { start: instant(config.resolved.date_range.start), end: instant(config.resolved.date_range.end) }
+  return { start: config.resolved.date_range.start, end: config.resolved.date_range.end }
 }
 
 function describeRange(range: TimeRange): string {

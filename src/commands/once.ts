@@ -4,7 +4,7 @@
  *   usdm: decision=0, wmax_usd=0.00 (2 wallets) [reason: non-positive gains since t0 (clamped)]
  * with the reason on every HOLD and ERROR. Exit code 0 when no asset is ERROR, else 1.
  */
-import type { AssetEvaluation } from '../evaluate.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
 import type { Services } from '../services.ts'
 
 /**

@@ -76,7 +76,10 @@ export function readNamedVariable(env: Environment, name: string, path: string):
 export function missingNamedVariables(tree: unknown, env: Environment): ConfigProblem[] {
   const problems: ConfigProblem[] = []
   const walk = (node: unknown, path: (string | number)[]): void => {
-    if (Array.isArray(node)) return node.forEach((item, index) => walk(item, [...path, index]))
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, [...path, index])
+      return
+    }
     if (typeof node !== 'object' || node === null) return
     for (const [key, value] of Object.entries(node)) {
       const childPath = [...path, key]

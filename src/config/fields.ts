@@ -52,6 +52,12 @@ export function parseDurationMs(text: string): number | null {
   return Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!
 }
 
+/** A positive duration in the grammar of `parseDurationMs` (the only duration grammar of the config). */
+export const duration = z
+  .string()
+  .trim()
+  .refine((text) => (parseDurationMs(text) ?? 0) > 0, 'must be a duration like 7d, 12h, 1.5h, 30m or 2w')
+
 /**
  * An ISO-8601 date or date-time: `2025-11-04`, `2025-11-04T10:00`, `2025-11-04 10:00:00`,
  * with an optional fraction and `Z`/`±HH:MM` offset. Naive values are wall-clock times in the

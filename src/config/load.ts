@@ -20,6 +20,8 @@ export interface LoadedConfig {
   secretPaths: string[]
   /** where the configuration came from (a file path, or a label for in-memory text) */
   source: string
+  /** the tree as validated, before `${VAR}` expansion (legacy layout already mapped): what overrides edit */
+  tree: Record<string, unknown>
 }
 
 export class ConfigError extends AppError {
@@ -78,7 +80,7 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
   return problems
 }
 
-function parseYaml(text: string, source: string): unknown {
+export function parseYaml(text: string, source: string): unknown {
   let document: YAML.Document.Parsed
   try {
     document = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
@@ -120,7 +122,7 @@ export function loadConfigTree(tree: unknown, env: Environment, source: string):
   const resolved = resolveConfig(parsed.data, env)
   if (resolved.problems.length > 0) throw new ConfigError(source, resolved.problems)
   warnings.push(...resolved.warnings)
-  return { config: deepFreeze(resolved.config), warnings, secretPaths: resolved.secretPaths, source }
+  return { config: deepFreeze(resolved.config), warnings, secretPaths: resolved.secretPaths, source, tree: mapped }
 }
 
 export function loadConfigText(text: string, env: Environment, source = '(text)'): LoadedConfig {

@@ -12,7 +12,8 @@ describe('configuration reference', () => {
 
   it('lists every key with its default, including the optional database section', () => {
     const rows = new Map(configReferenceRows().map((row) => [row[0], row]))
-    expect(rows.get('`analysis.decision.gate.k_sigma`')?.[2]).toBe('`2`')
+    expect(rows.get('`analysis.decision.gate.min_points`')?.[2]).toBe('`20`')
+    expect(rows.get('`analysis.decision.gate.k_sigma`')?.[3]).toMatch(/default [\d.]+ for hold \(bench\), 2 for withdraw/)
     expect(rows.get('`data.databases.greptime.port`')?.[2]).toBe('`4003`')
     expect(rows.get('`analysis.decision.gate.on_trigger`')?.[1]).toBe('`hold` \\| `withdraw`')
     expect(rows.has('`resolved`')).toBe(false)

@@ -98,7 +98,7 @@ export function configReferenceRows(): string[][] {
 
 export function configReferenceMarkdown(): string {
   const rows = configReferenceRows()
-  const escape = (text: string) => text.replaceAll('|', '\\|').replaceAll('\\\\|', '\\|')
-  const lines = ['| key | type | default | meaning |', '|---|---|---|---|', ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)]
+  const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\\\\|', '\\|')
+  const lines = ['| key | type | default | meaning |', '|---|---|---|---|', ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)]
   return `${REFERENCE_START}\n${lines.join('\n')}\n${REFERENCE_END}`
 }

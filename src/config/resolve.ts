@@ -1,33 +1,44 @@
 /**
- * From the validated tree to the configuration the program runs on: defaults that depend on
- * other keys (the gate's polynomial order and tail), secrets and wallet addresses read from the
- * environment, the date range as UTC instants, and — for every configured asset — the effective
- * per-asset settings and table names. The result is frozen; nothing else computes these.
+ * From the validated tree to the configuration the program runs on, computed once here and read
+ * as typed values everywhere else (nothing downstream parses config text again): defaults that
+ * depend on other keys (the gate's polynomial order and tail), secrets and wallet addresses read
+ * from the environment, every instant and duration in milliseconds (date range, plot range,
+ * cleanup cutoff; naive times read in `settings.timezone`), the table-name prefixes, and — for
+ * every configured asset — its table symbol and effective settings. The result is frozen.
  */
-import type { AssetSettings, GateMethod, GateTail } from '../engine/settings.ts'
+import { type AssetSettings, GATE_DEFAULTS_BY_ON_TRIGGER, type GateMethod, type GateSigmaEstimator, type GateTail } from '../engine/settings.ts'
 import { readNamedVariable, type ConfigProblem, type Environment } from './env.ts'
+import { parseDurationMs } from './fields.ts'
 import { REDACTED, type RawConfig } from './schema.ts'
 import { resolveChannels, type ResolvedChannel } from './notifications.ts'
+import { builtInSymbol, wrappedSymbol } from './symbols.ts'
+import { PAYMENT_ADDRESS, type ResolvedCollector, resolveCollector, resolveWallets } from './wallets.ts'
 import { instantOf } from './time.ts'
-
-/** Liqwid's wrapped table symbols for display names (spec-data §5.2). */
-const BUILT_IN_SYMBOLS: Record<string, string> = { usdc: 'wanusdc', usdt: 'wanusdt' }
-
-export interface AssetTables {
-  positions: string
-  deposits: string
-  withdrawals: string
-  /** qualified `<namespace>.<table>` */
-  minswap_prices: string
-}
 
 export interface ResolvedAsset {
   /** table symbol; confirmed against the database at run time unless set in domain.symbols */
   symbol: string
   symbol_source: 'domain.symbols' | 'built-in' | 'asset name'
-  tables: AssetTables
   settings: AssetSettings
 }
+
+/** The table-name prefixes and the Minswap namespace (the store composes `<prefix><symbol>`). */
+export interface ResolvedTableNames {
+  positionsPrefix: string
+  depositsPrefix: string
+  withdrawalsPrefix: string
+  minswapNamespace: string
+  minswapPrefix: string
+}
+
+/** `visualization.diagnostics.plot_range` in milliseconds. */
+export type ResolvedPlotRange =
+  | { mode: 'inherit' }
+  | { mode: 'custom'; start: number | null; end: number | null }
+  | { mode: 'relative'; duration_ms: number }
+
+/** `maintenance.cleanup.expire_before`: an age (relative to each run) or a fixed instant. */
+export type ResolvedExpiry = { kind: 'age'; age_ms: number } | { kind: 'instant'; before: number }
 
 export interface ResolvedAuth {
   mode: 'disabled' | 'password_hash' | 'environment'
@@ -36,32 +47,47 @@ export interface ResolvedAuth {
   secret: string | null
 }
 
-export interface ResolvedCollector {
-  /** payment (`addr1…`) and stake (`stake1…`) addresses */
-  wallets: string[]
-  /** display names, a subset of domain.assets */
-  assets: string[]
-  /** read from collector.koios_token_env; redacted when printed */
-  koios_token: string | null
-}
-
 export interface Resolved {
   store: 'embedded' | 'database'
-  date_range: { start: string | null; end: string | null }
+  /** `data.date_range` as UTC instants (ms), naive values read in `settings.timezone` */
+  date_range: { start: number | null; end: number | null }
   wallets: string[]
   collector: ResolvedCollector
   auth: ResolvedAuth
   price_compare_sources: string[]
+  table_names: ResolvedTableNames
+  plot_range: ResolvedPlotRange
+  /** null: nothing expires (cleanup deletes nothing) */
+  cleanup_expiry: ResolvedExpiry | null
+  /** the provider of the USD rate series and the change-rate gate (spec-data §4.1.3) */
+  rate_provider: string
   assets: Record<string, ResolvedAsset>
   /** notifications.channels with their secrets read from the environment (redacted when printed) */
   notification_channels: ResolvedChannel[]
 }
 
 type Gate = RawConfig['analysis']['decision']['gate']
-type FilledGate = Omit<Gate, 'method' | 'polynomial_order' | 'tail'> & {
+type FilledGate = Omit<Gate, 'method' | 'polynomial_order' | 'tail' | 'k_sigma' | 'holdout' | 'holdout_minutes' | 'sigma'> & {
   method: GateMethod
   polynomial_order: number
+  k_sigma: number
+  holdout: number
+  holdout_minutes: number | null
+  sigma: GateSigmaEstimator
   tail: GateTail
+}
+
+type Holdout = Pick<FilledGate, 'holdout' | 'holdout_minutes'>
+
+/**
+ * `holdout_minutes`, when set, wins over `holdout` (so the printed configuration, which has both,
+ * loads back the same); a `holdout` count written without `holdout_minutes` clears an inherited one.
+ */
+function holdoutOf(written: { holdout?: number; holdout_minutes?: number | null }, inherited: Holdout): Holdout {
+  if (written.holdout_minutes != null) return { holdout: written.holdout ?? inherited.holdout, holdout_minutes: written.holdout_minutes }
+  if (written.holdout !== undefined) return { holdout: written.holdout, holdout_minutes: null }
+  if (written.holdout_minutes === null) return { holdout: inherited.holdout, holdout_minutes: null }
+  return { holdout: inherited.holdout, holdout_minutes: inherited.holdout_minutes }
 }
 
 /** The running configuration: the schema's output with every default filled, plus `resolved`. */
@@ -85,15 +111,20 @@ function fillGate(gate: Gate): FilledGate {
   // The predecessor's rule: writing `method: polynomial_fit` implies order 2, omitting it order 1.
   const polynomial_order = gate.polynomial_order ?? (gate.method === 'polynomial_fit' ? 2 : 1)
   const tail = gate.tail ?? (gate.on_trigger === 'hold' ? 'both' : 'upper')
+  const defaults = GATE_DEFAULTS_BY_ON_TRIGGER[gate.on_trigger]
+  const holdout = holdoutOf(gate, defaults)
   // Spelled out to keep the schema's key order in the printed configuration.
   return {
     enabled: gate.enabled,
     basis: gate.basis,
     method,
     polynomial_order,
-    k_sigma: gate.k_sigma,
+    k_sigma: gate.k_sigma ?? defaults.k_sigma,
     min_points: gate.min_points,
     exclude_last_for_sigma: gate.exclude_last_for_sigma,
+    holdout: holdout.holdout,
+    holdout_minutes: holdout.holdout_minutes,
+    sigma: gate.sigma ?? defaults.sigma,
     lookback_hours: gate.lookback_hours,
     sigma_epsilon: gate.sigma_epsilon,
     threshold_mode: gate.threshold_mode,
@@ -126,6 +157,8 @@ function assetSettings(values: RawConfig, gate: FilledGate, asset: string, compa
       k_sigma: gateOverride.k_sigma ?? gate.k_sigma,
       min_points: gateOverride.min_points ?? gate.min_points,
       exclude_last_for_sigma: gate.exclude_last_for_sigma,
+      ...holdoutOf(gateOverride, gate),
+      sigma: gateOverride.sigma ?? gate.sigma,
       lookback_hours: gateOverride.lookback_hours === undefined ? gate.lookback_hours : gateOverride.lookback_hours,
       sigma_epsilon: gate.sigma_epsilon,
       threshold_mode: gateOverride.threshold_mode ?? gate.threshold_mode,
@@ -153,73 +186,7 @@ function assetSettings(values: RawConfig, gate: FilledGate, asset: string, compa
   }
 }
 
-type WalletEntry = string | { address?: string | undefined; address_env?: string | undefined }
-
-const PAYMENT_ADDRESS = { pattern: /^(addr1|addr_test1)[0-9a-z]+$/, what: 'a Cardano address starting with addr1 or addr_test1' }
-const ANY_ADDRESS = { pattern: /^(addr1|addr_test1|stake1|stake_test1)[0-9a-z]+$/, what: 'a Cardano address (addr1…) or stake address (stake1…)' }
-
-/** Addresses of a wallet list, `address_env` entries read from the environment; duplicates dropped. */
-function resolveWallets(
-  entries: readonly WalletEntry[] | null,
-  path: string,
-  accepted: { pattern: RegExp; what: string },
-  env: Environment,
-  problems: ConfigProblem[],
-  secretPaths: string[],
-): string[] {
-  const addresses: string[] = []
-  entries?.forEach((entry, index) => {
-    let address: string | undefined
-    if (typeof entry === 'string') address = entry
-    else if (entry.address_env) {
-      const read = readNamedVariable(env, entry.address_env, `${path}[${index}].address_env`)
-      if ('message' in read) return void problems.push(read)
-      if (!accepted.pattern.test(read.value))
-        return void problems.push({ path: `${path}[${index}].address_env`, message: `${entry.address_env} must hold ${accepted.what}` })
-      address = read.value
-      secretPaths.push(`resolved.${path}[${addresses.length}]`)
-    } else if (entry.address) address = entry.address
-    else return void problems.push({ path: `${path}[${index}]`, message: "must set 'address' or 'address_env'" })
-    if (!addresses.includes(address)) addresses.push(address)
-  })
-  return addresses
-}
-
-/** The collector's wallets (default: the top-level ones), assets (default: domain.assets) and Koios token. */
-function resolveCollector(
-  values: RawConfig,
-  wallets: string[],
-  env: Environment,
-  problems: ConfigProblem[],
-  secretPaths: string[],
-): ResolvedCollector {
-  const collector = values.collector
-  const own = resolveWallets(collector.wallets, 'collector.wallets', ANY_ADDRESS, env, problems, secretPaths)
-  // The copied top-level wallets keep their positions, so their secrets keep their indices.
-  if (collector.wallets === null)
-    for (const path of secretPaths.filter((entry) => entry.startsWith('resolved.wallets[')))
-      secretPaths.push(path.replace('resolved.wallets[', 'resolved.collector.wallets['))
-  let token: string | null = null
-  if (collector.koios_token_env) {
-    const read = readNamedVariable(env, collector.koios_token_env, 'collector.koios_token_env')
-    if ('message' in read) problems.push(read)
-    else token = read.value
-  }
-  const resolved: ResolvedCollector = {
-    wallets: collector.wallets === null ? [...wallets] : own,
-    assets: [...new Set(collector.assets ?? values.domain.assets)],
-    koios_token: token,
-  }
-  if (collector.enabled) {
-    if (resolved.wallets.length === 0)
-      problems.push({ path: 'collector.wallets', message: 'the collector is enabled but has no wallet: list them here or in the top-level wallets' })
-    if (!values.prices.endpoints.koios) problems.push({ path: 'prices.endpoints.koios', message: 'is required when collector.enabled is true' })
-    if (!values.prices.endpoints.liqwid_graphql)
-      problems.push({ path: 'prices.endpoints.liqwid_graphql', message: 'is required when collector.enabled is true' })
-  }
-  return resolved
-}
-
+/** One wallet entry's address: literal, or read from its variable; a problem otherwise. */
 function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): ResolvedAuth {
   const auth = values.runtime.auth
   if (!auth.enabled) return { mode: 'disabled', username: null, secret: null }
@@ -237,11 +204,18 @@ function resolveAuth(values: RawConfig, env: Environment, warnings: string[]): R
   return { mode: 'environment', username: user.value, secret: pass.value }
 }
 
-export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
-  const problems: ConfigProblem[] = []
-  const warnings: string[] = []
-  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret', 'resolved.collector.koios_token']
+/**
+ * The provider of the rate series (spec-data §4.1.3): the first `greptime(…)` entry of the priority
+ * lists, logical sources first, else greptime(liqwid).
+ */
+function rateProvider(prices: RawConfig['prices']): string {
+  const priority = prices.priority_by_logical
+  const keys = [...prices.sources, ...Object.keys(priority).filter((key) => !prices.sources.includes(key))]
+  return keys.flatMap((key) => priority[key] ?? []).find((provider) => provider.startsWith('greptime(')) ?? 'greptime(liqwid)'
+}
 
+/** The database connection with its password read from the environment and its host bare. */
+function resolveData(values: RawConfig, env: Environment, problems: ConfigProblem[], warnings: string[]): RawConfig['data'] {
   const data = structuredClone(values.data)
   const connection = data.databases.greptime
   if (connection?.password_env) {
@@ -252,14 +226,10 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
   if (connection) connection.host = connection.host.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '')
   if (connection?.password === REDACTED)
     warnings.push('data.databases.greptime.password is "<redacted>" (a copy of printed config?): set the real password or password_env')
+  return data
+}
 
-  const zone = values.settings.timezone
-  const toUtc = (text: string | null) => (text === null ? null : new Date(instantOf(text, zone)).toISOString())
-  const gate = fillGate(values.analysis.decision.gate)
-  const compare = values.analysis.price_compare
-  const compareSources = [...new Set(compare.sources === '@prices.sources' ? values.prices.sources : compare.sources)]
-  const sources = data.datasets.transactions.sources
-
+function resolveAssets(values: RawConfig, gate: FilledGate, compareSources: string[], warnings: string[]): Record<string, ResolvedAsset> {
   const assets: Record<string, ResolvedAsset> = {}
   for (const asset of values.domain.assets) {
     if (assets[asset]) {
@@ -267,19 +237,47 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
       continue
     }
     const explicit = values.domain.symbols[asset]
-    const symbol = explicit ?? BUILT_IN_SYMBOLS[asset] ?? asset
     assets[asset] = {
-      symbol,
-      symbol_source: explicit ? 'domain.symbols' : BUILT_IN_SYMBOLS[asset] ? 'built-in' : 'asset name',
-      tables: {
-        positions: sources.liqwid.table_asset_prefix + symbol,
-        deposits: sources.liqwid.deposits_prefix + symbol,
-        withdrawals: sources.liqwid.withdrawals_prefix + symbol,
-        minswap_prices: `${sources.minswap.database}.${sources.minswap.table_price_prefix}${symbol}`,
-      },
+      symbol: explicit ?? builtInSymbol(asset),
+      symbol_source: explicit ? 'domain.symbols' : wrappedSymbol(asset) !== null ? 'built-in' : 'asset name',
       settings: assetSettings(values, gate, asset, compareSources),
     }
   }
+  return assets
+}
+
+function tableNames(data: RawConfig['data']): ResolvedTableNames {
+  const { liqwid, minswap } = data.datasets.transactions.sources
+  return {
+    positionsPrefix: liqwid.table_asset_prefix,
+    depositsPrefix: liqwid.deposits_prefix,
+    withdrawalsPrefix: liqwid.withdrawals_prefix,
+    minswapNamespace: minswap.database,
+    minswapPrefix: minswap.table_price_prefix,
+  }
+}
+
+/** Every config instant and duration in ms, naive date-times read in `settings.timezone`. */
+function resolveTimes(values: RawConfig) {
+  const zone = values.settings.timezone
+  const instant = (text: string | null) => (text === null ? null : instantOf(text, zone))
+  const plot = values.visualization.diagnostics.plot_range
+  const plotRange: ResolvedPlotRange =
+    plot.mode === 'custom'
+      ? { mode: 'custom', start: instant(plot.start), end: instant(plot.end) }
+      : plot.mode === 'relative' && plot.relative_duration !== null
+        ? { mode: 'relative', duration_ms: parseDurationMs(plot.relative_duration)! }
+        : { mode: 'inherit' }
+  const expireBefore = values.maintenance.cleanup.expire_before
+  const age = expireBefore === null ? null : parseDurationMs(expireBefore)
+  const expiry: ResolvedExpiry | null =
+    expireBefore === null ? null : age !== null ? { kind: 'age', age_ms: age } : { kind: 'instant', before: instant(expireBefore)! }
+  return { dateRange: { start: instant(values.data.date_range.start), end: instant(values.data.date_range.end) }, plotRange, expiry }
+}
+
+/** Settings accepted for compatibility that change nothing, or that cannot work as written. */
+function compatibilityWarnings(values: RawConfig): string[] {
+  const warnings: string[] = []
   const endpoints = values.prices.endpoints
   for (const [logical, providers] of Object.entries(values.prices.priority_by_logical)) {
     if (providers.includes('liqwid') && !endpoints.liqwid_graphql)
@@ -291,23 +289,36 @@ export function resolveConfig(values: RawConfig, env: Environment): ResolveResul
     warnings.push('visualization.diagnostics.aggregation has no effect: charts are downsampled for drawing, not aggregated into whiskers')
   if (values.analysis.decision.reference.plot_fallback !== undefined)
     warnings.push('analysis.decision.reference.plot_fallback has no effect (the predecessor never read it either)')
+  return warnings
+}
 
+export function resolveConfig(values: RawConfig, env: Environment): ResolveResult {
+  const problems: ConfigProblem[] = []
+  const warnings: string[] = []
+  const secretPaths = ['data.databases.greptime.password', 'runtime.auth.password_hash', 'resolved.auth.secret', 'resolved.collector.koios_token']
+  const data = resolveData(values, env, problems, warnings)
+  const gate = fillGate(values.analysis.decision.gate)
+  const compare = values.analysis.price_compare
+  const compareSources = [...new Set(compare.sources === '@prices.sources' ? values.prices.sources : compare.sources)]
+  const assets = resolveAssets(values, gate, compareSources, warnings)
+  warnings.push(...compatibilityWarnings(values))
+  const times = resolveTimes(values)
   const wallets = resolveWallets(values.wallets, 'wallets', PAYMENT_ADDRESS, env, problems, secretPaths)
   const config: Config = {
     ...values,
     data,
-    analysis: {
-      ...values.analysis,
-      decision: { ...values.analysis.decision, gate },
-      price_compare: { ...compare, sources: compareSources },
-    },
+    analysis: { ...values.analysis, decision: { ...values.analysis.decision, gate }, price_compare: { ...compare, sources: compareSources } },
     resolved: {
-      store: connection ? 'database' : 'embedded',
-      date_range: { start: toUtc(values.data.date_range.start), end: toUtc(values.data.date_range.end) },
+      store: data.databases.greptime ? 'database' : 'embedded',
+      date_range: times.dateRange,
       wallets,
       collector: resolveCollector(values, wallets, env, problems, secretPaths),
       auth: resolveAuth(values, env, warnings),
       price_compare_sources: compareSources,
+      table_names: tableNames(data),
+      plot_range: times.plotRange,
+      cleanup_expiry: times.expiry,
+      rate_provider: rateProvider(values.prices),
       assets,
       notification_channels: resolveChannels(values.notifications, env, problems, secretPaths),
     },

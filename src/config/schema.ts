@@ -8,22 +8,10 @@
  * reference is generated from it (scripts/config-reference.ts).
  */
 import { z } from 'zod'
-import {
-  ALIGNMENT_METHODS,
-  EPSILON_MODES,
-  GATE_BASES,
-  GATE_METHODS,
-  GATE_ON_TRIGGER,
-  GATE_TAILS,
-  MISMATCH_ACTIONS,
-  REFERENCE_FALLBACKS,
-  THRESHOLD_MODES,
-  TREND_METHODS,
-  TREND_WINDOW_TYPES,
-} from '../engine/settings.ts'
+import { ALIGNMENT_METHODS } from '../engine/settings.ts'
 import {
   ageOrDate,
-  atLeast,
+  duration,
   greaterThan,
   intAtLeast,
   isoDateTime,
@@ -35,6 +23,8 @@ import {
   section,
 } from './fields.ts'
 import { historySection, notificationsSection } from './notifications.ts'
+import { collectorSection } from './schema-collector.ts'
+import { analysisSection } from './schema-analysis.ts'
 import { instantOf, isValidTimeZone } from './time.ts'
 
 const identifierText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must contain only letters, digits and _ (it becomes part of a SQL identifier)')
@@ -177,137 +167,6 @@ const pricesSection = section({
   }),
 })
 
-/** The collector also reads stake addresses: Koios sums the balances of every address of the account. */
-const collectorWallet = z
-  .string()
-  .trim()
-  .regex(
-    /^(addr1|addr_test1|stake1|stake_test1)[0-9a-z]+$/,
-    'must be a Cardano address (addr1…, addr_test1…) or stake address (stake1…, stake_test1…)',
-  )
-
-const collectorSection = section({
-  enabled: z.boolean().default(false).describe('collect positions (Koios balances × Liqwid exchange rates) into the positions tables on schedule'),
-  interval_minutes: greaterThan(0).default(5).describe('minutes between samples; timestamps are aligned to this grid (12:00, 12:05, …)'),
-  wallets: z
-    .array(z.union([collectorWallet, z.strictObject({ address: collectorWallet.optional(), address_env: z.string().trim().min(1).optional() })]))
-    .min(1, 'must be a non-empty list when provided')
-    .nullable()
-    .default(null)
-    .describe('addresses to collect (`addr1…` or `stake1…`, or `{address_env: NAME}`); null = the top-level wallets'),
-  assets: z.array(lowerString).min(1, 'must be a non-empty list').nullable().default(null).describe('assets to collect; null = domain.assets'),
-  koios_token_env: z
-    .string()
-    .trim()
-    .min(1)
-    .nullable()
-    .default(null)
-    .describe('environment variable holding a Koios bearer token (higher limits); null = public tier'),
-  timeout_seconds: greaterThan(0).default(20).describe('deadline of one Koios or Liqwid request (one retry on a transport error, 5xx or 429)'),
-})
-
-const trendOverride = z.strictObject({
-  method: lowerEnum(TREND_METHODS).optional(),
-  window_type: lowerEnum(TREND_WINDOW_TYPES).optional(),
-  window_size_hours: greaterThan(0).optional(),
-  polynomial_order: intAtLeast(1).optional(),
-  gaussian_kde_sigma_fraction: greaterThan(0).optional(),
-})
-
-const trendSection = section({
-  enabled: z.boolean().default(true).describe('draw a trend line on the charts'),
-  method: lowerEnum(TREND_METHODS).default('polynomial_fit').describe('polynomial_fit or moving_average'),
-  polynomial_order: intAtLeast(1).default(2).describe('order of the polynomial trend'),
-  window_size_hours: greaterThan(0).default(24).describe('smoothing window of moving_average / gaussian / boxcar'),
-  window_type: lowerEnum(TREND_WINDOW_TYPES).default('polynomial').describe('polynomial, gaussian, boxcar or none (polynomial_fit method)'),
-  gaussian_kde_sigma_fraction: greaterThan(0).default(0.3).describe('gaussian window: σ as a fraction of the window'),
-  per_asset: lowercaseKeyRecord(trendOverride)
-    .default({})
-    .describe('per asset: method, window_type, window_size_hours, polynomial_order, gaussian_kde_sigma_fraction'),
-})
-
-const gateOverride = z.strictObject({
-  k_sigma: greaterThan(0).optional(),
-  polynomial_order: intAtLeast(1).optional(),
-  method: lowerEnum(GATE_METHODS).optional(),
-  threshold_mode: lowerEnum(THRESHOLD_MODES).optional(),
-  central_confidence: z.number().gt(0, 'must be in (0,1)').lt(1, 'must be in (0,1)').optional(),
-  min_points: intAtLeast(2).optional(),
-  lookback_hours: greaterThan(0).nullable().optional(),
-})
-
-/**
- * `method` and `polynomial_order` stay optional here: the predecessor's default order depends on
- * whether `method` was written (absent → 1, explicit polynomial_fit → 2); `resolve.ts` applies it.
- * `tail` defaults by `on_trigger` (hold → both, withdraw → upper), also in `resolve.ts`.
- */
-const gateSection = section({
-  enabled: z.boolean().default(false).describe('turn the residual gate on'),
-  basis: lowerEnum(GATE_BASES)
-    .default('corrected_position')
-    .describe('series the gate fits: corrected_position (G + v_ref) or change_rate_usd (the price)'),
-  method: lowerEnum(GATE_METHODS).optional().describe('baseline: polynomial_fit (default) or median'),
-  polynomial_order: intAtLeast(1).optional().describe("default 1, or 2 when method: polynomial_fit is written (the predecessor's rule)"),
-  k_sigma: greaterThan(0).default(2).describe('stddev mode: |r| > k·σ is an anomaly'),
-  min_points: intAtLeast(2).default(20).describe('fewer points (or fewer than polynomial_order + 1): the gate cannot run and the asset HOLDs'),
-  exclude_last_for_sigma: z.boolean().default(true).describe('estimate σ without the latest residual (the one being tested)'),
-  lookback_hours: greaterThan(0).nullable().default(null).describe('gate on the last N hours only; null = since t0'),
-  sigma_epsilon: greaterThan(0).default(1e-6).describe('stddev mode: σ below this means a degenerate series (gate skipped, HOLD)'),
-  threshold_mode: lowerEnum(THRESHOLD_MODES).default('stddev').describe('stddev (k·σ) or percentile (central_confidence band of the residuals)'),
-  central_confidence: z
-    .number()
-    .gt(0, 'must be in (0,1)')
-    .lt(1, 'must be in (0,1)')
-    .default(0.68)
-    .describe('percentile mode: width of the central band'),
-  on_trigger: lowerEnum(GATE_ON_TRIGGER)
-    .default('hold')
-    .describe("hold: an anomaly holds withdrawals; withdraw: the predecessor's peak signal (decision = trigger)"),
-  tail: lowerEnum(GATE_TAILS).optional().describe('both, upper or lower; default both for hold, upper for withdraw'),
-  assets: z.array(lowerString).nullable().default(null).describe('assets the gate applies to; null = all configured assets'),
-  apply_in_fallback: z.boolean().default(false).describe('also run the gate when t0 is the data_range fallback'),
-  per_asset: lowercaseKeyRecord(gateOverride)
-    .default({})
-    .describe('per asset: k_sigma, polynomial_order, method, threshold_mode, central_confidence, min_points, lookback_hours'),
-})
-
-const priceCompareOverride = z.strictObject({
-  epsilon_mode: lowerEnum(EPSILON_MODES).optional(),
-  tolerance_epsilon: atLeast(0).optional(),
-})
-
-const analysisSection = section({
-  trend_indicator: trendSection.describe('trend line drawn on the charts (never affects decisions)'),
-  decision: section({
-    reference: section({
-      keyword: nonEmptyString.default('alert_driven_withdrawal').describe('a withdrawal whose notes contain this text is a reference point t0'),
-      fallback: lowerEnum(REFERENCE_FALLBACKS)
-        .default('null')
-        .describe('without a tagged withdrawal: null (HOLD) or data_range (t0 = data.date_range.start)'),
-      plot_fallback: z.string().nullable().optional().describe("accepted for compatibility with the predecessor's files; has no effect"),
-    }),
-    safety_factor: section({
-      c: z.number().gte(0, 'must be in [0,1]').lte(1, 'must be in [0,1]').default(0.5).describe('safety factor: W_max = c · max(0, gain) per wallet'),
-    }),
-    gate: gateSection,
-  }),
-  price_compare: section({
-    enabled: z.boolean().default(false).describe('compare prices across logical sources; a mismatch can HOLD'),
-    sources: z
-      .union([z.literal('@prices.sources'), z.array(lowerString)])
-      .default('@prices.sources')
-      .describe('a list of logical sources, or "@prices.sources"'),
-    epsilon_mode: lowerEnum(EPSILON_MODES).default('relative').describe('relative: Δ/max price; absolute: Δ in USD'),
-    tolerance_epsilon: atLeast(0).default(0.01).describe('a mismatch is Δ strictly above this'),
-    persistence_threshold: intAtLeast(1).default(1).describe('consecutive mismatching evaluations before action_on_mismatch applies'),
-    action_on_mismatch: lowerEnum(MISMATCH_ACTIONS).default('hold').describe('hold: force HOLD; flag_only: report only'),
-    per_asset_overrides: lowercaseKeyRecord(priceCompareOverride).default({}).describe('per asset: epsilon_mode, tolerance_epsilon'),
-    request_timeout_seconds: greaterThan(0).default(5).describe('Minswap aggregator deadline, seconds'),
-    retries: intAtLeast(0).default(1).describe('Minswap aggregator retries'),
-    currency: lowerString.default('usd').describe('Minswap quote currency when settings.currency is empty'),
-  }),
-})
-
 export const EXPOSABLE_METRICS = {
   decision: true,
   wmax_usd: true,
@@ -399,13 +258,7 @@ const visualizationSection = section({
         .describe('chart time window: inherit (the evaluation window), custom (start/end), relative (last relative_duration)'),
       start: isoDateTime.nullable().default(null).describe('custom mode: window start (naive = settings.timezone)'),
       end: isoDateTime.nullable().default(null).describe('custom mode: window end; null = now'),
-      relative_duration: z
-        .string()
-        .trim()
-        .regex(/^\d+[dhw]$/i, 'must look like 7d, 12h or 2w')
-        .nullable()
-        .default(null)
-        .describe('relative mode: e.g. 7d, 12h, 2w'),
+      relative_duration: duration.nullable().default(null).describe('relative mode: e.g. 7d, 12h, 2w, 90m'),
     }),
     aggregation: z
       .strictObject({

@@ -3,6 +3,7 @@
  * `settings.timezone` (the predecessor's rule); values with an offset are absolute. Uses only
  * `Intl`, so the process's own TZ never matters.
  */
+import { AppError } from '../errors.ts'
 import { parseIsoDateTime, type ParsedDateTime } from './fields.ts'
 
 export function isValidTimeZone(zone: string): boolean {
@@ -52,10 +53,13 @@ export function zonedToUtcMs(parts: ParsedDateTime, zone: string): number {
   return wall - zoneOffsetMs(wall - 86_400_000, zone)
 }
 
-/** An ISO date/date-time from the config → epoch ms. Throws on text the schema would reject. */
+/**
+ * An ISO date/date-time from the config → epoch ms. The schema rejects other text first, so a
+ * throw here means a caller skipped validation: still a configuration error, named as one.
+ */
 export function instantOf(text: string, zone: string): number {
   const parts = parseIsoDateTime(text)
-  if (!parts) throw new Error(`not an ISO date-time: ${text}`)
+  if (!parts) throw new AppError('config_invalid', `not an ISO date-time: ${JSON.stringify(text)}`)
   if (parts.offsetMinutes === null) return zonedToUtcMs(parts, zone)
   const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.millisecond)
   return wall - parts.offsetMinutes * 60_000

@@ -125,7 +125,7 @@ describe('decideAsset — residual gate', () => {
     const d = decideAsset(scenario({ wallets: { addr1_a: spiking(1000, 2, 15) }, settings: gate() }))
     expect(d.wmaxUsd).toBeGreaterThan(0)
     expect(d.decision).toBe(0)
-    expect(d.reason).toMatch(/^residual gate triggered: r=\d+\.\d\d > k·σ=\d+\.\d\d$/)
+    expect(d.reason).toMatch(/^residual gate triggered: the latest sample is .+ above the trend of .+ \(r=\d+\.\d\d > k·σ=\d+\.\d\d\)$/)
     expect(d.gateApplied).toBe(true)
     expect(d.gate!.series.x).toHaveLength(12)
   })

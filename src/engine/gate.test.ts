@@ -28,7 +28,7 @@ describe('evaluateGate', () => {
     expect(outcome.rNow!).toBeGreaterThan(outcome.k! * outcome.sigma!)
     expect(gateVerdict(outcome, { on_trigger: 'hold' }, 1)).toEqual({
       decision: 0,
-      reason: `residual gate triggered: ${outcome.comparison}`,
+      reason: `residual gate triggered: ${outcome.explanation} (${outcome.comparison})`,
     })
     expect(outcome.comparison).toMatch(/^r=\d+\.\d\d > k·σ=\d+\.\d\d$/)
   })
@@ -65,7 +65,7 @@ describe('evaluateGate', () => {
         const verdict = gateVerdict(outcome, settings, 1)
         if (onTrigger === 'hold') expect(verdict.decision).toBe(triggers ? 0 : 1)
         else expect(verdict.decision).toBe(triggers ? 1 : 0)
-        if (verdict.decision === 0) expect(verdict.reason).toMatch(/^residual gate (not )?triggered: r=/)
+        if (verdict.decision === 0) expect(verdict.reason).toMatch(/^residual gate (not )?triggered: (r=|the latest sample is .* \(r=)/)
       })
     }
   })
@@ -98,7 +98,9 @@ describe('evaluateGate', () => {
     const outcome = evaluateGate(lineWithLast(8, 3), gateSettings({ polynomial_order: 2, min_points: 3 }))
     expect(outcome.applied).toBe(false)
     expect(outcome.skipReason).toMatch(/^gate skipped: degenerate σ=.* < sigma_epsilon 0.000001$/)
-    outcome.series.residuals!.forEach((r) => expect(Math.abs(r)).toBeLessThan(1e-9))
+    outcome.series.residuals!.forEach((r) => {
+      expect(Math.abs(r)).toBeLessThan(1e-9)
+    })
   })
 
   it('skips a degenerate σ only in stddev mode; percentile mode still evaluates', () => {
@@ -143,7 +145,9 @@ describe('evaluateGate', () => {
     const outcome = evaluateGate(series, gateSettings())
     expect(outcome.series.x).toEqual(series.x)
     expect(outcome.series.y).toEqual(series.y)
-    outcome.series.residuals!.forEach((r, i) => expect(r).toBe(series.y[i]! - outcome.series.fitted![i]!))
+    outcome.series.residuals!.forEach((r, i) => {
+      expect(r).toBe(series.y[i]! - outcome.series.fitted![i]!)
+    })
     expect(outcome.coefficients).toHaveLength(2)
     expect(outcome.pointCount).toBe(series.y.length)
   })
@@ -159,7 +163,9 @@ describe('evaluateGate', () => {
         const x = y.map((_, i) => at(i * 0.5))
         const base = evaluateGate({ x, y }, settings)
         const shifted = evaluateGate({ x, y: y.map((v) => v + shift) }, settings)
-        shifted.series.residuals!.forEach((r, i) => expect(r).toBeCloseTo(base.series.residuals![i]!, 8))
+        shifted.series.residuals!.forEach((r, i) => {
+          expect(r).toBeCloseTo(base.series.residuals![i]!, 8)
+        })
         expect(shifted.triggered).toBe(base.triggered)
       }
     }

@@ -10,10 +10,18 @@
  * `tail` picks the side that counts: `upper` (r > k·σ, or r > q_high — the predecessor), `lower`
  * (r < −k·σ, or r < q_low), `both`. A gate that cannot run (too few points, degenerate σ, no series,
  * non-finite numbers) HOLDs in both modes and says why: a safety gate that cannot look does not open.
+ *
+ * Holdout (`holdout` samples or `holdout_minutes`): the predecessor fits the baseline and σ over
+ * every point, the judged one included, so a jump bends the baseline toward itself and widens σ —
+ * the anomaly dilutes its own detection. With a holdout the baseline and σ come from the older
+ * "training" points only and the held-out points are judged against that baseline extrapolated;
+ * the newest still decides. `sigma: mad` measures the training spread robustly. `holdout: 0` with
+ * `sigma: std` is exactly the predecessor's computation (the golden cases pin it).
  */
-import { median, polyfit, polyval, quantile, roundHalfEven, std } from './numeric.ts'
+import { explainGate } from './gate-explain.ts'
+import { madSigma, median, polyfit, polyval, quantile, roundHalfEven, std } from './numeric.ts'
 import { hoursSinceFirst } from './series.ts'
-import type { GateMethod, GateSettings, ThresholdMode } from './settings.ts'
+import type { GateMethod, GateSettings, GateSigmaEstimator, ThresholdMode } from './settings.ts'
 import type { CorrectedGains } from './timebase.ts'
 import type { EpochMs, Series } from './types.ts'
 
@@ -39,13 +47,18 @@ export interface GateOutcome {
   readonly triggered: 0 | 1 | null
   /** residual of the latest point */
   readonly rNow: number | null
-  /** population std of the residuals used for the spread (reported in both threshold modes) */
+  /** spread of the training residuals, by `sigmaEstimator` (reported in both threshold modes) */
   readonly sigma: number | null
+  readonly sigmaEstimator: GateSigmaEstimator
   readonly k: number | null
   readonly thresholds: GateThresholds | null
   /** e.g. `r=3.21 > k·σ=2.40` — the comparison that decided the trigger */
   readonly comparison: string | null
   readonly pointCount: number
+  /** the oldest points the baseline and σ were fitted on; the rest (`pointCount − trainingCount`) are held out */
+  readonly trainingCount: number
+  /** what was compared, in words (null when the gate did not run) */
+  readonly explanation: string | null
   readonly method: GateMethod
   /** polyfit coefficients, highest power first (polynomial baseline only) */
   readonly coefficients: number[] | null
@@ -133,6 +146,9 @@ export function evaluateGate(
     thresholds: null,
     comparison: null,
     pointCount: y.length,
+    trainingCount: y.length,
+    explanation: null,
+    sigmaEstimator: settings.sigma,
     method,
     coefficients: null,
     series: { x, y, fitted: null, residuals: null },
@@ -140,17 +156,19 @@ export function evaluateGate(
   })
   if (series === null || y.length === 0) return skipped(options.missingReason ?? 'no series since t0')
   const needed = requiredPoints(settings)
-  if (y.length < needed) {
-    const rule = settings.min_points >= settings.polynomial_order + 1 ? `min_points ${settings.min_points}` : `polynomial_order + 1 = ${needed}`
-    return skipped(`${y.length} points < ${rule}`)
-  }
+  const rule = settings.min_points >= settings.polynomial_order + 1 ? `min_points ${settings.min_points}` : `polynomial_order + 1 = ${needed}`
+  if (y.length < needed) return skipped(`${y.length} points < ${rule}`)
+  const heldOut = heldOutCount(x, settings)
+  const trainingCount = y.length - heldOut
+  if (trainingCount < needed) return skipped(`${y.length} points − ${heldOut} held out = ${trainingCount} < ${rule}`)
 
-  const { fitted, coefficients } = baseline(x, y, method, settings.polynomial_order)
+  const { fitted, coefficients } = baseline(x, y, trainingCount, method, settings.polynomial_order)
   const residuals = y.map((v, i) => v - (fitted[i] as number))
-  const fit = { coefficients, series: { x, y, fitted, residuals } }
+  const fit = { coefficients, trainingCount, series: { x, y, fitted, residuals } }
   const rNow = residuals.at(-1) as number
-  const spreadSample = settings.exclude_last_for_sigma && residuals.length > 1 ? residuals.slice(0, -1) : residuals
-  const sigma = std(spreadSample)
+  const spreadSample =
+    heldOut > 0 ? residuals.slice(0, trainingCount) : settings.exclude_last_for_sigma && residuals.length > 1 ? residuals.slice(0, -1) : residuals
+  const sigma = settings.sigma === 'mad' ? madSigma(spreadSample) : std(spreadSample)
   const k = settings.k_sigma
 
   // a NaN σ is not "degenerate" (it is reported as non-finite below); σ = 0 always is
@@ -168,27 +186,44 @@ export function evaluateGate(
     triggered: outlier ? 1 : 0,
     rNow,
     sigma,
+    sigmaEstimator: settings.sigma,
     k,
     thresholds,
     comparison,
     pointCount: y.length,
+    explanation: explainGate({ x, trainingCount, rNow, sigma, k, thresholds }),
     method,
     ...fit,
   }
 }
 
+/**
+ * How many of the newest points are held out: `holdout_minutes` takes the samples strictly after
+ * `last − minutes` (an hour of 15-minute samples is 4), otherwise the `holdout` count.
+ */
+export function heldOutCount(x: readonly EpochMs[], settings: Pick<GateSettings, 'holdout' | 'holdout_minutes'>): number {
+  if (settings.holdout_minutes === null) return Math.min(settings.holdout, x.length)
+  const cut = (x.at(-1) as number) - settings.holdout_minutes * 60_000
+  let count = 0
+  for (let i = x.length - 1; i >= 0 && (x[i] as number) > cut; i--) count++
+  return count
+}
+
+/** The baseline fitted on the first `trainingCount` points and evaluated (extrapolated) on all. */
 function baseline(
   x: readonly EpochMs[],
   y: readonly number[],
+  trainingCount: number,
   method: GateMethod,
   order: number,
 ): { fitted: number[]; coefficients: number[] | null } {
+  const training = trainingCount === y.length ? y : y.slice(0, trainingCount)
   if (method === 'median') {
-    const centre = median(y)
+    const centre = median(training)
     return { fitted: y.map(() => centre), coefficients: null }
   }
   const hours = hoursSinceFirst(x)
-  const coefficients = polyfit(hours, y, order)
+  const coefficients = polyfit(trainingCount === y.length ? hours : hours.slice(0, trainingCount), training, order)
   return { fitted: hours.map((h) => polyval(coefficients, h)), coefficients }
 }
 
@@ -235,7 +270,7 @@ export function gateVerdict(
     return outcome.triggered === 1 ? { decision: 1, reason: null } : { decision: 0, reason: `residual gate not triggered: ${outcome.comparison}` }
   }
   return outcome.triggered === 1
-    ? { decision: 0, reason: `residual gate triggered: ${outcome.comparison}` }
+    ? { decision: 0, reason: `residual gate triggered: ${outcome.explanation} (${outcome.comparison})` }
     : { decision: baseDecision, reason: null }
 }
 

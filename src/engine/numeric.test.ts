@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'bun:test'
 import { quantile as d3Quantile } from 'd3-array'
-import { convolveSame, cumsum, interp, interpAll, mean, median, pairwiseSum, polyfit, polyval, quantile, roundHalfEven, std } from './numeric.ts'
+import {
+  convolveSame,
+  cumsum,
+  interp,
+  interpAll,
+  MAD_TO_SIGMA,
+  madSigma,
+  mean,
+  median,
+  pairwiseSum,
+  polyfit,
+  polyval,
+  quantile,
+  roundHalfEven,
+  std,
+} from './numeric.ts'
 import { seededRandom } from './test-fixtures.ts'
 
 describe('interp (numpy.interp)', () => {
@@ -75,6 +90,20 @@ describe('sums and moments', () => {
   })
 })
 
+describe('madSigma (1.4826 × median absolute deviation)', () => {
+  it('ignores one wild value that a standard deviation would follow', () => {
+    // median 3; |v − 3| = 2, 1, 0, 1, 97 → median 1
+    expect(madSigma([1, 2, 3, 4, 100])).toBe(MAD_TO_SIGMA)
+    expect(std([1, 2, 3, 4, 100])).toBeGreaterThan(38)
+  })
+
+  it('centres on the median, not on zero, and is NaN for no values', () => {
+    // median 12; |v − 12| = 2, 0, 1, 6 → median (1 + 2) / 2 = 1.5
+    expect(madSigma([10, 12, 13, 18])).toBeCloseTo(1.5 * 1.4826, 12)
+    expect(madSigma([])).toBeNaN()
+  })
+})
+
 describe('quantile (numpy linear, Hyndman–Fan 7)', () => {
   it('interpolates at (n − 1)·q', () => {
     expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2)
@@ -110,14 +139,18 @@ describe('polyfit / polyval', () => {
       x.map((h) => 0.5 * h * h - 2 * h + 1),
       2,
     )
-    parabola.forEach((c, i) => expect(c).toBeCloseTo([0.5, -2, 1][i]!, 12))
+    parabola.forEach((c, i) => {
+      expect(c).toBeCloseTo([0.5, -2, 1][i]!, 12)
+    })
   })
 
   it('interpolates exactly when n == degree + 1', () => {
     const x = [0, 1, 3]
     const y = [2, -1, 5]
     const c = polyfit(x, y, 2)
-    x.forEach((h, i) => expect(polyval(c, h)).toBeCloseTo(y[i]!, 12))
+    x.forEach((h, i) => {
+      expect(polyval(c, h)).toBeCloseTo(y[i]!, 12)
+    })
   })
 
   it('matches a least-squares line computed by hand', () => {

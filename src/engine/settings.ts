@@ -21,6 +21,21 @@ export type ThresholdMode = (typeof THRESHOLD_MODES)[number]
 export const GATE_ON_TRIGGER = ['hold', 'withdraw'] as const
 export type GateOnTrigger = (typeof GATE_ON_TRIGGER)[number]
 
+/** How the gate measures the spread of the training residuals: population std, or 1.4826 × MAD. */
+export const GATE_SIGMA_ESTIMATORS = ['std', 'mad'] as const
+export type GateSigmaEstimator = (typeof GATE_SIGMA_ESTIMATORS)[number]
+
+/**
+ * The gate's defaults that depend on what a trigger means. `withdraw` keeps the predecessor's fit
+ * (every point, σ = std, k = 2: the golden cases run it). `hold` uses the configuration the
+ * detection bench (scripts/bench-gate.ts, README "Residual gate: measured detection") selects by
+ * the rule stated there.
+ */
+export const GATE_DEFAULTS_BY_ON_TRIGGER = {
+  hold: { k_sigma: 3.75, holdout: 0, holdout_minutes: 120, sigma: 'mad' },
+  withdraw: { k_sigma: 2, holdout: 0, holdout_minutes: null, sigma: 'std' },
+} as const satisfies Record<GateOnTrigger, { k_sigma: number; holdout: number; holdout_minutes: number | null; sigma: GateSigmaEstimator }>
+
 /** Which side of the baseline counts as an anomaly. */
 export const GATE_TAILS = ['both', 'upper', 'lower'] as const
 export type GateTail = (typeof GATE_TAILS)[number]
@@ -35,6 +50,15 @@ export interface GateSettings {
   k_sigma: number
   min_points: number
   exclude_last_for_sigma: boolean
+  /**
+   * the newest samples left out of the baseline fit and of σ, then judged against them (the newest
+   * decides); 0 = the predecessor's fit over every point
+   */
+  holdout: number
+  /** instead of a count, hold out the samples of the newest N minutes; null = use `holdout` */
+  holdout_minutes: number | null
+  /** spread of the training residuals: `std` (population, the predecessor) or `mad` (1.4826 × MAD) */
+  sigma: GateSigmaEstimator
   /** null: the whole series since t0 */
   lookback_hours: number | null
   sigma_epsilon: number

@@ -14,6 +14,7 @@
  * Floating-point order is the predecessor's (interp in float seconds, sequential cumulative sums,
  * `((P − P_r) − (D − D_r)) + (W − W_r)`), which makes every golden A-case bit-exact.
  */
+import { bisectLeft } from 'd3-array'
 import { createAligner } from './alignment.ts'
 import { cumsum, interpAll } from './numeric.ts'
 import { normalizeSeries } from './series.ts'
@@ -63,6 +64,32 @@ export function unifiedTimebase(positionTs: readonly EpochMs[], transactionTs: r
 }
 
 /**
+ * `unifiedTimebase` for positions already ascending and unique (what `normalizeSeries` yields), with
+ * the position-sample flags: a merge, linear in the samples, where the set union sorts them all
+ * again — the gain is computed at every instant of a replay, so this is most of its cost.
+ */
+function mergedTimebase(positionTs: readonly EpochMs[], transactionTs: readonly EpochMs[]): { timebase: EpochMs[]; isPositionSample: boolean[] } {
+  const extra = [...new Set(transactionTs)].sort((a, b) => a - b)
+  const timebase: EpochMs[] = []
+  const isPositionSample: boolean[] = []
+  let j = 0
+  for (const t of positionTs) {
+    while (j < extra.length && (extra[j] as number) < t) {
+      timebase.push(extra[j++] as number)
+      isPositionSample.push(false)
+    }
+    if (j < extra.length && extra[j] === t) j++
+    timebase.push(t)
+    isPositionSample.push(true)
+  }
+  for (; j < extra.length; j++) {
+    timebase.push(extra[j] as number)
+    isPositionSample.push(false)
+  }
+  return { timebase, isPositionSample }
+}
+
+/**
  * Corrected gains of one position series (the aggregate of an asset or one wallet) and its
  * transactions. Positions are sorted and de-duplicated first (the last value of a repeated
  * timestamp wins). Throws a RangeError without positions or with a reference index out of range:
@@ -74,10 +101,8 @@ export function correctedGains(positionSeries: Series, transactions: readonly Ga
   const source = options.txTimestampSource ?? 'timestamp'
   const instants = transactions.map((tx) => transactionInstant(tx, source))
 
-  const timebase = unifiedTimebase(series.ts, instants)
+  const { timebase, isPositionSample } = mergedTimebase(series.ts, instants)
   const n = timebase.length
-  const sampleSet = new Set(series.ts)
-  const isPositionSample = timebase.map((t) => sampleSet.has(t))
   // float seconds, like the predecessor's datetime.timestamp(): ms / 1000 is the same double
   const positions = interpAll(
     timebase.map((t) => t / 1000),
@@ -85,14 +110,14 @@ export function correctedGains(positionSeries: Series, transactions: readonly Ga
     series.values,
   )
 
-  const indexOf = new Map<EpochMs, number>()
-  timebase.forEach((t, i) => indexOf.set(t, i))
+  // every instant is on the timebase: the first index not before it is its own
+  const indexOf = (instant: EpochMs) => bisectLeft(timebase, instant)
   const align = createAligner(options.alignment, { timebase, isPositionSample, positions })
   const deposits = new Array<number>(n).fill(0)
   const withdrawals = new Array<number>(n).fill(0)
   const placements = transactions.map((tx, k) => {
     const instant = instants[k] as EpochMs
-    const index = align(indexOf.get(instant) as number, { instant, kind: tx.kind, amountUsd: tx.amountUsd })
+    const index = align(indexOf(instant), { instant, kind: tx.kind, amountUsd: tx.amountUsd })
     // same-slot transactions add up (PRODUCT §3), in list order
     if (tx.kind === 'deposit') deposits[index] = (deposits[index] as number) + tx.amountUsd
     else withdrawals[index] = (withdrawals[index] as number) + Math.abs(tx.amountUsd)

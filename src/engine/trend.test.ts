@@ -2,11 +2,13 @@ import { describe, expect, it } from 'bun:test'
 import { gaussianKde } from './kde.ts'
 import type { TrendSettings } from './settings.ts'
 import { at, hourly } from './test-fixtures.ts'
-import { boxcarSmooth, gaussianSmooth, modelGains, movingAverage, polynomialTrend, trendBand, trendLine } from './trend.ts'
+import { boxcarSmooth, gaussianSmooth, movingAverage, polynomialTrend, trendLine } from './trend.ts'
 
 function expectClose(actual: readonly number[] | null, expected: readonly number[]) {
   expect(actual).toHaveLength(expected.length)
-  expected.forEach((v, i) => expect(actual![i]!).toBeCloseTo(v, 12))
+  expected.forEach((v, i) => {
+    expect(actual![i]!).toBeCloseTo(v, 12)
+  })
 }
 
 const trend = (overrides: Partial<TrendSettings> = {}): TrendSettings => ({
@@ -52,7 +54,9 @@ describe('trend smoothers', () => {
 
   it('polynomial: a least-squares fit over hours since the first point, null with too few points', () => {
     const fit = polynomialTrend(series.ts, [1, 3, 5, 7, 9, 11], 1)!
-    fit.forEach((v, i) => expect(v).toBeCloseTo(1 + 2 * i, 12))
+    fit.forEach((v, i) => {
+      expect(v).toBeCloseTo(1 + 2 * i, 12)
+    })
     expect(polynomialTrend(series.ts.slice(0, 2), [1, 2], 2)).toBeNull()
   })
 
@@ -62,24 +66,6 @@ describe('trend smoothers', () => {
     expect(trendLine(series.ts, series.values, trend({ window_type: 'gaussian' }))).toHaveLength(6)
     expect(trendLine(series.ts, series.values, trend({ window_type: 'none' }))).toBeNull()
     expect(trendLine(series.ts, series.values, trend({ enabled: false }))).toBeNull()
-  })
-
-  it('bands the trend by the std of the data around it', () => {
-    const band = trendBand([1, 3, 1, 3], [2, 2, 2, 2])!
-    expect(band.lower).toEqual([1, 1, 1, 1])
-    expect(band.upper).toEqual([3, 3, 3, 3])
-    expect(trendBand([2, 2], [2, 2])).toBeNull()
-  })
-
-  it('projects the model gains per day, month (30 d) and year (365 d)', () => {
-    const daily = { ts: [0, 1, 2].map((d) => at(24 * d)), values: [1000, 1010, 1020] }
-    const gains = modelGains(daily.ts, daily.values, 1)!
-    expect(gains.intervalDays).toBe(2)
-    expect(gains.gain).toBeCloseTo(20, 10)
-    expect(gains.perMonth).toBeCloseTo(300, 9)
-    expect(gains.perYear).toBeCloseTo(3650, 8)
-    expect(modelGains(daily.ts, daily.values, 1, true)!.gain).toBeCloseTo(2, 10)
-    expect(modelGains([at(0)], [1], 1)).toBeNull()
   })
 })
 

@@ -1,5 +1,5 @@
 /**
- * The dashboard's trend overlay and "model gains" projection (spec-math §9.2). Visualization only:
+ * The dashboard's trend overlay (spec-math §9.2). Visualization only:
  * nothing here changes a decision. Unlike the predecessor, every trend key is honoured
  * (PRODUCT §3): `method` moving_average, or polynomial_fit with `window_type` polynomial / gaussian /
  * boxcar / none, with `gaussian_kde_sigma_fraction` for the gaussian kernel.
@@ -9,14 +9,12 @@
  * always has as many points as the input (numpy returns more when the kernel is longer than the
  * series, which made the predecessor drop its band).
  */
-import { convolveSame, median, pairwiseSum, polyfit, polyval, roundHalfEven, std } from './numeric.ts'
+import { convolveSame, median, pairwiseSum, polyfit, polyval, roundHalfEven } from './numeric.ts'
 import { hoursSinceFirst } from './series.ts'
 import type { TrendSettings } from './settings.ts'
 import type { EpochMs } from './types.ts'
 
 const SECONDS_PER_HOUR = 3600
-const DAYS_PER_MONTH = 30
-const DAYS_PER_YEAR = 365
 
 /** Consecutive spacings truncated to whole seconds. */
 function spacingSeconds(x: readonly EpochMs[]): number[] {
@@ -95,39 +93,4 @@ export function trendLine(x: readonly EpochMs[], y: readonly number[], settings:
     case 'none':
       return null
   }
-}
-
-/** trend ± std(y − trend), drawn as the "Trend range"; null when that spread is 0 or undefined. */
-export function trendBand(y: readonly number[], trend: readonly number[]): { lower: number[]; upper: number[] } | null {
-  if (trend.length !== y.length || y.length < 2) return null
-  const spread = std(y.map((v, i) => v - (trend[i] as number)))
-  if (!(spread > 0)) return null
-  return { lower: trend.map((t) => t - spread), upper: trend.map((t) => t + spread) }
-}
-
-export interface ModelGains {
-  readonly intervalDays: number
-  /** fit(last) − fit(first), in USD, or in % of the first fitted value when `percent` */
-  readonly gain: number
-  readonly perDay: number
-  readonly perMonth: number
-  readonly perYear: number
-}
-
-/**
- * The "Model Gains (Projected)" box: a polynomial of `order` fitted to the plotted series, the
- * gain between its ends and that gain per day / month (30 d) / year (365 d). Null with fewer than
- * two points or fewer than order + 1.
- */
-export function modelGains(x: readonly EpochMs[], y: readonly number[], order: number, percent = false): ModelGains | null {
-  if (x.length < 2) return null
-  const fit = polynomialTrend(x, y, order)
-  if (fit === null) return null
-  const intervalDays = ((x.at(-1) as number) - (x[0] as number)) / 1000 / 86_400
-  // percent: relative to the first finite non-zero fitted value (the chart's `fit_first` base)
-  const denominator = percent ? (fit.find((v) => Number.isFinite(v) && Math.abs(v) > 0) ?? 1) : 1
-  const plotted = (v: number) => (percent ? (v / denominator) * 100 : v)
-  const gain = plotted(fit.at(-1) as number) - plotted(fit[0] as number)
-  const perDay = intervalDays > 0 ? gain / intervalDays : 0
-  return { intervalDays, gain, perDay, perMonth: perDay * DAYS_PER_MONTH, perYear: perDay * DAYS_PER_YEAR }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { at, deposit, hourly, withdrawal } from './test-fixtures.ts'
-import { amountsAsUsd, convertToUsd } from './usd.ts'
+import { convertToUsd } from './usd.ts'
 
 const prices = hourly([1.0, 1.1, 0.9], [0, 2, 4])
 
@@ -37,9 +37,5 @@ describe('convertToUsd', () => {
   it('prices at created_at when that is what places transactions', () => {
     const { transactions } = convertToUsd([deposit(0, 10, { createdAtHours: 4 })], prices, 'created_at')
     expect(transactions[0]!.priceUsd).toBe(0.9)
-  })
-
-  it('takes amounts at face value for USD fixtures', () => {
-    expect(amountsAsUsd([withdrawal(1, 5)])[0]!.amountUsd).toBe(-5)
   })
 })

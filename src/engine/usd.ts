@@ -52,11 +52,6 @@ export function convertToUsd(
   return { transactions: converted, unpriced }
 }
 
-/** Transactions taken at face value: the amount is already USD (golden A-cases, USD fixtures). */
-export function amountsAsUsd(transactions: readonly Transaction[]): UsdTransaction[] {
-  return transactions.map((tx) => ({ ...tx, amountUsd: tx.amount, priceUsd: null }))
-}
-
 function usablePrices(prices: Series | null): Series | null {
   if (prices === null) return null
   const ts: number[] = []

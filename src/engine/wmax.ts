@@ -74,7 +74,8 @@ export interface WalletCapacity {
 /** c · max(0, gain), and 0 for a NaN gain. */
 export function wmaxFromGain(gainUsd: number, safetyFactor: number): number {
   const wmax = safetyFactor * gainUsd
-  return wmax > 0 ? wmax : 0
+  // Math.max alone keeps NaN; a NaN gain must give 0.
+  return Number.isNaN(wmax) ? 0 : Math.max(wmax, 0)
 }
 
 /** A wallet's corrected gain at the last timebase point (0 without samples). */

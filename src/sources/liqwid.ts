@@ -7,6 +7,7 @@
  * wrong, asking again cannot help. Transport failures are retried by `requestJson`.
  */
 import type { ZodType } from 'zod'
+import { liqwidMarketNames } from '../config/symbols.ts'
 import { AppError, isAppError } from '../errors.ts'
 import { log } from '../log.ts'
 import { formatIsoUtc, normalizeSyncWindow, parseIsoUtc, type SyncWindow } from './dates.ts'
@@ -272,8 +273,7 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
 
 /** `usdc` → [`USDC`, `WANUSDC`]: Liqwid lists the bridged stablecoins under their wrapped names (§5.2). */
 export function liqwidPriceCandidates(asset: string): string[] {
-  const target = asset.trim().toUpperCase()
-  return target === 'USDC' || target === 'USDT' ? [target, `WAN${target}`] : [target]
+  return liqwidMarketNames(asset)
 }
 
 /** Adds the results not seen in an earlier window (windows share their boundary instant). */

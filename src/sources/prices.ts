@@ -14,6 +14,7 @@ import { log } from '../log.ts'
 import type { LiqwidClient } from './liqwid.ts'
 import type { MinswapClient } from './minswap.ts'
 import type { TokenRegistry } from './registry.ts'
+import { builtInSymbol } from '../config/symbols.ts'
 
 export const PROVIDERS = ['greptime(liqwid)', 'greptime(minswap)', 'liqwid', 'minswap'] as const
 export type ProviderName = (typeof PROVIDERS)[number]
@@ -146,7 +147,7 @@ export function createPriceSources(options: PriceSourcesOptions): PriceSources {
     const tried = new Set<ProviderName>()
     for (const source of sources) {
       const live = LIVE_PROVIDERS_FOR_DECISION[source]?.filter((provider) => !tried.has(provider)) ?? []
-      live.forEach((provider) => tried.add(provider))
+      for (const provider of live) tried.add(provider)
       const price = await firstPrice(source, live, asset, attempts, signal)
       if (price) return { price, attempts }
     }
@@ -248,6 +249,5 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** §5.2: Minswap price tables use the wrapped names of the bridged stablecoins. */
 export function canonicalMinswapAsset(asset: string): string {
-  const name = asset.trim().toLowerCase()
-  return name === 'usdc' ? 'wanusdc' : name === 'usdt' ? 'wanusdt' : name
+  return builtInSymbol(asset)
 }

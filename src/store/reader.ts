@@ -6,7 +6,8 @@
  * malformed transaction row is skipped and reported so one bad row never costs an asset.
  */
 
-import type { AggregateSeries, Series, Transaction, TransactionKind } from '../engine/types.ts'
+import type { AggregateSeries, EpochMs, Series, Transaction, TransactionKind } from '../engine/types.ts'
+import { wrappedSymbol } from '../config/symbols.ts'
 import { AppError } from '../errors.ts'
 import { log } from '../log.ts'
 import { isMissingColumn, isMissingTable, type Row, type StoreClient } from './client.ts'
@@ -25,9 +26,9 @@ import type {
   TransactionsResult,
 } from './types.ts'
 
-/** Liqwid's wrapped stablecoins: the display name differs from the table symbol (spec-data §5.2). */
-const WRAPPED_SYMBOLS: Record<string, string> = { usdc: 'wanusdc', usdt: 'wanusdt' }
 const SYMBOL = /^[a-z_][a-z0-9_]*$/
+/** instants per `walletValuesAt` statement */
+const INSTANTS_PER_STATEMENT = 500
 
 interface MarketInfo {
   readonly marketId: string | null
@@ -79,6 +80,21 @@ export class StoreReader {
     return perWallet(await this.read('walletSamples', table, (dialect) => sql.walletSamplesStatement(dialect, table, range)))
   }
 
+  /**
+   * Each wallet's USD at exactly the given instants, wallets ascending; a wallet without a row at
+   * an instant has no point there. Instants go in chunks to keep each statement small.
+   */
+  async walletValuesAt(symbol: string, instants: readonly EpochMs[]): Promise<Map<string, Series>> {
+    const table = this.names.table('positions', symbol)
+    const rows: Row[] = []
+    for (let from = 0; from < instants.length; from += INSTANTS_PER_STATEMENT) {
+      const chunk = instants.slice(from, from + INSTANTS_PER_STATEMENT)
+      rows.push(...((await this.read('walletValuesAt', table, (dialect) => sql.walletValuesAtStatement(dialect, table, chunk))) ?? []))
+    }
+    rows.sort((a, b) => (toNumber(a.ts) ?? 0) - (toNumber(b.ts) ?? 0))
+    return perWallet(rows)
+  }
+
   /** Every wallet's full USD series, wallets ascending (charts, tests). */
   async walletSeries(symbol: string, range: TimeRange): Promise<Map<string, Series>> {
     const table = this.names.table('positions', symbol)
@@ -97,9 +113,10 @@ export class StoreReader {
     return { transactions, problems }
   }
 
-  async latestPrice(source: StorePriceSource, symbol: string): Promise<PricePoint | null> {
+  /** The newest price, or the newest at or before `asOf` (an evaluation as of a past instant). */
+  async latestPrice(source: StorePriceSource, symbol: string, asOf: EpochMs | null = null): Promise<PricePoint | null> {
     const table = this.priceTable(source, symbol)
-    const row = (await this.read('latestPrice', table, (dialect) => sql.latestPriceStatement(dialect, table)))?.[0]
+    const row = (await this.read('latestPrice', table, (dialect) => sql.latestPriceStatement(dialect, table, asOf)))?.[0]
     const ts = toNumber(row?.ts)
     const priceUsd = toNumber(row?.price_usd)
     return ts === null || priceUsd === null ? null : { ts, priceUsd }
@@ -206,8 +223,8 @@ export class StoreReader {
   private async resolve(display: string, key: string): Promise<ResolvedAsset> {
     if (key === '') throw new AppError('store_query', 'cannot resolve an empty asset name')
     const symbols = await this.listAssetSymbols()
-    for (const candidate of [key, WRAPPED_SYMBOLS[key]]) {
-      if (candidate !== undefined && symbols.includes(candidate)) {
+    for (const candidate of [key, wrappedSymbol(key)]) {
+      if (candidate !== null && symbols.includes(candidate)) {
         const market = await this.market(candidate)
         return { symbol: candidate, marketId: market?.marketId ?? market?.marketName ?? candidate.toUpperCase() }
       }
@@ -293,7 +310,10 @@ function perWallet(rows: Row[] | null): Map<string, Series> {
     const wallet = row.wallet_address
     if (at === null || typeof wallet !== 'string' || wallet === '') continue
     let series = byWallet.get(wallet)
-    if (series === undefined) byWallet.set(wallet, (series = { ts: [], values: [] }))
+    if (series === undefined) {
+      series = { ts: [], values: [] }
+      byWallet.set(wallet, series)
+    }
     series.ts.push(at)
     series.values.push(toNumber(row.usd) ?? 0)
   }

@@ -164,8 +164,19 @@ export function priceSeriesStatement(dialect: Dialect, table: TableRef, range: T
   return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(dialect, table)}${where(['price_usd IS NOT NULL', ...rangeConditions(dialect, range)])} GROUP BY ts ORDER BY ts`
 }
 
-export function latestPriceStatement(dialect: Dialect, table: TableRef): string {
-  return `SELECT ts, price_usd FROM ${tableSql(dialect, table)} WHERE price_usd IS NOT NULL AND ts IS NOT NULL ORDER BY ts DESC LIMIT 1`
+/**
+ * The newest price at or before `asOf` (null: the newest of all), one per timestamp as in
+ * priceSeriesStatement, so the newest point of a price series read earlier is the same price.
+ */
+export function latestPriceStatement(dialect: Dialect, table: TableRef, asOf: EpochMs | null = null): string {
+  const conditions = ['price_usd IS NOT NULL', 'ts IS NOT NULL', ...rangeConditions(dialect, { start: null, end: asOf })]
+  return `SELECT ts, MAX(price_usd) AS price_usd FROM ${tableSql(dialect, table)}${where(conditions)} GROUP BY ts ORDER BY ts DESC LIMIT 1`
+}
+
+/** Each wallet's USD at exactly these instants (a replay's last samples, read once for every instant). */
+export function walletValuesAtStatement(dialect: Dialect, table: TableRef, instants: readonly EpochMs[]): string {
+  const at = `ts IN (${instants.map((instant) => instantLiteral(dialect, instant)).join(', ')})`
+  return `SELECT ts, wallet_address, ${USD_VALUE} AS usd FROM ${tableSql(dialect, table)}${where([HAS_WALLET, at])} GROUP BY ts, wallet_address ORDER BY wallet_address, ts`
 }
 
 export function minswapSeriesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {

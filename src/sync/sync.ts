@@ -161,7 +161,7 @@ interface WalletContext {
 
 async function syncWallet(detail: WalletSyncDetail, context: WalletContext): Promise<void> {
   const { ports, window, signal } = context
-  let history
+  let history: Awaited<ReturnType<SyncPorts['fetchTransactions']>>
   try {
     history = await ports.fetchTransactions(detail.wallet, window.startTime, window.endTime, signal)
   } catch (error) {

@@ -1,25 +1,22 @@
 /**
  * The Hono application: health, metrics, the JSON API, the transaction sync and the dashboard.
- * Every route reads the latest evaluation snapshot; none queries the database. Access rules:
- *
- * - auth enabled: protected routes need valid Basic credentials (401 otherwise);
- * - auth disabled on a loopback address: the local operator is trusted;
- * - auth disabled on any other address: nobody sees per-wallet details and state-changing
- *   routes answer 403 saying how to enable auth.
+ * Every route reads the latest evaluation snapshot; none queries the database. Who may do what is
+ * access.ts; every refusal and failure is an AppError thrown to the one handler of http.ts.
  */
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { Config } from '../config/resolve.ts'
-import { AppError } from '../errors.ts'
-import type { LatestEvaluation } from '../state.ts'
+import { AppError, isAppError } from '../errors.ts'
+import type { LatestEvaluation } from '../evaluation/latest.ts'
 import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
+import { accessPolicy } from './access.ts'
 import type { Authenticator } from './auth.ts'
 import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
-import { accessLog, crossSite, installErrorHandling, jsonNoStore, limitBody, rejectWrongMethod, securityHeaders, unauthorized } from './http.ts'
 import type { DecisionHistory } from '../history/store.ts'
 import { historyJson } from './history-api.ts'
+import { accessLog, installErrorHandling, jsonNoStore, limitBody, refuseCrossSite, rejectWrongMethod, securityHeaders } from './http.ts'
 import type { Metrics } from './metrics.ts'
-import { assetsJson, decisionsJson, type Viewer } from './present.ts'
+import { assetsJson, decisionsJson } from './present.ts'
 
 export interface WebDeps {
   readonly config: Config
@@ -28,52 +25,10 @@ export interface WebDeps {
   readonly metrics: Metrics
   readonly auth: Authenticator
   readonly sync: TransactionSync
-  /** diagnostic PNG written for each asset by the last evaluation (diagnostics enabled) */
-  readonly plotPaths: ReadonlyMap<string, string>
   readonly dashboard: DashboardDeps
   /** the decision history (`/api/history`); null when history.enabled is false */
   readonly history: DecisionHistory | null
   readonly startedAt: number
-}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i
-
-export function isLoopbackAddress(address: string): boolean {
-  return LOOPBACK.test(address.trim())
-}
-
-export type AccessPolicy = ReturnType<typeof accessPolicy>
-
-/** A request relayed by a proxy: its real client is not the local operator. */
-function forwarded(c: Context): boolean {
-  return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined
-}
-
-export function accessPolicy(config: Config, auth: Authenticator) {
-  const listen = config.runtime.telemetry.listen_address
-  const loopbackOnly = !auth.enabled && isLoopbackAddress(listen)
-  const trusted = (c: Context) => loopbackOnly && !forwarded(c)
-  return {
-    async viewer(c: Context): Promise<Viewer> {
-      if (!auth.enabled) return { authenticated: trusted(c) }
-      const outcome = await auth.check(c.req.header('authorization'))
-      return { authenticated: outcome.ok }
-    },
-    /** null when allowed, else the response to send */
-    async guard(c: Context, kind: 'read' | 'write'): Promise<Response | null> {
-      if (auth.enabled) return (await auth.check(c.req.header('authorization'))).ok ? null : unauthorized(c)
-      if (kind === 'write' && !trusted(c))
-        return jsonNoStore(
-          c,
-          {
-            success: false,
-            error: `authentication is disabled and the service listens on ${listen}: enable runtime.auth (username + password_hash) to use ${c.req.path}`,
-          },
-          403,
-        )
-      return null
-    },
-  }
 }
 
 async function readSyncRequest(c: Context): Promise<SyncWindowRequest> {
@@ -128,27 +83,26 @@ export function createWebApp(deps: WebDeps): Hono {
   app.get(metricsPath, (c) => c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }))
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
-  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)))
+  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current, await policy.viewer(c))))
   app.get('/api/history', async (c) => jsonNoStore(c, await historyJson(c, deps.config, deps.history, await policy.viewer(c), Date.now())))
   app.get('/api/config/normalized', async (c) => {
-    const denied = await policy.guard(c, 'read')
-    if (denied) return denied
+    await policy.require(c, 'read')
     return c.body(deps.normalizedConfigJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
   })
 
   const statusUrl = (id: string) => `/api/sync/transactions/${encodeURIComponent(id)}`
   const startSync = async (c: Context) => {
-    const denied = await policy.guard(c, 'write')
-    if (denied) return denied
-    if (crossSite(c)) return jsonNoStore(c, { success: false, error: 'cross-site request refused' }, 403)
-    if (deps.sync.unavailableReason) return jsonNoStore(c, { success: false, error: deps.sync.unavailableReason }, 503)
+    await policy.require(c, 'write')
+    refuseCrossSite(c)
+    if (deps.sync.unavailableReason) throw new AppError('unavailable', deps.sync.unavailableReason)
     const request = await readSyncRequest(c)
     try {
       const job = deps.sync.start(request)
       c.header('Location', statusUrl(job.job_id))
       return jsonNoStore(c, { job_id: job.job_id, status_url: statusUrl(job.job_id) }, 202)
     } catch (error) {
-      const running = error instanceof AppError && error.code === 'conflict' ? error.details.job_id : undefined
+      // a 409 that also says where the running job is followed (beyond the generic error body)
+      const running = isAppError(error, 'conflict') ? error.details.job_id : undefined
       if (typeof running !== 'string') throw error
       return jsonNoStore(c, { success: false, error: (error as AppError).message, job_id: running, status_url: statusUrl(running) }, 409)
     }
@@ -157,8 +111,7 @@ export function createWebApp(deps: WebDeps): Hono {
   app.post('/api/sync/transactions', startSync)
   app.post('/api/sync-transactions', startSync)
   app.get('/api/sync/transactions/:job_id', async (c) => {
-    const denied = await policy.guard(c, 'write')
-    if (denied) return denied
+    await policy.require(c, 'write')
     const job = deps.sync.job(c.req.param('job_id'))
     if (job === null) return jsonNoStore(c, { success: false, error: `no sync job ${c.req.param('job_id')} (the last 20 are kept)` }, 404)
     return jsonNoStore(c, job)

@@ -15,11 +15,14 @@ import { AUTH_CHALLENGE } from './auth.ts'
 /** Requests carry at most a small JSON document (a sync date range). */
 export const MAX_BODY_BYTES = 16 * 1024
 
-const STATUS_BY_CODE: Partial<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 502 | 503 | 504>> = {
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 502 | 503 | 504
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, ErrorStatus>> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   conflict: 409,
+  unavailable: 503,
   upstream_http: 502,
   upstream_invalid: 502,
   upstream_timeout: 504,
@@ -70,7 +73,7 @@ export const limitBody = (): MiddlewareHandler =>
   })
 
 /** JSON responses are never cached: they describe the latest evaluation. */
-export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503 = 200) {
+export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | ErrorStatus | 500 = 200) {
   return c.body(JSON.stringify(body, finiteOrNull), status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -82,29 +85,25 @@ export function finiteOrNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value
 }
 
-export function unauthorized(c: Context) {
-  c.header('WWW-Authenticate', AUTH_CHALLENGE)
-  return jsonNoStore(c, { error: 'authentication required' }, 401)
-}
-
 /** Installs the 405/404 handling and the error translation on a fully routed app. */
-export function installErrorHandling(app: Hono<any>): void {
+export function installErrorHandling(app: Hono): void {
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? jsonNoStore(c, { error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404)
       : c.text('not found', 404, { 'Cache-Control': 'no-store' }),
   )
+  // The one place a thrown error becomes a response: its code picks the status, its message is
+  // the body's `error` (an unexpected error is logged and answered 'internal error').
   app.onError((error, c) => {
     const status = error instanceof AppError ? (STATUS_BY_CODE[error.code] ?? 500) : 500
-    if (status >= 500) log.error('request failed', { path: c.req.path, error: describeError(error) })
-    if (status === 401) return unauthorized(c)
-    return c.json({ success: false, error: status === 500 ? 'internal error' : describeError(error) }, status, {
-      'Cache-Control': 'no-store',
-    })
+    if (status === 500) log.error('request failed', { path: c.req.path, error: describeError(error) })
+    else if (status > 500) log.warn('request failed', { path: c.req.path, error: describeError(error) })
+    if (status === 401) c.header('WWW-Authenticate', AUTH_CHALLENGE)
+    return jsonNoStore(c, { success: false, error: status === 500 ? 'internal error' : describeError(error) }, status)
   })
 }
 
-export const rejectWrongMethod = (app: Hono<any>): MiddlewareHandler =>
+export const rejectWrongMethod = (app: Hono): MiddlewareHandler =>
   methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) =>
@@ -130,4 +129,9 @@ export function crossSite(c: Context): boolean {
   } catch {
     return true
   }
+}
+
+/** Throws the 403 of a cross-site POST (see `crossSite`). */
+export function refuseCrossSite(c: Context): void {
+  if (crossSite(c)) throw new AppError('forbidden', 'cross-site request refused')
 }

@@ -10,7 +10,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Config } from '../config/resolve.ts'
 import type { ExposableMetric } from '../config/schema.ts'
 import { TICK_OUTCOMES, type TickOutcome } from '../collector/collector.ts'
-import type { AssetEvaluation, EvaluationResult } from '../evaluate.ts'
+import type { AssetEvaluation, EvaluationResult } from '../evaluation/result.ts'
 
 type AssetLabel = 'asset' | 'alternate_asset_name' | 'ref_mode'
 type SourceLabel = 'asset' | 'alternate_asset_name' | 'source'

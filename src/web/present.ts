@@ -4,7 +4,8 @@
  * dashboard (abbreviated addresses, decision labels). Pure functions of the snapshot.
  */
 import { DECISION_LABEL } from '../engine/types.ts'
-import type { AssetEvaluation, EvaluationResult } from '../evaluate.ts'
+import type { Snapshot } from '../evaluation/latest.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
 
 /** The predecessor's rule: first 11 characters, `...`, last 6; short addresses unchanged. */
 export function abbreviateAddress(address: string): string {
@@ -59,8 +60,10 @@ export function decisionJson(entry: AssetEvaluation, viewer: Viewer, plotPath: s
   }
 }
 
-export function decisionsJson(result: EvaluationResult | null, viewer: Viewer, plotPaths: ReadonlyMap<string, string>) {
-  if (result === null) return {}
+/** The decisions of a snapshot, each with the diagnostic file written for that same evaluation. */
+export function decisionsJson(snapshot: Snapshot | null, viewer: Viewer) {
+  if (snapshot === null) return {}
+  const { result, plotPaths } = snapshot
   return Object.fromEntries(result.assets.map((entry) => [entry.asset, decisionJson(entry, viewer, plotPaths.get(entry.asset) ?? null)]))
 }
 

@@ -25,6 +25,18 @@ function mentions(scene: { texts: unknown[] }, text: string): boolean {
   return JSON.stringify(scene.texts).includes(text)
 }
 
+/** Every text of a scene's text layer, in drawing order. */
+function sceneTexts(scene: { texts: unknown[] }): string[] {
+  const found: string[] = []
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') found.push(node)
+    else if (Array.isArray(node)) node.forEach(walk)
+    else if (node !== null && typeof node === 'object') walk((node as { props?: { children?: unknown } }).props?.children)
+  }
+  walk(scene.texts)
+  return found
+}
+
 beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true })
 })
@@ -62,36 +74,89 @@ describe('diagnostic chart', () => {
   })
 
   const full = diagnosticFixture({ days: 3, stepMinutes: 15, lookbackHours: 24 })
-  const variants: [string, DiagnosticChartInput][] = [
-    ['the series alone', minimal()],
-    ['a baseline without bands', minimal({ baseline: full.baseline })],
-    ['bands without a baseline (ignored)', minimal({ bands: full.bands })],
-    ['a baseline with nested bands', minimal({ baseline: full.baseline, bands: full.bands })],
-    ['a trend', minimal({ trend: full.baseline })],
-    ['a reference line', minimal({ referenceLine: { value: 125_100, label: 'Ref (fit_first)' } })],
+  /**
+   * What each variant draws, read from the scene before it is rasterised: `shows` / `hides` are
+   * texts (legend entries, badges, labels), `paints` / `omits` are SVG colour attributes of the
+   * plot layer (bands, trend, histogram, KDE, markers).
+   */
+  interface Drawn {
+    readonly shows?: readonly string[]
+    readonly hides?: readonly string[]
+    readonly paints?: readonly string[]
+    readonly omits?: readonly string[]
+  }
+  const BAND = `fill="${COLORS.band}"`
+  const TREND = `stroke="${COLORS.trend}"`
+  const HISTOGRAM = `fill="${COLORS.histogramFill}"`
+  const KDE = `stroke="${COLORS.kde}"`
+  const DEPOSIT = `stroke="${COLORS.deposit}"`
+  const REFERENCE = `stroke="${COLORS.reference}"`
+  const BADGES = ['Gate triggered', 'Gate not triggered']
+  const variants: [string, DiagnosticChartInput, Drawn][] = [
+    [
+      'the series alone',
+      minimal(),
+      { shows: ['Position', 'Last point'], hides: ['Polynomial fit', 'Residual distribution', ...BADGES], omits: [BAND, TREND, HISTOGRAM] },
+    ],
+    ['a baseline without bands', minimal({ baseline: full.baseline }), { shows: ['Polynomial fit'], hides: ['±2.00σ', '±1σ'], omits: [BAND] }],
+    ['bands without a baseline (ignored)', minimal({ bands: full.bands }), { hides: ['±2.00σ', '±1σ'], omits: [BAND] }],
+    ['a baseline with nested bands', minimal({ baseline: full.baseline, bands: full.bands }), { shows: ['±2.00σ', '±1σ'], paints: [BAND] }],
+    ['a trend', minimal({ trend: { ...full.baseline!, label: 'Trend' } }), { shows: ['Trend'], paints: [TREND], omits: [BAND] }],
+    [
+      'a reference line',
+      minimal({ referenceLine: { value: 125_100, label: 'Ref (fit_first)' } }),
+      { shows: ['Ref (fit_first)'], paints: [REFERENCE] },
+    ],
     [
       'transactions, some outside the time range',
       minimal({ transactions: [...full.transactions!, { ts: NOW - 90 * DAY, kind: 'deposit', amountUsd: 1 }] }),
+      // the deposit 90 days back is outside the chart: not counted
+      { shows: ['Deposits (1)', 'Withdrawals (1)'], paints: [DEPOSIT] },
     ],
-    ['residuals without thresholds, r_now or KDE', minimal({ residuals: { ts: full.residuals!.ts, values: full.residuals!.values } })],
-    ['residuals with stddev thresholds', minimal({ residuals: { ...full.residuals!, kde: undefined } })],
+    [
+      'residuals without thresholds, r_now or KDE',
+      minimal({ residuals: { ts: full.residuals!.ts, values: full.residuals!.values } }),
+      { shows: ['Residual (USD)', 'Residual distribution', 'Histogram'], hides: ['KDE', 'r_now', '+σ', 'q_high'], paints: [HISTOGRAM], omits: [KDE] },
+    ],
+    [
+      'residuals with stddev thresholds',
+      minimal({ residuals: { ...full.residuals!, kde: undefined } }),
+      { shows: ['+σ', '−σ', '+2σ', '−2σ', 'r_now 71.12 USD'], hides: ['KDE', 'q_high'], omits: [KDE] },
+    ],
     [
       'residuals with a percentile interval',
       minimal({ residuals: { ...full.residuals!, thresholds: { mode: 'percentile', low: -40, high: 55, confidence: 0.9 } } }),
+      { shows: ['q_high', 'q_low', 'KDE'], hides: ['+σ', '+2σ'], paints: [KDE] },
     ],
-    ['r_now without residual samples', minimal({ residuals: { ts: [], values: [], rNow: { ts: NOW, value: 12 } } })],
-    ['a triggered gate', minimal({ ...full, gateTriggered: true })],
-    ['a gate that did not trigger', minimal({ ...full, gateTriggered: false })],
-    ['percent units', minimal({ unit: '%', yLabel: 'Corrected position (% of base)' })],
+    [
+      'r_now without residual samples',
+      minimal({ residuals: { ts: [], values: [], rNow: { ts: NOW, value: 12 } } }),
+      { hides: ['Residual (USD)', 'Residual distribution'], omits: [HISTOGRAM] },
+    ],
+    ['a triggered gate', minimal({ ...full, gateTriggered: true }), { shows: ['Gate triggered'], hides: ['Gate not triggered'] }],
+    ['a gate that did not trigger', minimal({ ...full, gateTriggered: false }), { shows: ['Gate not triggered'], hides: ['Gate triggered'] }],
+    [
+      'percent units',
+      minimal({ unit: '%', yLabel: 'Corrected position (% of base)' }),
+      { shows: ['Corrected position (% of base)', '125,162.99 %'] },
+    ],
     [
       'rate units',
       minimal({ unit: 'rate', yLabel: 'Price / rate', series: { ts: full.series.ts, values: full.series.values.map((v) => v / 125_000) } }),
+      { shows: ['Price / rate'], hides: ['Corrected position (USD)'] },
     ],
-    ['a constant series', minimal({ series: { ts: [NOW - HOUR, NOW], values: [100, 100] } })],
-    ['two samples at the same instant', minimal({ series: { ts: [NOW, NOW], values: [100, 101] } })],
+    ['a constant series', minimal({ series: { ts: [NOW - HOUR, NOW], values: [100, 100] } }), { shows: ['100.00 USD'], hides: ['No data'] }],
+    ['two samples at the same instant', minimal({ series: { ts: [NOW, NOW], values: [100, 101] } }), { shows: ['101.00 USD'], hides: ['No data'] }],
   ]
-  for (const [name, input] of variants) {
-    it(`renders ${name}`, async () => {
+  for (const [name, input, drawn] of variants) {
+    it(`draws ${name}`, async () => {
+      const scene = diagnosticScene(input)
+      const texts = sceneTexts(scene)
+      const shapes = scene.shapes.join('')
+      for (const text of drawn.shows ?? []) expect(texts, `shows ${text}`).toContain(text)
+      for (const text of drawn.hides ?? []) expect(texts, `hides ${text}`).not.toContain(text)
+      for (const colour of drawn.paints ?? []) expect(shapes, `paints ${colour}`).toContain(colour)
+      for (const colour of drawn.omits ?? []) expect(shapes, `omits ${colour}`).not.toContain(colour)
       const decoded = decodePng(await renderDiagnosticPng(input))
       expect([decoded.width, decoded.height]).toEqual([DEFAULT_SIZE.width, DEFAULT_SIZE.height])
     })

@@ -16,7 +16,7 @@ import { startFakeKoios, type FakeKoios } from '../fakes/koios.ts'
 import { receiptUnit, recordedMarkets, startFakeLiqwidMarkets, type FakeLiqwidMarkets } from '../fakes/liqwid-markets.ts'
 import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
 import { baseConfig, loadTestConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
-import { parseExposition, valueOf as sampleValue } from '../support/service/exposition.ts'
+import { parseExposition, sampleValue } from '../support/service/exposition.ts'
 
 const PAYMENT = 'addr1qy2jt0qpqz2z2z9zx5w4xemekkce7yderz53kjue53lpqv90lkfa9sgrfjuz6uvt4uqtrqhl2kj0a9lnr9ndzutx32gqleeckv'
 const STAKE = 'stake1uyrx65wjqjgeeksd8hptmcgl5jfyrqkfq0xe8xlp367kphsckq250'

@@ -49,7 +49,7 @@ describe('Liqwid yield cross-check', () => {
     const report = await harness.services.collector!.collectDue()
     expect(report?.outcome).toBe('success')
     const asked = liqwid.requests.find((request) => String((request.body as { query: string }).query).includes('yieldEarned'))
-    expect((asked?.body as { variables: unknown }).variables).toEqual({ input: { addresses: [PAYMENT] }, currencyInput: { currency: 'USD' } })
+    expect((asked!.body as { variables: unknown }).variables).toEqual({ input: { addresses: [PAYMENT] }, currencyInput: { currency: 'USD' } })
     expect(harness.services.collector!.reportedYield('djed')).toMatchObject({ marketId: 'DJED', amount: 10.5, amountUsd: 10.5 * 0.99086, wallets: 1 })
 
     await harness.services.runEvaluation()

@@ -137,7 +137,7 @@ describe('dashboard charts and diagnostics', () => {
       files.filter((name) => /^(djed|usdc)_keyword_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z_residual_composite\.png$/.test(name)).sort(),
     )
     expect(files.length).toBe(2)
-    for (const path of h.services.plotPaths.values()) expect(existsSync(path)).toBe(true)
+    for (const path of h.services.latest.current!.plotPaths.values()) expect(existsSync(path)).toBe(true)
   })
 })
 

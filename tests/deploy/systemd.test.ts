@@ -29,7 +29,10 @@ function parseUnit(text: string): Sections {
       continue
     }
     const [key, ...value] = line.split('=')
-    ;((sections[current] ??= {})[key!.trim()] ??= []).push(value.join('=').trim())
+    const section = sections[current] ?? {}
+    sections[current] = section
+    section[key!.trim()] ??= []
+    section[key!.trim()]!.push(value.join('=').trim())
   }
   return sections
 }

@@ -212,9 +212,9 @@ export function marketsRoot(
     if (failing.has(field)) throw new Error(`${field} is temporarily unavailable`)
   }
   return {
-    historical: () => (
-      refuse('historical'),
-      {
+    historical: () => {
+      refuse('historical')
+      return {
         yieldEarned: ({ input }: { input: { addresses: string[] } }) => {
           const byMarket = new Map<string, number>()
           for (const address of new Set(input.addresses))
@@ -230,10 +230,10 @@ export function marketsRoot(
           }
         },
       }
-    ),
-    liqwid: () => (
-      refuse('liqwid'),
-      {
+    },
+    liqwid: () => {
+      refuse('liqwid')
+      return {
         data: {
           markets: ({ input }: { input?: { page?: number | null; perPage?: number | null } | null }) => {
             const perPage = Math.min(Math.max(1, input?.perPage ?? DEFAULT_PER_PAGE), MAX_PER_PAGE)
@@ -249,7 +249,7 @@ export function marketsRoot(
           },
         },
       }
-    ),
+    },
   }
 }
 

@@ -65,7 +65,7 @@ describe('access rules over HTTP', () => {
       expect(response.status, `${label}: ${method} ${path}`).toBe(401)
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
       expect(response.headers.get('cache-control')).toBe('no-store')
-      expect(await response.json()).toEqual({ error: 'authentication required' })
+      expect(await response.json()).toEqual({ success: false, error: 'authentication required' })
     }
     expect(await walletBreakdown(app, authorization)).toEqual(ABBREVIATED_ONLY)
   }

@@ -6,7 +6,7 @@
 import { postSync } from '../support/service/sync-job.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Hono } from 'hono'
-import { LatestEvaluation } from '../../src/state.ts'
+import { LatestEvaluation } from '../../src/evaluation/latest.ts'
 import { createWebApp } from '../../src/web/app.ts'
 import { MAX_BODY_BYTES } from '../../src/web/http.ts'
 import type { FakeLiqwid } from '../fakes/liqwid.ts'

@@ -13,12 +13,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import packageJson from '../../package.json' with { type: 'json' }
 import { EXPOSABLE_METRICS } from '../../src/config/schema.ts'
-import { evaluate } from '../../src/evaluate.ts'
+import { evaluate } from '../../src/evaluation/evaluate.ts'
 import { WALLET_A, WALLET_B } from '../fakes/fixtures.ts'
 import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { baseConfig, loadTestConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
-import { helpTexts, parseExposition, seriesOf, valueOf, type MetricSample } from '../support/service/exposition.ts'
+import { helpTexts, parseExposition, seriesOf, sampleValue, type MetricSample } from '../support/service/exposition.ts'
 import { KNOWN, writeKnownMarket, type KnownMarket } from '../support/service/market.ts'
 import { startTestServices, type ServiceHarness } from '../support/service/services.ts'
 import { openEmbedded, type OpenedData } from '../support/service/stores.ts'
@@ -77,7 +77,7 @@ describe('metrics of an evaluation on a known market', () => {
     expect(readyBefore.status).toBe(503)
     expect(await readyBefore.json()).toEqual({ status: 'starting', reason: 'waiting for the first evaluation' })
     expect(seriesOf(scrapeBefore, 'wo_decision')).toEqual([])
-    expect(valueOf(scrapeBefore, 'wo_build_info')).toBe(1)
+    expect(sampleValue(scrapeBefore, 'wo_build_info')).toBe(1)
   })
 
   it('is ready after the first evaluation, naming the assets in error', async () => {
@@ -87,33 +87,33 @@ describe('metrics of an evaluation on a known market', () => {
   })
 
   it('exports the decision, W_max and the numbers behind it with their known values', () => {
-    expect(valueOf(samples, 'wo_decision', djed)).toBe(KNOWN.djed.decision)
-    expect(valueOf(samples, 'wo_wmax_usd', djed)).toBe(KNOWN.djed.wmaxUsd)
-    expect(valueOf(samples, 'wo_v_ref_usd', djed)).toBe(KNOWN.djed.vRefUsd)
-    expect(valueOf(samples, 'wo_v_t1_usd', djed)).toBe(KNOWN.djed.vT1Usd)
-    expect(valueOf(samples, 'wo_g_usd', djed)).toBeCloseTo(KNOWN.djed.gUsd, 9)
-    expect(valueOf(samples, 'wo_price_t1_usd', djed)).toBe(LIVE_DJED_PRICE)
-    expect(valueOf(samples, 'wo_t0_timestamp_seconds', djed)).toBe(market.t0 / 1000)
-    expect(valueOf(samples, 'wo_t1_timestamp_seconds', djed)).toBe(market.t1 / 1000)
+    expect(sampleValue(samples, 'wo_decision', djed)).toBe(KNOWN.djed.decision)
+    expect(sampleValue(samples, 'wo_wmax_usd', djed)).toBe(KNOWN.djed.wmaxUsd)
+    expect(sampleValue(samples, 'wo_v_ref_usd', djed)).toBe(KNOWN.djed.vRefUsd)
+    expect(sampleValue(samples, 'wo_v_t1_usd', djed)).toBe(KNOWN.djed.vT1Usd)
+    expect(sampleValue(samples, 'wo_g_usd', djed)).toBeCloseTo(KNOWN.djed.gUsd, 9)
+    expect(sampleValue(samples, 'wo_price_t1_usd', djed)).toBe(LIVE_DJED_PRICE)
+    expect(sampleValue(samples, 'wo_t0_timestamp_seconds', djed)).toBe(market.t0 / 1000)
+    expect(sampleValue(samples, 'wo_t1_timestamp_seconds', djed)).toBe(market.t1 / 1000)
   })
 
   it('labels a wrapped asset with its table symbol and its reference mode', () => {
     const usdc = { asset: 'usdc', alternate_asset_name: 'wanusdc', ref_mode: 'null' }
-    expect(valueOf(samples, 'wo_decision', usdc)).toBe(0)
-    expect(valueOf(samples, 'wo_wmax_usd', usdc)).toBe(0)
+    expect(sampleValue(samples, 'wo_decision', usdc)).toBe(0)
+    expect(sampleValue(samples, 'wo_wmax_usd', usdc)).toBe(0)
     expect(seriesOf(samples, 'wo_decision').map((sample) => sample.labels)).toEqual([djed, usdc])
   })
 
   it('exports prices by logical source, their comparison and the rates', () => {
     const pair = { asset: 'djed', alternate_asset_name: '' }
-    expect(valueOf(samples, 'wo_price_usd', { ...pair, source: 'liqwid' })).toBe(KNOWN.djed.priceUsd)
-    expect(valueOf(samples, 'wo_price_usd', { ...pair, source: 'minswap' })).toBe(KNOWN.djed.minswapPriceUsd)
-    expect(valueOf(samples, 'wo_price_delta_abs', pair)).toBeCloseTo(0.004, 12)
-    expect(valueOf(samples, 'wo_price_delta_rel', pair)).toBeCloseTo(0.004 / 1.004, 12)
-    expect(valueOf(samples, 'wo_price_mismatch', pair)).toBe(0)
-    expect(valueOf(samples, 'wo_price_compare_unavailable', pair)).toBe(0)
-    expect(valueOf(samples, 'wo_rate_usd', { ...pair, source: 'greptime(liqwid)' })).toBe(1)
-    expect(valueOf(samples, 'wo_rate_ada', { ...pair, source: 'greptime(minswap)' })).toBeCloseTo(2.008, 12)
+    expect(sampleValue(samples, 'wo_price_usd', { ...pair, source: 'liqwid' })).toBe(KNOWN.djed.priceUsd)
+    expect(sampleValue(samples, 'wo_price_usd', { ...pair, source: 'minswap' })).toBe(KNOWN.djed.minswapPriceUsd)
+    expect(sampleValue(samples, 'wo_price_delta_abs', pair)).toBeCloseTo(0.004, 12)
+    expect(sampleValue(samples, 'wo_price_delta_rel', pair)).toBeCloseTo(0.004 / 1.004, 12)
+    expect(sampleValue(samples, 'wo_price_mismatch', pair)).toBe(0)
+    expect(sampleValue(samples, 'wo_price_compare_unavailable', pair)).toBe(0)
+    expect(sampleValue(samples, 'wo_rate_usd', { ...pair, source: 'greptime(liqwid)' })).toBe(1)
+    expect(sampleValue(samples, 'wo_rate_ada', { ...pair, source: 'greptime(minswap)' })).toBeCloseTo(2.008, 12)
   })
 
   it('leaves the gate metrics out when the gate did not run', () => {
@@ -125,10 +125,10 @@ describe('metrics of an evaluation on a known market', () => {
     expect(build).toHaveLength(1)
     expect(build[0]!.labels.version).toBe(packageJson.version)
     expect(build[0]!.labels.commit).toBeTruthy()
-    expect(valueOf(samples, 'wo_last_eval_success')).toBe(1)
-    expect(valueOf(samples, 'wo_evaluation_duration_seconds_count')).toBe(1)
+    expect(sampleValue(samples, 'wo_last_eval_success')).toBe(1)
+    expect(sampleValue(samples, 'wo_evaluation_duration_seconds_count')).toBe(1)
     const at = harness.services.latest.current!.result.at
-    expect(valueOf(samples, 'wo_last_eval_timestamp_seconds')).toBe(at / 1000)
+    expect(sampleValue(samples, 'wo_last_eval_timestamp_seconds')).toBe(at / 1000)
   })
 
   it('keeps the predecessor’s help texts', () => {
@@ -195,10 +195,10 @@ describe('stale label sets', () => {
       expect(seriesOf(after, name, { asset: 'djed', ref_mode: 'keyword' })).toEqual([])
     for (const name of ['wo_price_usd', 'wo_price_delta_abs', 'wo_price_delta_rel', 'wo_rate_usd', 'wo_rate_ada'])
       expect(seriesOf(after, name, { asset: 'djed' })).toEqual([])
-    expect(valueOf(after, 'wo_price_compare_unavailable', { asset: 'djed' })).toBe(1)
-    expect(valueOf(after, 'wo_price_mismatch', { asset: 'djed' })).toBe(0)
+    expect(sampleValue(after, 'wo_price_compare_unavailable', { asset: 'djed' })).toBe(1)
+    expect(sampleValue(after, 'wo_price_mismatch', { asset: 'djed' })).toBe(0)
     // the untouched asset keeps its series
-    expect(valueOf(after, 'wo_decision', { asset: 'usdc', ref_mode: 'null' })).toBe(0)
+    expect(sampleValue(after, 'wo_decision', { asset: 'usdc', ref_mode: 'null' })).toBe(0)
   })
 
   it('of an asset missing from the next result (as after a configuration change) are all removed', async () => {
@@ -207,7 +207,7 @@ describe('stale label sets', () => {
 
     const withoutUsdc = loadTestConfig(marketConfig(opened.data, ['djed'])).config
     const { store, prices } = harness.services
-    const result = await evaluate(withoutUsdc, { reader: store.reader, prices, mismatchStreaks: new Map() }, Date.now())
+    const result = await evaluate(withoutUsdc, { reader: store.reader, prices }, Date.now())
     await harness.services.metrics.update(result)
 
     const after = (await scrape(harness)).samples
@@ -218,13 +218,13 @@ describe('stale label sets', () => {
   it('of an asset that errors are replaced by its ERROR series', async () => {
     const withMissing = loadTestConfig(marketConfig(opened.data, ['usdc', 'iusd'])).config
     const { store, prices } = harness.services
-    const result = await evaluate(withMissing, { reader: store.reader, prices, mismatchStreaks: new Map() }, Date.now())
+    const result = await evaluate(withMissing, { reader: store.reader, prices }, Date.now())
     await harness.services.metrics.update(result)
     const after = (await scrape(harness)).samples
     expect(seriesOf(after, 'wo_decision', { asset: 'iusd' }).map((sample) => [sample.labels, sample.value])).toEqual([
       [{ asset: 'iusd', alternate_asset_name: '', ref_mode: 'unknown' }, -1],
     ])
-    expect(valueOf(after, 'wo_last_eval_success')).toBe(0)
+    expect(sampleValue(after, 'wo_last_eval_success')).toBe(0)
     expect(seriesOf(after, 'wo_decision', { asset: 'djed' })).toEqual([])
   })
 })

@@ -96,7 +96,10 @@ describe('--once on the demo store', () => {
     expect(usdm).toMatchObject({ decision: '0', reason: 'non-positive gains since t0 (clamped)' })
     expect(usdm!.line).toContain('wmax_usd=0.00')
     expect(usdc).toMatchObject({ decision: '0', wallets: '5' })
-    expect(usdc!.reason).toMatch(/^residual gate triggered: r=\S+ > k·σ=\S+$/)
+    expect(usdc!.reason).toMatch(/^residual gate triggered: the latest sample is \S+ USD above the trend of .+ \(r=\S+ > k·σ=\S+\)$/)
+    // issue 20: the jump is caught with a margin r / (k·σ) at least 5 × the predecessor fit's 1.33
+    const [, r, threshold] = usdc!.reason!.match(/\(r=(\S+) > k·σ=(\S+)\)$/)!
+    expect(Number(r) / Number(threshold)).toBeGreaterThan(5 * 1.33)
     expect(usdt).toMatchObject({ decision: '0', wallets: '6' })
     expect(usdt!.reason).toMatch(/^price mismatch liqwid \S+ vs minswap \S+ \(Δ \S+% > 1\.00%\)$/)
   })

@@ -43,7 +43,9 @@ function serviceConfig(data: ConfigTree, extra: ConfigTree = {}): ConfigTree {
  * moment after its client closed the connection, so look a bounded number of times.
  */
 async function serviceSessionsAfterExit(admin: PostgresClient): Promise<unknown[]> {
-  const query = "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND pid <> pg_backend_pid()"
+  // This database's only: other test runs on the shared server have services of their own.
+  const query =
+    "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND datname = current_database() AND pid <> pg_backend_pid()"
   let sessions = await admin.query('sessions', query)
   for (let look = 0; look < 100 && sessions.length > 0; look++) {
     await Bun.sleep(20)
@@ -152,7 +154,7 @@ describe('graceful shutdown', () => {
             (
               await admin.query(
                 'waiting',
-                "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'alert-orchestrator' AND datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
               )
             ).length === 0
           )

@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES } from '../../src/web/http.ts'
 import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { baseConfig, withConfig } from '../support/service/config.ts'
-import { parseExposition, valueOf } from '../support/service/exposition.ts'
+import { parseExposition, sampleValue } from '../support/service/exposition.ts'
 import { KNOWN, writeKnownMarket } from '../support/service/market.ts'
 import { basicAuth, startTestServices, type ServiceHarness } from '../support/service/services.ts'
 import { openEmbedded, type OpenedData } from '../support/service/stores.ts'
@@ -58,7 +58,7 @@ describe('the web server on a socket', () => {
     expect(metrics.status).toBe(200)
     expect(metrics.headers.get('content-type')).toStartWith('text/plain; version=0.0.4')
     const samples = parseExposition(await metrics.text())
-    expect(valueOf(samples, 'wo_wmax_usd', { asset: 'djed', ref_mode: 'keyword' })).toBe(KNOWN.djed.wmaxUsd)
+    expect(sampleValue(samples, 'wo_wmax_usd', { asset: 'djed', ref_mode: 'keyword' })).toBe(KNOWN.djed.wmaxUsd)
   })
 
   it('answers HEAD on the metrics path with the headers and no body', async () => {
@@ -104,7 +104,10 @@ describe('the web server on a socket', () => {
     // a new connection, not one fetch keeps alive from the request above
     const { hostname, port } = new URL(extra.url)
     const outcome = await Bun.connect({ hostname, port: Number(port), socket: { data() {} } }).then(
-      (socket) => (socket.end(), 'accepted'),
+      (socket) => {
+        socket.end()
+        return 'accepted'
+      },
       () => 'refused',
     )
     expect(outcome).toBe('refused')

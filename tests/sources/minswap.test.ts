@@ -38,7 +38,7 @@ describe('Minswap aggregator', () => {
   })
 
   it('has no price for a token the aggregator does not list, or lists without a price', async () => {
-    expect(await client.latestPriceUsd('ff'.repeat(28) + '00')).toBeNull()
+    expect(await client.latestPriceUsd(`${'ff'.repeat(28)}00`)).toBeNull()
     minswap.setPriceByAda(DJED, null)
     expect(await client.latestPriceUsd(DJED)).toBeNull()
   })

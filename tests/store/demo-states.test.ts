@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { resolve } from 'node:path'
 import { loadConfigFile } from '../../src/config/load.ts'
-import type { AssetEvaluation } from '../../src/evaluate.ts'
-import { evaluate } from '../../src/evaluate.ts'
-import { priceSources } from '../../src/services.ts'
+import { evaluate } from '../../src/evaluation/evaluate.ts'
+import type { AssetEvaluation } from '../../src/evaluation/result.ts'
+import { storePriceSources } from '../../src/sources/configured.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { appendDemoSample, seedDemo } from '../../src/store/demo.ts'
 import { StoreReader } from '../../src/store/reader.ts'
@@ -36,7 +36,9 @@ const PROMISES: Record<string, (entry: AssetEvaluation) => string | null> = {
       ? null
       : 'expected HOLD for negative gains only',
   usdc: ({ decision }) =>
-    decision.decision === 0 && /^residual gate triggered: r=\S+ > k·σ=\S+$/.test(decision.reason ?? '') && (decision.gUsd ?? 0) > 0
+    decision.decision === 0 &&
+    /^residual gate triggered: the latest sample is \S+ USD above the trend of .+ \(r=\S+ > k·σ=\S+\)$/.test(decision.reason ?? '') &&
+    (decision.gUsd ?? 0) > 0
       ? null
       : 'expected HOLD for the gate (an upward anomaly) only',
   usdt: ({ decision }) => {
@@ -81,8 +83,8 @@ for (const target of await storeTargets()) {
     it(`holds at ${CREATIONS} creation instants over two days, at creation and six hours later`, async () => {
       const reader = new StoreReader(client)
       const writer = new StoreWriter(client)
-      const prices = priceSources(SHIPPED, reader, null, null)
-      const evaluateAt = async (now: number) => (await evaluate(SHIPPED, { reader, prices, mismatchStreaks: new Map() }, now)).assets
+      const prices = storePriceSources(SHIPPED, reader)
+      const evaluateAt = async (now: number) => (await evaluate(SHIPPED, { reader, prices }, now)).assets
       const problems: string[] = []
       for (const created of creations) {
         const label = new Date(created).toISOString()

@@ -3,7 +3,7 @@
  * the demo promises (reference withdrawals, a negative-gain asset, an anomaly, a price mismatch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { AppError } from '../../src/errors.ts'
+import type { AppError } from '../../src/errors.ts'
 import type { StoreClient } from '../../src/store/client.ts'
 import { DEMO_KEYWORD, DEMO_STEP_MS, appendDemoSample, demoStatus, seedDemo } from '../../src/store/demo.ts'
 import { StoreReader } from '../../src/store/reader.ts'

@@ -13,7 +13,7 @@ import type { Config } from '../../config/resolve.ts'
 import { DECISION_LABEL, type EpochMs } from '../../engine/types.ts'
 import type { DecisionRecord } from '../../history/record.ts'
 import type { AssetHistoryView, RecentHistory } from '../../history/recent.ts'
-import type { AccessPolicy } from '../app.ts'
+import type { AccessPolicy } from '../access.ts'
 
 export const STRIP_LENGTH = 48
 const CHART_WIDTH = 640

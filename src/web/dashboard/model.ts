@@ -6,10 +6,10 @@
 import type { ReportedYield } from '../../collector/collector.ts'
 import type { Config } from '../../config/resolve.ts'
 import { DECISION_LABEL, type DecisionCode } from '../../engine/types.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
-import type { Snapshot } from '../../state.ts'
+import type { AssetEvaluation } from '../../evaluation/result.ts'
+import type { Snapshot } from '../../evaluation/latest.ts'
 import { abbreviateAddress } from '../present.ts'
-import { VIEW_NAMES, VIEWS, type ViewName } from './views.ts'
+import { VIEW_NAMES, VIEWS, type ViewName } from '../../views/definitions.ts'
 
 const BADGES: Record<DecisionCode, { emoji: string; css: string }> = {
   1: { emoji: '✅', css: 'ok' },
@@ -108,16 +108,26 @@ function gateModel(config: Config, entry: AssetEvaluation): GateModel {
     }
   const t = gate.thresholds
   const threshold = t === null ? '—' : t.mode === 'percentile' ? `[${number(t.lower)}, ${number(t.upper)}]` : `±${number(t.upper)} (k·σ)`
+  const heldOut = gate.pointCount - gate.trainingCount
   return {
     ...base,
     status: !gate.applied ? 'skipped' : gate.triggered === 1 ? 'triggered' : 'not triggered',
-    detail: gate.skipReason ?? gate.comparison ?? '',
+    // what was compared, in words, then the numbers that decided
+    detail: gate.skipReason ?? (gate.explanation === null ? (gate.comparison ?? '') : `${capitalize(gate.explanation)}: ${gate.comparison}.`),
     rNow: number(gate.rNow),
-    sigma: number(gate.sigma),
-    threshold,
-    points: String(gate.pointCount),
+    sigma: gate.sigma === null ? '—' : `${number(gate.sigma)} (${gate.sigmaEstimator === 'mad' ? '1.4826 × MAD' : 'std'} of the training residuals)`,
+    threshold: t !== null && gate.rNow !== null ? `${threshold} · margin |r|/threshold ${number(margin(gate.rNow, t), 3)}` : threshold,
+    points: heldOut > 0 ? `${gate.trainingCount} fitted + ${heldOut} held out` : `${gate.pointCount} (all fitted, the judged one included)`,
   }
 }
+
+/** How far r is past (> 1) or inside (< 1) the threshold on its own side. */
+function margin(rNow: number, thresholds: { lower: number; upper: number }): number {
+  const bound = rNow >= 0 ? thresholds.upper : thresholds.lower
+  return bound === 0 ? Number.POSITIVE_INFINITY : rNow / bound
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 function priceModel(config: Config, entry: AssetEvaluation): PriceModel {
   const settings = config.resolved.assets[entry.asset]!.settings.price_compare

@@ -11,14 +11,14 @@ import favicon from '../../../templates/favicon.svg' with { type: 'text' }
 import { DashboardPage, Content, Layout, SyncJobResult } from '../../../templates/dashboard.tsx'
 import type { Config } from '../../config/resolve.ts'
 import { AppError, describeError, type ErrorCode } from '../../errors.ts'
-import type { LatestEvaluation } from '../../state.ts'
+import type { LatestEvaluation } from '../../evaluation/latest.ts'
 import type { TransactionSync } from '../../sync/service.ts'
 import type { SyncJobView } from '../../sync/jobs.ts'
-import type { AccessPolicy } from '../app.ts'
-import { crossSite, unauthorized } from '../http.ts'
-import type { ChartCache, ChartName } from './chart-cache.ts'
+import { type AccessPolicy, AUTHENTICATION_REQUIRED } from '../access.ts'
+import { refuseCrossSite } from '../http.ts'
+import type { ChartCache, ChartName } from '../../views/chart-cache.ts'
 import { dashboardHref, pageModel, type DashboardQuery, type ReportedYieldLookup } from './model.ts'
-import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
+import { effectiveView, parseView, VIEWS, type ViewName } from '../../views/definitions.ts'
 import type { RecentHistory } from '../../history/recent.ts'
 import { registerHistoryPanel } from './history-panel.tsx'
 
@@ -54,17 +54,23 @@ function chooseAsset(config: Config, requested: string | undefined): string {
 export function registerDashboard(app: Hono, deps: DashboardDeps, policy: AccessPolicy): void {
   const { config, latest } = deps
 
-  /** The asset and view to show, or the 401 to send for a private view without credentials. */
-  async function resolveQuery(c: Context): Promise<{ query: DashboardQuery; authenticated: boolean } | Response> {
+  /** A private view needs credentials when auth is enabled. */
+  async function requireViewer(c: Context, view: ViewName | null) {
     const viewer = await policy.viewer(c)
+    if (view !== null && VIEWS[view].private && deps.authEnabled && !viewer.authenticated) throw new AppError('unauthorized', AUTHENTICATION_REQUIRED)
+    return viewer
+  }
+
+  /** The asset and view to show (throws the 401 of a private view without credentials). */
+  async function resolveQuery(c: Context): Promise<{ query: DashboardQuery; authenticated: boolean }> {
     const requested = parseView(c.req.query('view'))
-    if (requested !== null && VIEWS[requested].private && !viewer.authenticated && deps.authEnabled) return unauthorized(c)
+    const viewer = await requireViewer(c, requested)
     const view = effectiveView(requested, viewer.authenticated || !deps.authEnabled)
     return { query: { asset: chooseAsset(config, c.req.query('asset')), view }, authenticated: viewer.authenticated }
   }
 
   async function model(c: Context, query: DashboardQuery, authenticated: boolean) {
-    const canWrite = (await policy.guard(c, 'write')) === null
+    const canWrite = await policy.mayWrite(c)
     const viewer = { authenticated, authEnabled: deps.authEnabled, canWrite }
     return pageModel(config, latest.current, query, viewer, deps.sync.unavailableReason, deps.reportedYield)
   }
@@ -76,13 +82,11 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
 
   app.get('/dashboard', async (c) => {
     const resolved = await resolveQuery(c)
-    if (resolved instanceof Response) return resolved
     return html(c, <DashboardPage model={await model(c, resolved.query, resolved.authenticated)} />)
   })
 
   app.get('/dashboard/fragment', async (c) => {
     const resolved = await resolveQuery(c)
-    if (resolved instanceof Response) return resolved
     const since = Number(c.req.query('since') ?? '-1')
     if (latest.current === null || latest.current.sequence === since) return c.body(null, 204, { 'Cache-Control': 'no-store' })
     const fragment = <Content model={await model(c, resolved.query, resolved.authenticated)} />
@@ -95,7 +99,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
     const chart = c.req.param('chart').slice(0, -'.png'.length)
     const view: ViewName | null = chart === 'prices' ? null : parseView(chart)
     if (chart !== 'prices' && view === null) return c.text(`unknown chart ${chart}`, 404)
-    if (view !== null && VIEWS[view].private && deps.authEnabled && !(await policy.viewer(c)).authenticated) return unauthorized(c)
+    await requireViewer(c, view)
     const asset = c.req.param('asset')
     const snapshot = latest.current
     const entry = snapshot?.result.assets.find((candidate) => candidate.asset === asset)
@@ -111,16 +115,15 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
 
   app.get('/dashboard/login', async (c) => {
     const asset = chooseAsset(config, c.req.query('asset'))
-    if (deps.authEnabled && !(await policy.viewer(c)).authenticated) return unauthorized(c)
+    if (deps.authEnabled && !(await policy.viewer(c)).authenticated) throw new AppError('unauthorized', AUTHENTICATION_REQUIRED)
     return c.redirect(dashboardHref({ asset, view: 'position' }), 303)
   })
 
   // The button starts a job and the panel follows it (GET /dashboard/sync/:job_id, polled by HTMX);
   // without JavaScript the answer is the same fragment with a link to refresh.
   app.post('/dashboard/sync', async (c) => {
-    const denied = await policy.guard(c, 'write')
-    if (denied) return denied
-    if (crossSite(c)) return c.text('cross-site request refused', 403)
+    await policy.require(c, 'write')
+    refuseCrossSite(c)
     let job: SyncJobView | null = null
     let error: string | null = null
     try {
@@ -139,8 +142,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
   })
 
   app.get('/dashboard/sync/:job_id', async (c) => {
-    const denied = await policy.guard(c, 'write')
-    if (denied) return denied
+    await policy.require(c, 'write')
     const job = deps.sync.job(c.req.param('job_id'))
     return syncFragment(c, job, job === null ? 'this sync job is no longer known (the service restarted?)' : null)
   })

@@ -32,7 +32,7 @@ export function closeEnough(expected: number | null, actual: number | null, rela
 /** The predecessor's field names for an engine decision. */
 export function goldenShape(decision: AssetDecision): Omit<ExpectedDecision, 'price_t1_usd'> & { price_t1_usd: number | null } {
   const gate = decision.gate
-  const evaluated = gate !== null && gate.applied
+  const evaluated = gate?.applied
   const pc = decision.priceCompare
   return {
     decision: decision.decision,

@@ -34,6 +34,10 @@ export function settingsFromCase(parameters: EvaluateParameters, asset: string):
       k_sigma: gate.k_sigma,
       min_points: gate.min_points,
       exclude_last_for_sigma: gate.exclude_last_for_sigma,
+      // the predecessor's fit: every point, the judged one included; σ as a standard deviation
+      holdout: 0,
+      holdout_minutes: null,
+      sigma: 'std',
       lookback_hours: gate.lookback_hours,
       sigma_epsilon: gate.sigma_epsilon,
       threshold_mode: gate.threshold_mode.toLowerCase() === 'percentile' ? 'percentile' : 'stddev',

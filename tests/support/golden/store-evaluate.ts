@@ -3,8 +3,8 @@
  * real store (PostgreSQL or the embedded one) by the StoreWriter, its parameters loaded through the
  * real config schema (config-tree.ts), and the real `evaluate(config, deps, now)` run at the case's
  * instant with the real reader and price sources (greptime providers over the store, no live
- * endpoint). A case whose `expected` is a list runs that many evaluations sharing one mismatch
- * streak map, as a long-running service does.
+ * endpoint). A case whose `expected` is a list runs that many evaluations, each given the previous
+ * result (its mismatch streaks), as a long-running service does.
  *
  * Rows are stored as the case gives them: withdrawals keep their sign (the predecessor's tables
  * hold either), a missing created_at / market_id stays NULL / becomes the market of the table.
@@ -13,12 +13,15 @@
 import type { Config } from '../../../src/config/resolve.ts'
 import { ConfigError, loadConfigTree } from '../../../src/config/load.ts'
 import type { AssetDecision } from '../../../src/engine/decision.ts'
-import { evaluate } from '../../../src/evaluate.ts'
-import { canonicalMinswapAsset, createPriceSources, type PriceSources } from '../../../src/sources/prices.ts'
+import { evaluate } from '../../../src/evaluation/evaluate.ts'
+import type { EvaluationResult } from '../../../src/evaluation/result.ts'
+import { storePriceSources } from '../../../src/sources/configured.ts'
+import { canonicalMinswapAsset } from '../../../src/sources/prices.ts'
+import { replayDisagreements } from '../replay-agreement.ts'
 import type { StoreClient } from '../../../src/store/client.ts'
 import { StoreReader } from '../../../src/store/reader.ts'
 import { type Dialect, instantLiteral, numberLiteral, tableSql, textLiteral } from '../../../src/store/sql.ts'
-import type { StorePriceSource, TableRef } from '../../../src/store/types.ts'
+import type { TableRef } from '../../../src/store/types.ts'
 import { StoreWriter } from '../../../src/store/writer.ts'
 import { type EvaluateCase, expectedRuns, ms, type TransactionRow } from './cases.ts'
 import { caseTableNames, configTreeFromCase } from './config-tree.ts'
@@ -47,32 +50,19 @@ export async function evaluateCaseInStore(testCase: EvaluateCase, client: StoreC
   const problems = await storeConsistency(testCase, config, new StoreReader(client, tables))
 
   const reader = new StoreReader(client, tables)
-  const deps = { reader, prices: storePriceSources(config, reader), mismatchStreaks: new Map<string, number>() }
+  const deps = { reader, prices: storePriceSources(config, reader) }
   const now = ms(testCase.inputs.now_utc)
   const runs: Record<string, AssetDecision>[] = []
+  let previous: EvaluationResult | null = null
   for (let run = 0; run < expectedRuns(testCase).length; run++) {
-    const result = await evaluate(config, deps, now)
+    const result: EvaluationResult = await evaluate(config, deps, now, previous)
+    previous = result
     runs.push(Object.fromEntries(result.assets.map((entry) => [entry.asset, entry.decision])))
   }
+  // The replay of the case's instant must say what --once --now says on the same rows.
+  const { problems: replayProblems } = await replayDisagreements(config, reader, { from: now, to: now, everyMs: 1 })
+  problems.push(...replayProblems.map((problem) => `replay disagrees with --once --now: ${problem}`))
   return { kind: 'evaluated', runs, problems }
-}
-
-/** What services.ts builds, minus the live providers (their endpoints are null in the case's config). */
-function storePriceSources(config: Config, reader: StoreReader): PriceSources {
-  const symbolOf = async (asset: string) => {
-    const resolved = config.resolved.assets[asset]
-    if (resolved?.symbol_source === 'domain.symbols') return resolved.symbol
-    return (await reader.resolveSymbol(asset)).symbol
-  }
-  const latest = (provider: StorePriceSource) => async (asset: string) =>
-    (await reader.latestPrice(provider, await symbolOf(asset)))?.priceUsd ?? null
-  return createPriceSources({
-    sources: [...new Set([...config.prices.sources, ...config.resolved.price_compare_sources])],
-    priorityByLogical: config.prices.priority_by_logical,
-    greptime: { liqwid: latest('greptime(liqwid)'), minswap: latest('greptime(minswap)') },
-    liqwid: null,
-    minswap: null,
-  })
 }
 
 async function writeCaseRows(testCase: EvaluateCase, writer: StoreWriter, client: StoreClient): Promise<void> {

@@ -2,7 +2,7 @@
  * A reader for the Prometheus text exposition format, enough for assertions:
  *
  *   const samples = parseExposition(await response.text())
- *   valueOf(samples, 'wo_wmax_usd', { asset: 'djed' })        // the one sample whose labels include these
+ *   sampleValue(samples, 'wo_wmax_usd', { asset: 'djed' })        // the one sample whose labels include these
  *   seriesOf(samples, 'wo_decision')                          // every sample of a name
  */
 export interface MetricSample {
@@ -39,7 +39,7 @@ export function seriesOf(samples: readonly MetricSample[], name: string, labels:
 }
 
 /** The value of the single sample matching; throws when there is none or several. */
-export function valueOf(samples: readonly MetricSample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(samples: readonly MetricSample[], name: string, labels: Record<string, string> = {}): number {
   const found = seriesOf(samples, name, labels)
   if (found.length !== 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`)
   return found[0]!.value

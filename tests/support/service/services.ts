@@ -42,9 +42,7 @@ export async function startTestServices(tree: ConfigTree, options: HarnessOption
   try {
     const loaded = loadTestConfig(tree, options.env)
     const services = await startServices(loaded, { demo: options.demo ?? false, testPrefix: options.testPrefix ?? false })
-    const writer = new StoreWriter(services.store.client, {
-      positionsPrefix: loaded.config.data.datasets.transactions.sources.liqwid.table_asset_prefix,
-    })
+    const writer = new StoreWriter(services.store.client, loaded.config.resolved.table_names)
     return {
       services,
       loaded,

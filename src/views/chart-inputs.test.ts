@@ -1,9 +1,10 @@
+import { GATE_DEFAULTS_BY_ON_TRIGGER } from '../engine/settings.ts'
 import { describe, expect, it } from 'bun:test'
-import { loadConfigTree } from '../../config/load.ts'
-import { decideAsset } from '../../engine/decision.ts'
-import { resolveReference } from '../../engine/reference.ts'
-import { aggregateOf, at, HOUR, hourly, withdrawal } from '../../engine/test-fixtures.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
+import { loadConfigTree } from '../config/load.ts'
+import { decideAsset } from '../engine/decision.ts'
+import { resolveReference } from '../engine/reference.ts'
+import { aggregateOf, at, HOUR, hourly, withdrawal } from '../engine/test-fixtures.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
 import { diagnosticChartInput, plotWindow, priceChartInput } from './chart-inputs.ts'
 
 function configWith(tree: Record<string, unknown> = {}) {
@@ -35,6 +36,7 @@ function evaluation(config: ReturnType<typeof configWith>): AssetEvaluation {
     symbol: 'djed',
     alternateName: '',
     decision,
+    mismatchStreak: 0,
     warnings: [],
     prices: {
       bySource: { liqwid: { price: 1, provider: 'greptime(liqwid)' }, minswap: { price: 1.02, provider: 'greptime(minswap)' } },
@@ -63,7 +65,9 @@ describe('chart inputs per view', () => {
     expect(input.gateTriggered).toBe(true)
     expect(input.baseline!.values).toEqual(entry.decision.gate!.series.fitted!)
     expect(input.residuals!.rNow!.value).toBe(entry.decision.gate!.rNow!)
-    expect(input.bands!.map((band) => band.label)).toEqual(['±2.0σ', '±1σ'])
+    expect(input.bands!.map((band) => band.label)).toEqual([`±${GATE_DEFAULTS_BY_ON_TRIGGER.hold.k_sigma}σ`, '±1σ'])
+    // the gate held out its newest samples: the chart shades them apart from the training window
+    expect(input.holdout!.from).toBeLessThan(entry.decision.gate!.series.x.at(-1)!)
     expect(input.subtitle).toContain('gate (hold on both tail)')
   })
 

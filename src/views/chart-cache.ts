@@ -3,12 +3,12 @@
  * event loop) and kept until the next evaluation replaces them. Concurrent requests for the same
  * chart share one render. The ETag names the evaluation, so a browser revalidates cheaply.
  */
-import type { ChartRenderer } from '../../charts/index.ts'
-import type { Config } from '../../config/resolve.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
-import type { LatestEvaluation, Snapshot } from '../../state.ts'
+import type { ChartRenderer } from '../charts/index.ts'
+import type { Config } from '../config/resolve.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
+import type { LatestEvaluation, SnapshotKey } from '../evaluation/latest.ts'
 import { diagnosticChartInput, priceChartInput } from './chart-inputs.ts'
-import type { ViewName } from './views.ts'
+import type { ViewName } from './definitions.ts'
 
 export type ChartName = ViewName | 'prices'
 
@@ -34,7 +34,7 @@ export class ChartCache {
     for (const key of this.#renders.keys()) if (!key.startsWith(`${sequence}|`)) this.#renders.delete(key)
   }
 
-  etag(snapshot: Snapshot, asset: string, chart: ChartName): string {
+  etag(snapshot: SnapshotKey, asset: string, chart: ChartName): string {
     return `"${snapshot.sequence}-${asset}-${chart}"`
   }
 
@@ -45,7 +45,7 @@ export class ChartCache {
       : this.renderer.renderDiagnostic(diagnosticChartInput(this.config, entry, chart, at))
   }
 
-  get(snapshot: Snapshot, entry: AssetEvaluation, chart: ChartName): Promise<RenderedChart> {
+  get(snapshot: SnapshotKey, entry: AssetEvaluation, chart: ChartName): Promise<RenderedChart> {
     if (snapshot.sequence > this.#sequence) this.#forgetBefore(snapshot.sequence)
     const key = `${snapshot.sequence}|${entry.asset}|${chart}`
     let pending = this.#renders.get(key)

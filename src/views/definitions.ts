@@ -3,6 +3,7 @@
  * gains / corrected / raw / ADA-rate views under their old names as aliases. Views that show the
  * portfolio's absolute USD amounts are private when authentication is enabled.
  */
+import type { GateBasis } from '../engine/settings.ts'
 
 export const VIEW_NAMES = ['position', 'gains', 'raw', 'rate', 'rate_ada'] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
@@ -43,4 +44,14 @@ export function parseView(text: string | undefined): ViewName | null {
 export function effectiveView(requested: ViewName | null, canSeePrivate: boolean): ViewName {
   if (requested !== null && (canSeePrivate || !VIEWS[requested].private)) return requested
   return canSeePrivate ? 'position' : 'gains'
+}
+
+/** The view whose series IS the gate's: it shows the decision's own baseline, bands and trigger. */
+export function gateView(basis: GateBasis): ViewName {
+  return basis === 'change_rate_usd' ? 'rate' : 'position'
+}
+
+/** Whether `view` draws the gate's series (`gains` is the position view in percent). */
+export function showsGateSeries(view: ViewName, basis: GateBasis): boolean {
+  return basis === 'change_rate_usd' ? view === 'rate' : view === 'position' || view === 'gains'
 }

@@ -4,15 +4,15 @@
  * baseline, bands, residuals and trigger; every other view shows the same kind of fit computed on
  * its own series for reading the chart ("diagnostic fit"), which never affects a decision.
  */
-import type { BaselineBand, DiagnosticChartInput, GateThresholds, PriceChartInput, ResidualInput } from '../../charts/types.ts'
-import type { Config } from '../../config/resolve.ts'
-import { instantOf } from '../../config/time.ts'
-import { evaluateGate, type GateOutcome } from '../../engine/gate.ts'
-import { gaussianKde } from '../../engine/kde.ts'
-import { trendLine } from '../../engine/trend.ts'
-import type { Series } from '../../engine/types.ts'
-import type { AssetEvaluation } from '../../evaluate.ts'
-import { VIEWS, type ViewName } from './views.ts'
+import type { BaselineBand, DiagnosticChartInput, GateThresholds, PriceChartInput, ResidualInput } from '../charts/types.ts'
+import type { Config } from '../config/resolve.ts'
+import { evaluateGate, type GateOutcome } from '../engine/gate.ts'
+import type { GateBasis } from '../engine/settings.ts'
+import { gaussianKde } from '../engine/kde.ts'
+import { trendLine } from '../engine/trend.ts'
+import type { Series } from '../engine/types.ts'
+import type { AssetEvaluation } from '../evaluation/result.ts'
+import { showsGateSeries, VIEWS, type ViewName } from './definitions.ts'
 
 function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
   switch (view) {
@@ -28,9 +28,8 @@ function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
   }
 }
 
-function isGateView(entry: AssetEvaluation, view: ViewName, basis: string): boolean {
-  if (!entry.decision.gateApplied || !entry.decision.gate) return false
-  return basis === 'corrected_position' ? view === 'position' || view === 'gains' : view === 'rate'
+function isGateView(entry: AssetEvaluation, view: ViewName, basis: GateBasis): boolean {
+  return entry.decision.gateApplied === true && entry.decision.gate !== null && showsGateSeries(view, basis)
 }
 
 function lookbackHours(config: Config, entry: AssetEvaluation): number | null {
@@ -55,15 +54,9 @@ function fitFor(config: Config, entry: AssetEvaluation, view: ViewName, series: 
  * N hours/days/weeks before the evaluation.
  */
 export function plotWindow(config: Config, at: number): { start: number; end: number } | null {
-  const range = config.visualization.diagnostics.plot_range
-  if (range.mode === 'custom') {
-    const zone = config.settings.timezone
-    return { start: range.start ? instantOf(range.start, zone) : -Infinity, end: range.end ? instantOf(range.end, zone) : Infinity }
-  }
-  if (range.mode === 'relative' && range.relative_duration) {
-    const unit = { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[range.relative_duration.slice(-1).toLowerCase() as 'h' | 'd' | 'w']
-    return { start: at - Number.parseInt(range.relative_duration, 10) * unit, end: Infinity }
-  }
+  const range = config.resolved.plot_range
+  if (range.mode === 'custom') return { start: range.start ?? -Infinity, end: range.end ?? Infinity }
+  if (range.mode === 'relative') return { start: at - range.duration_ms, end: Infinity }
   return null
 }
 
@@ -99,7 +92,7 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
     } else {
       const sigma = outcome.sigma * factor
       const k = outcome.k ?? gateSettings.k_sigma
-      if (config.visualization.diagnostics.include_k_sigma_band) bands.push({ label: `±${k.toFixed(1)}σ`, low: -k * sigma, high: k * sigma })
+      if (config.visualization.diagnostics.include_k_sigma_band) bands.push({ label: `±${Number(k.toFixed(2))}σ`, low: -k * sigma, high: k * sigma })
       if (config.visualization.diagnostics.include_sigma_band) bands.push({ label: '±1σ', low: -sigma, high: sigma })
       thresholds = { mode: 'stddev', sigma, k }
     }
@@ -146,6 +139,7 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
       : undefined,
     residuals,
     gateTriggered: isGate && outcome.triggered !== null ? outcome.triggered === 1 : undefined,
+    holdout: holdoutStart(outcome),
   }
 }
 
@@ -179,4 +173,11 @@ export function priceChartInput(config: Config, entry: AssetEvaluation, at: numb
     latest,
     tolerance,
   }
+}
+
+/** Halfway between the last training point and the first held-out one; undefined without a holdout. */
+function holdoutStart(outcome: GateOutcome): { from: number } | undefined {
+  const { x } = outcome.series
+  if (outcome.trainingCount >= x.length || outcome.trainingCount === 0) return undefined
+  return { from: ((x[outcome.trainingCount - 1] as number) + (x[outcome.trainingCount] as number)) / 2 }
 }

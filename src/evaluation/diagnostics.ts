@@ -7,11 +7,12 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { ChartCache } from './web/dashboard/chart-cache.ts'
-import type { Config } from './config/resolve.ts'
-import { describeError } from './errors.ts'
-import type { Snapshot } from './state.ts'
-import { log } from './log.ts'
+import type { Config } from '../config/resolve.ts'
+import { describeError } from '../errors.ts'
+import { log } from '../log.ts'
+import type { ChartCache } from '../views/chart-cache.ts'
+import { gateView } from '../views/definitions.ts'
+import type { SnapshotKey } from './latest.ts'
 
 /** `2026-11-27T07-45-00Z`: sortable and valid in every file system. */
 export function fileTimestamp(ms: number): string {
@@ -26,10 +27,11 @@ export function diagnosticFileName(asset: string, refMode: string | null, at: nu
 }
 
 /**
- * Writes one PNG per asset; returns asset → absolute path of what was written. The charts come
- * from the dashboard's cache, so a browser asking for the same view gets them without a render.
+ * Writes one PNG per asset of the snapshot about to be published; returns asset → absolute path of
+ * what was written. The charts come from the dashboard's cache, so a browser asking for the same
+ * view gets them without a render.
  */
-export async function writeDiagnostics(config: Config, charts: ChartCache, snapshot: Snapshot): Promise<Map<string, string>> {
+export async function writeDiagnostics(config: Config, charts: ChartCache, snapshot: SnapshotKey): Promise<Map<string, string>> {
   const result = snapshot.result
   const written = new Map<string, string>()
   const dir = resolve(config.visualization.diagnostics.dir)
@@ -43,7 +45,7 @@ export async function writeDiagnostics(config: Config, charts: ChartCache, snaps
     const basis = config.resolved.assets[entry.asset]!.settings.gate.basis
     const path = join(dir, diagnosticFileName(entry.asset, entry.decision.refMode, result.at))
     try {
-      const { png } = await charts.get(snapshot, entry, basis === 'change_rate_usd' ? 'rate' : 'position')
+      const { png } = await charts.get(snapshot, entry, gateView(basis))
       await Bun.write(path, png)
       written.set(entry.asset, path)
     } catch (error) {
