@@ -13,6 +13,7 @@ import { createLiqwidClient } from '../sources/liqwid.ts'
 import { createMinswapClient } from '../sources/minswap.ts'
 import { isMissingColumn, isMissingTable, type StoreClient } from '../store/client.ts'
 import * as sql from '../store/sql.ts'
+import * as txIdSql from '../store/tx-id-sql.ts'
 import { TableNames, type TableNamesOptions } from '../store/tables.ts'
 import type { TableKind, TimeRange } from '../store/types.ts'
 
@@ -109,7 +110,7 @@ async function inspect(
 
 async function hasTxId(client: StoreClient, ref: ReturnType<TableNames['table']>): Promise<boolean> {
   try {
-    await client.query(`probeTxId ${sql.tableLabel(ref)}`, sql.txIdProbeStatement(await client.dialect(), ref), { retry: true })
+    await client.query(`probeTxId ${sql.tableLabel(ref)}`, txIdSql.txIdProbeStatement(await client.dialect(), ref), { retry: true })
     return true
   } catch (error) {
     if (isMissingColumn(error)) return false

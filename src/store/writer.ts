@@ -14,6 +14,7 @@ import { log } from '../log.ts'
 import { type Row, type StoreClient, isMissingColumn } from './client.ts'
 import { StoreReader } from './reader.ts'
 import * as sql from './sql.ts'
+import * as txIdSql from './tx-id-sql.ts'
 import { TableNames, type TableNamesOptions } from './tables.ts'
 import type { MinswapRow, NewTransaction, PositionRow, TableKind, TableRef, Timespan } from './types.ts'
 
@@ -122,7 +123,7 @@ export class StoreWriter {
     for (const kind of TRANSACTION_KINDS) {
       const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
       await this.backfillTxIds(table)
-      const statement = sql.storedTxIdsStatement(await this.client.dialect(), table, wallet)
+      const statement = txIdSql.storedTxIdsStatement(await this.client.dialect(), table, wallet)
       const rows = await this.client.query(`storedTxIds ${sql.tableLabel(table)}`, statement, { retry: true })
       for (const row of rows) {
         const ts = Number(row.ts)
@@ -133,10 +134,11 @@ export class StoreWriter {
   }
 
   /** Replaces a backfilled id prefix by the full id Liqwid sent for the same wallet and ts. */
-  async upgradeTxId(symbol: string, kind: TransactionKind, change: sql.TxIdChange): Promise<void> {
+  async upgradeTxId(symbol: string, kind: TransactionKind, change: txIdSql.TxIdChange): Promise<void> {
     const table = await this.ensure(TABLE_OF_KIND[kind], symbol)
     const dialect = await this.client.dialect()
-    for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`upgradeTxId ${sql.tableLabel(table)}`, statement)
+    for (const statement of txIdSql.setTxIdStatements(dialect, table, change))
+      await this.client.query(`upgradeTxId ${sql.tableLabel(table)}`, statement)
   }
 
   /**
@@ -149,9 +151,9 @@ export class StoreWriter {
     const name = sql.tableLabel(table)
     const report: BackfillReport = { table: name, backfilled: 0, duplicates: 0 }
     const dialect = await this.client.dialect()
-    const rows = await this.client.query(`legacyTxRows ${name}`, sql.legacyTxRowsStatement(dialect, table), { retry: true })
+    const rows = await this.client.query(`legacyTxRows ${name}`, txIdSql.legacyTxRowsStatement(dialect, table), { retry: true })
     if (rows.length === 0) return report
-    const identities = await this.client.query(`storedTxIds ${name}`, sql.txIdentitiesStatement(dialect, table), { retry: true })
+    const identities = await this.client.query(`storedTxIds ${name}`, txIdSql.txIdentitiesStatement(dialect, table), { retry: true })
     const taken = new Set(identities.map((row) => `${String(row.wallet_address)}\u0000${String(row.tx_id)}`))
     for (const row of rows) {
       const prefix = legacyTxIdPrefix(typeof row.notes === 'string' ? row.notes : null)
@@ -165,7 +167,7 @@ export class StoreWriter {
       taken.add(key)
       const change = { wallet: row.wallet_address, ts, from: null, to: prefix, notes: row.notes as string }
       try {
-        for (const statement of sql.setTxIdStatements(dialect, table, change)) await this.client.query(`backfillTxId ${name}`, statement)
+        for (const statement of txIdSql.setTxIdStatements(dialect, table, change)) await this.client.query(`backfillTxId ${name}`, statement)
         report.backfilled++
       } catch (error) {
         // two identical legacy rows (same wallet, ts, notes) cannot both take the id: keep both, say so
@@ -231,20 +233,20 @@ export class StoreWriter {
   /** A table written before `tx_id` existed gets the column, then (PostgreSQL, SQLite) its unique index. */
   private async migrateTxId(dialect: sql.Dialect, table: TableRef): Promise<void> {
     const name = sql.tableLabel(table)
-    const probe = () => this.client.query(`probeTxId ${name}`, sql.txIdProbeStatement(dialect, table), { retry: true })
+    const probe = () => this.client.query(`probeTxId ${name}`, txIdSql.txIdProbeStatement(dialect, table), { retry: true })
     try {
       await probe()
     } catch (error) {
       if (!isMissingColumn(error)) throw error
       try {
-        await this.client.query(`addTxIdColumn ${name}`, sql.addTxIdColumnStatement(dialect, table))
+        await this.client.query(`addTxIdColumn ${name}`, txIdSql.addTxIdColumnStatement(dialect, table))
         log.info('transactions table migrated: tx_id column added', { table: name })
       } catch (addError) {
         // Another process added it between the probe and here (SQLite: "duplicate column name").
         await probe().catch(() => Promise.reject(addError))
       }
     }
-    for (const statement of sql.txIdIndexStatements(dialect, table)) await this.ddl(`txIdIndex ${name}`, statement)
+    for (const statement of txIdSql.txIdIndexStatements(dialect, table)) await this.ddl(`txIdIndex ${name}`, statement)
   }
 
   /**
@@ -329,9 +331,9 @@ export interface BackfillReport {
 /** `… Synced from Liqwid (tx: <prefix>...)` → `<prefix>` verbatim (the last such mention); null otherwise. */
 export function legacyTxIdPrefix(notes: string | null): string | null {
   if (notes === null) return null
-  const at = notes.lastIndexOf(sql.SYNCED_NOTES_MARKER)
+  const at = notes.lastIndexOf(txIdSql.SYNCED_NOTES_MARKER)
   if (at < 0) return null
-  const match = /^\s*(\S+?)\.\.\.\)/.exec(notes.slice(at + sql.SYNCED_NOTES_MARKER.length))
+  const match = /^\s*(\S+?)\.\.\.\)/.exec(notes.slice(at + txIdSql.SYNCED_NOTES_MARKER.length))
   return match ? match[1]! : null
 }
 

@@ -14,7 +14,7 @@ import { log } from '../log.ts'
 import { normalizeSyncWindow, type SyncWindow } from '../sources/dates.ts'
 import type { LiqwidClient, LiqwidTransaction } from '../sources/liqwid.ts'
 import type { StoredTxId } from '../store/writer.ts'
-import type { TxIdChange } from '../store/sql.ts'
+import type { TxIdChange } from '../store/tx-id-sql.ts'
 import { TX_ID_PREFIX_LENGTH, syncedNotes } from './notes.ts'
 
 export interface SyncRequest {

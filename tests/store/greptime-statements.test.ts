@@ -1,5 +1,5 @@
 /**
- * Every statement the greptime dialect emits, printed to a reviewed file
+ * Every statement the greptime dialect emits (sql.ts and tx-id-sql.ts), printed to a reviewed file
  * (`fixtures/greptime-statements.sql`; `UPDATE_GREPTIME_SQL=1` rewrites it) and checked as text
  * against the subset GreptimeDB documents. There is no GreptimeDB here, so this is as close as the
  * tests get; README "What stays unverified" says what only a live server can prove.
@@ -14,6 +14,7 @@ import { describe, expect, it } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as sql from '../../src/store/sql.ts'
+import * as txIdSql from '../../src/store/tx-id-sql.ts'
 
 const SNAPSHOT = join(import.meta.dir, 'fixtures', 'greptime-statements.sql')
 const positions = { namespace: null, name: 'liqwid_supply_positions_djed' }
@@ -43,21 +44,21 @@ const STATEMENTS: Record<string, () => string | string[]> = {
   createPositionsTableStatements: () => sql.createPositionsTableStatements('greptime', positions),
   createTransactionsTableStatements: () => sql.createTransactionsTableStatements('greptime', deposits),
   createMinswapTableStatements: () => sql.createMinswapTableStatements('greptime', minswap),
-  txIdProbeStatement: () => sql.txIdProbeStatement('greptime', deposits),
-  addTxIdColumnStatement: () => sql.addTxIdColumnStatement('greptime', deposits),
-  txIdIndexStatements: () => sql.txIdIndexStatements('greptime', deposits),
-  legacyTxRowsStatement: () => sql.legacyTxRowsStatement('greptime', deposits),
-  txIdentitiesStatement: () => sql.txIdentitiesStatement('greptime', deposits),
-  storedTxIdsStatement: () => sql.storedTxIdsStatement('greptime', deposits, 'addr1q'),
+  txIdProbeStatement: () => txIdSql.txIdProbeStatement('greptime', deposits),
+  addTxIdColumnStatement: () => txIdSql.addTxIdColumnStatement('greptime', deposits),
+  txIdIndexStatements: () => txIdSql.txIdIndexStatements('greptime', deposits),
+  legacyTxRowsStatement: () => txIdSql.legacyTxRowsStatement('greptime', deposits),
+  txIdentitiesStatement: () => txIdSql.txIdentitiesStatement('greptime', deposits),
+  storedTxIdsStatement: () => txIdSql.storedTxIdsStatement('greptime', deposits, 'addr1q'),
   setTxIdStatements: () => [
-    ...sql.setTxIdStatements('greptime', deposits, {
+    ...txIdSql.setTxIdStatements('greptime', deposits, {
       wallet: 'addr1q',
       ts: T,
       from: null,
       to: '3f1c9a0b2d4e5f60',
       notes: 'k Synced from Liqwid (tx: 3f1c9a0b2d4e5f60...)',
     }),
-    ...sql.setTxIdStatements('greptime', deposits, { wallet: 'addr1q', ts: T, from: '3f1c9a0b2d4e5f60', to: '3f1c9a0b2d4e5f60aa' }),
+    ...txIdSql.setTxIdStatements('greptime', deposits, { wallet: 'addr1q', ts: T, from: '3f1c9a0b2d4e5f60', to: '3f1c9a0b2d4e5f60aa' }),
   ],
   dropTableStatement: () => sql.dropTableStatement('greptime', deposits),
   insertPositionsStatement: () =>
@@ -90,7 +91,7 @@ const REFUSED: readonly [RegExp, string][] = [
 
 describe('statements of the greptime dialect', () => {
   it('covers every statement builder sql.ts exports', () => {
-    const builders = Object.keys(sql).filter((name) => /Statements?$/.test(name))
+    const builders = [...Object.keys(sql), ...Object.keys(txIdSql)].filter((name) => /Statements?$/.test(name))
     expect(builders.filter((name) => !(name in STATEMENTS))).toEqual([])
   })
 
@@ -114,6 +115,6 @@ describe('statements of the greptime dialect', () => {
     expect(creates).toHaveLength(3)
     for (const { text } of creates) expect(text).toContain('ts TIMESTAMP TIME INDEX')
     expect(sql.createTransactionsTableStatements('greptime', deposits)[0]).toContain('PRIMARY KEY (wallet_address, tx_id)')
-    expect(sql.addTxIdColumnStatement('greptime', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id STRING PRIMARY KEY')
+    expect(txIdSql.addTxIdColumnStatement('greptime', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id STRING PRIMARY KEY')
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { AppError } from '../../src/errors.ts'
 import { parseTimestampMs } from '../../src/store/postgres-client.ts'
 import * as sql from '../../src/store/sql.ts'
+import * as txIdSql from '../../src/store/tx-id-sql.ts'
 import { TableNames } from '../../src/store/tables.ts'
 
 function rejection(run: () => unknown): AppError {
@@ -127,7 +128,7 @@ describe('statements (GreptimeDB text; PostgreSQL shares it)', () => {
 
   it('dedupes PostgreSQL transaction rows by a unique (wallet_address, tx_id) and counts what landed', () => {
     const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
-    expect(sql.txIdIndexStatements('postgres', deposits)).toEqual([
+    expect(txIdSql.txIdIndexStatements('postgres', deposits)).toEqual([
       'CREATE UNIQUE INDEX IF NOT EXISTS liqwid_deposits_djed_tx_key ON liqwid_deposits_djed (wallet_address, tx_id)',
     ])
     const row = { ts: 0, createdAt: 0, wallet: 'addr1q', marketId: 'DJED', amount: 1, notes: null, txId: '0xab' }
@@ -199,8 +200,8 @@ describe('statements (SQLite)', () => {
   it('gives transaction tables their identity: plain ADD COLUMN, a unique index, ON CONFLICT … RETURNING, UPDATE', () => {
     const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
     // no IF NOT EXISTS in SQLite's ADD COLUMN: the writer probes the column first
-    expect(sql.addTxIdColumnStatement('sqlite', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id TEXT')
-    expect(sql.txIdIndexStatements('sqlite', { namespace: 'ns', name: 'liqwid_deposits_djed' })).toEqual([
+    expect(txIdSql.addTxIdColumnStatement('sqlite', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id TEXT')
+    expect(txIdSql.txIdIndexStatements('sqlite', { namespace: 'ns', name: 'liqwid_deposits_djed' })).toEqual([
       'CREATE UNIQUE INDEX IF NOT EXISTS "ns.liqwid_deposits_djed_tx_key" ON "ns.liqwid_deposits_djed" (wallet_address, tx_id)',
     ])
     const T = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
@@ -212,7 +213,7 @@ describe('statements (SQLite)', () => {
       `INSERT INTO liqwid_deposits_djed (ts, created_at, wallet_address, market_id, amount, notes, tx_id) VALUES (${T}, ${T}, 'addr1q', 'DJED', 1, NULL, 'ab') ` +
         'ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written',
     )
-    expect(sql.setTxIdStatements('sqlite', deposits, { wallet: 'addr1q', ts: T, from: 'ab', to: 'abcd' })).toEqual([
+    expect(txIdSql.setTxIdStatements('sqlite', deposits, { wallet: 'addr1q', ts: T, from: 'ab', to: 'abcd' })).toEqual([
       `UPDATE liqwid_deposits_djed SET tx_id = 'abcd' WHERE wallet_address = 'addr1q' AND ts = ${T} AND tx_id = 'ab'`,
     ])
   })
