@@ -14,6 +14,8 @@ export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level deb
                           [--no-telemetry] [--test-prefix] [--print-config-normalized]
                           [--demo] [--now ISO] [--version] [--help]
        alert-orchestrator collect --once [--config PATH] [--log-level LEVEL] [--test-prefix]
+       alert-orchestrator sync [--from DATE] [--to DATE] [--config PATH] [--test-prefix]
+       alert-orchestrator check [--config PATH]
        alert-orchestrator notify-test [--channel NAME] [--config PATH]
        alert-orchestrator replay --from ISO --to ISO --every DURATION [--asset NAME]…
                           [--set KEY=VALUE]… [--format table|csv|json] [--out FILE] [--config PATH]
@@ -36,6 +38,13 @@ safely: Prometheus metrics, JSON and a dashboard.
 
   collect --once             collect one tick of positions (Koios balances × Liqwid markets) into
                              the positions tables and print what was written per wallet and asset
+  sync                       run one transaction sync in the foreground (for cron and scripts):
+                             progress on stderr, the report as JSON on stdout; exit 1 when a wallet
+                             failed. --from/--to: YYYY-MM-DD or ISO-8601 with a zone (default: the
+                             configured prices.transaction_sync window)
+  check                      store doctor: dialect, server version, per asset its tables (exists,
+                             rows in range, newest sample's age, wallets, tx_id), price providers;
+                             exit 1 when an asset cannot be evaluated. Never writes.
   notify-test                send a test message to each notification channel, print each outcome,
                              exit 0 when all succeeded, 1 otherwise
   --channel NAME             notify-test: only the channel with this name (default name: its type)
@@ -52,12 +61,13 @@ safely: Prometheus metrics, JSON and a dashboard.
 
 
 Exit codes: 0 success, 1 an asset evaluated to ERROR (--once, replay), a failed source (collect), a
-failed test message (notify-test) or a runtime failure, 2 bad arguments or configuration.`
+wallet failed (sync), an asset cannot be evaluated (check), a failed test message (notify-test) or
+a runtime failure, 2 bad arguments or configuration.`
 
-export type Mode = 'serve' | 'once' | 'collect' | 'replay' | 'print-config' | 'notify-test' | 'version' | 'help'
+export type Mode = 'serve' | 'once' | 'collect' | 'replay' | 'print-config' | 'notify-test' | 'version' | 'help' | 'sync' | 'check'
 
-/** Commands given as the first word: `alert-orchestrator collect --once`, `… replay --from …`. */
-const COMMANDS = ['collect', 'notify-test', 'replay'] as const
+/** Commands given as the first word: `alert-orchestrator collect --once`, `… replay --from …`, `alert-orchestrator sync`. */
+const COMMANDS = ['collect', 'notify-test', 'replay', 'sync', 'check'] as const
 
 /** The replay's own options, as given (checked and resolved by commands/replay.ts once the config is known). */
 export interface ReplayArguments {
@@ -79,6 +89,8 @@ export interface CliOptions {
   noTelemetry: boolean
   testPrefix: boolean
   demo: boolean
+  /** `sync --from/--to` (null: the configured default) */
+  syncWindow: { start: string | null; end: string | null }
   /** notify-test --channel NAME; null = every channel */
   channel: string | null
   /** --now: the instant `--once` evaluates as of (text; resolved with settings.timezone) */
@@ -133,14 +145,23 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     if (values['print-config-normalized'] || values['no-telemetry'])
       throw new AppError('usage', 'collect --once takes only --config, --log-level and --test-prefix')
   }
+  if ((command === 'sync' || command === 'check') && (values.once || values['no-telemetry'] || values['print-config-normalized'] || values.demo))
+    throw new AppError('usage', `${command} cannot be combined with --once, --no-telemetry, --print-config-normalized or --demo`)
+  if (command === 'check' && values['test-prefix']) throw new AppError('usage', 'check never writes: --test-prefix does not apply')
   const notifyTest = command === 'notify-test'
   if (values.channel !== undefined && !notifyTest) throw new AppError('usage', '--channel only applies to notify-test')
   if (notifyTest && (values.once || values['print-config-normalized']))
     throw new AppError('usage', 'notify-test cannot be combined with --once or --print-config-normalized')
   const replay = command === 'replay' ? replayArguments(values) : null
   if (command !== 'replay') {
-    const misplaced = (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const).find((name) => values[name] !== undefined)
-    if (misplaced) throw new AppError('usage', `--${misplaced} belongs to the replay command (alert-orchestrator replay …)`)
+    // --from/--to are also the sync command's window
+    const replayOnly =
+      command === 'sync' ? (['every', 'asset', 'set', 'format', 'out'] as const) : (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const)
+    const misplaced = replayOnly.find((name) => values[name] !== undefined)
+    if (misplaced) {
+      const owner = misplaced === 'from' || misplaced === 'to' ? 'the replay and sync commands' : 'the replay command (alert-orchestrator replay …)'
+      throw new AppError('usage', `--${misplaced} belongs to ${owner}`)
+    }
   }
   if (values.now !== undefined && (command !== undefined || !values.once)) throw new AppError('usage', '--now goes with --once')
   const levelText = values['log-level'] ?? env.LOG_LEVEL
@@ -162,7 +183,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
         ? 'notify-test'
         : values['print-config-normalized']
           ? 'print-config'
-          : command === 'collect' || command === 'replay'
+          : command === 'collect' || command === 'replay' || command === 'sync' || command === 'check'
             ? command
             : values.once
               ? 'once'
@@ -175,6 +196,7 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
     noTelemetry: values['no-telemetry'] ?? false,
     testPrefix: values['test-prefix'] ?? false,
     demo: values.demo ?? false,
+    syncWindow: { start: command === 'sync' ? (values.from ?? null) : null, end: command === 'sync' ? (values.to ?? null) : null },
     channel: values.channel ?? null,
     now: values.now ?? null,
     replay,

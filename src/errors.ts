@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'upstream_timeout'
   /** an external API answered something we cannot use (bad JSON, wrong shape, GraphQL errors) */
   | 'upstream_invalid'
+  /** an external API's price is older than the configured maximum age */
+  | 'price_stale'
   /** a client request is malformed */
   | 'bad_request'
   /** a request lacks valid credentials */

@@ -1,7 +1,8 @@
 /**
  * alert-orchestrator: argv → config → one of print config | notify-test | once | collect | replay |
- * serve; exit codes 0 (success), 1 (an asset ERROR in --once or replay, a failed test message, or a
- * runtime failure), 2 (bad arguments or config).
+ * serve | sync | check; exit codes 0 (success), 1 (an asset ERROR in --once or replay, a failed
+ * source in collect, a wallet failed in sync, an asset check cannot evaluate, a failed test
+ * message, or a runtime failure), 2 (bad arguments or config).
  */
 import { type CliOptions, parseCommandLine, USAGE } from './cli.ts'
 import { ConfigError, type LoadedConfig } from './config/load.ts'
@@ -55,6 +56,21 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
   }
 
+  if (options.mode === 'check') {
+    // Never writes, so it shares an embedded store with a running server instead of taking its lock.
+    const [{ openStore }, { storeOptionsOf }, { runCheck }] = await Promise.all([
+      import('./store/index.ts'),
+      import('./services.ts'),
+      import('./commands/check.ts'),
+    ])
+    const store = await openStore(storeOptionsOf(loaded.config, { demo: false, testPrefix: false, sharedStore: true }))
+    try {
+      return await runCheck(loaded.config, store.client, loaded.config.resolved.table_names, out)
+    } finally {
+      await store.close()
+    }
+  }
+
   // Checked before anything starts: a bad --now or replay argument is a usage error.
   let asOf: number | undefined
   let replayPlan: ReplayPlan | null = null
@@ -79,8 +95,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
     demo: options.demo,
     testPrefix: options.testPrefix,
     collector: options.mode === 'collect',
-    // --once and replay only read: they may run next to a server on the same embedded store
-    sharedStore: options.mode === 'once' || options.mode === 'replay',
+    // --once and replay only read, and a sync's rows are deduplicated by the unique tx_id index:
+    // they may run next to a server on the same embedded store
+    sharedStore: options.mode === 'once' || options.mode === 'replay' || options.mode === 'sync',
     ...(asOf === undefined ? {} : { asOf }),
   })
   if (replayPlan !== null) {
@@ -93,6 +110,19 @@ export async function main(argv: readonly string[], env: Record<string, string |
   if (options.mode === 'once' || options.mode === 'collect') {
     try {
       return await (options.mode === 'once' ? runOnce : runCollectOnce)(services, out)
+    } finally {
+      await services.close()
+    }
+  }
+  if (options.mode === 'sync') {
+    const { runSync } = await import('./commands/sync.ts')
+    try {
+      return await runSync(services.sync, options.syncWindow, out, err)
+    } catch (error) {
+      // a bad --from/--to, or nothing to sync: the caller's to fix
+      if (!isAppError(error, 'bad_request')) throw error
+      err(`alert-orchestrator sync: ${describeError(error)}`)
+      return 2
     } finally {
       await services.close()
     }

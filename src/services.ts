@@ -20,7 +20,7 @@ import { readerAsOf } from './evaluation/reader.ts'
 import type { EpochMs } from './engine/types.ts'
 import { parseTokenRegistry, type TokenRegistry } from './sources/registry.ts'
 import { appendDemoSample, demoStatus, seedDemo } from './store/demo.ts'
-import { openStore, type Store } from './store/index.ts'
+import { openStore, type OpenStoreOptions, type Store } from './store/index.ts'
 import { StoreWriter } from './store/writer.ts'
 import { createSyncService, type TransactionSync } from './sync/service.ts'
 import { buildCommit, VERSION } from './version.ts'
@@ -58,7 +58,7 @@ export interface ServiceOptions {
   readonly testPrefix: boolean
   /** build the position collector even when collector.enabled is false (`collect --once`) */
   readonly collector?: boolean
-  /** the embedded store may be in use by a server: open it without its lock (`--once`) */
+  /** the embedded store may be in use by a server: open it without its lock (`--once`, `sync`) */
   readonly sharedStore?: boolean
   /** `--once --now`: evaluate as of this instant — rows up to it only, and store prices only (a live price would be a look-ahead) */
   readonly asOf?: EpochMs
@@ -136,6 +136,22 @@ async function prepareDemo(writer: StoreWriter, config: Config, now: number): Pr
   } else await appendDemoSample(writer, now, keyword)
 }
 
+/** How the configuration opens its store (the service and `check` open it the same way). */
+export function storeOptionsOf(config: Config, options: Pick<ServiceOptions, 'demo' | 'testPrefix' | 'sharedStore'>): OpenStoreOptions {
+  const connection = config.data.databases.greptime
+  return {
+    url: options.demo ? null : databaseUrl(config),
+    embeddedDir: config.data.embedded.dir,
+    sharedEmbedded: options.sharedStore,
+    dialect: connection?.dialect ?? 'postgres',
+    connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
+    queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
+    maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
+    testPrefix: options.testPrefix,
+    ...config.resolved.table_names,
+  }
+}
+
 interface OpenedStore {
   readonly store: Store
   /** writes the demo market (the normal tables), null without the demo */
@@ -148,17 +164,7 @@ async function openServiceStore(config: Config, options: ServiceOptions): Promis
   const demo = options.demo || (config.resolved.store === 'embedded' && config.data.embedded.seed === 'demo')
   if (options.demo && connection) log.warn('--demo uses the embedded store: data.databases.greptime is ignored for this run')
   const tableNames = config.resolved.table_names
-  const store = await openStore({
-    url: options.demo ? null : databaseUrl(config),
-    embeddedDir: config.data.embedded.dir,
-    sharedEmbedded: options.sharedStore,
-    dialect: connection?.dialect ?? 'postgres',
-    connectTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    queryTimeoutMs: (connection?.timeout ?? 10) * 1000,
-    maxConnections: Math.min(connection?.max_connections ?? 2, Math.max(1, Object.keys(config.resolved.assets).length * CONCURRENT_READS_PER_ASSET)),
-    testPrefix: options.testPrefix,
-    ...tableNames,
-  })
+  const store = await openStore(storeOptionsOf(config, options))
   if (store.embedded)
     log.info('embedded store ready', { dir: store.embedded.dir, created: store.embedded.created, start_ms: Math.round(store.embedded.startMs) })
   return { store, demo, demoWriter: demo ? new StoreWriter(store.client, { ...tableNames, testPrefix: false }) : null }
@@ -206,7 +212,9 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
             config,
             reader,
             loadRegistry(loaded.source),
-            endpoint ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING }) : null,
+            endpoint
+              ? createLiqwidClient({ endpoint, ...LIQWID_PRICE_TIMING, maxPriceAgeMs: config.prices.liqwid_max_price_age_hours * 3_600_000 })
+              : null,
           )
         : storePriceSources(config, reader)
     if (asOf !== undefined) log.info('evaluating as of a past instant: rows up to it only, store prices only', { now: new Date(asOf).toISOString() })

@@ -7,6 +7,7 @@
  */
 import type { FC, PropsWithChildren } from 'hono/jsx'
 import type { AssetModel, PageModel } from '../src/web/dashboard/model.ts'
+import type { SyncJobView } from '../src/sync/jobs.ts'
 import type { SyncReport } from '../src/sync/sync.ts'
 import { HistoryPlaceholder } from '../src/web/dashboard/history-panel.tsx'
 
@@ -283,6 +284,19 @@ export const DashboardPage: FC<{ model: PageModel }> = ({ model }) => (
     <SyncPanel model={model} />
   </Layout>
 )
+
+/** A sync job in the panel: progress while it runs (polled every 2 s), then its report. */
+export const SyncJobResult: FC<{ job: SyncJobView | null; error: string | null }> = ({ job, error }) => {
+  if (job === null || job.state === 'failed') return <SyncResult report={null} error={error ?? job?.error ?? 'the sync failed'} />
+  if (job.state === 'done') return <SyncResult report={job.report} error={null} />
+  const href = `/dashboard/sync/${encodeURIComponent(job.job_id)}`
+  const { wallets_done, wallets_total } = job.progress
+  return (
+    <p id="sync-outcome" class="running" hx-get={href} hx-trigger="every 2s" hx-swap="outerHTML" hx-target="this">
+      Sync started {job.started_at}: {wallets_done} of {wallets_total || '…'} wallet(s) done. <a href={href}>Refresh</a>
+    </p>
+  )
+}
 
 export const SyncResult: FC<{ report: SyncReport | null; error: string | null }> = ({ report, error }) =>
   error !== null ? (

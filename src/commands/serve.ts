@@ -56,9 +56,10 @@ export async function serve(services: Services, options: ServeOptions): Promise<
 
   const signal = await stopping
   log.info('shutting down', { signal })
-  // A sync can run for minutes (30 s per Liqwid call, retried): stop it now, or stopping the
-  // server below would wait for its request to finish.
+  // A sync job can run for minutes (30 s per Liqwid call, retried): stop it now and let it
+  // record how far it got before the store closes.
   services.sync.cancel()
+  await services.sync.idle()
   housekeeping.stop()
   await collecting?.stop(SHUTDOWN_GRACE_MS)
   const outcome = await scheduler.stop(SHUTDOWN_GRACE_MS)

@@ -165,6 +165,9 @@ const pricesSection = section({
     minswap_aggregator: endpointUrl('https://agg-api.minswap.org').describe('Minswap aggregator API (live prices); null = off'),
     koios: endpointUrl('https://api.koios.rest/api/v1').describe('Koios API (wallet balances for the position collector); null = off'),
   }),
+  liqwid_max_price_age_hours: aboveUpTo(0, MAX_DURATION_HOURS)
+    .default(24)
+    .describe("a live Liqwid price whose asset.priceUpdatedAt is older is stale: left out of the price comparison, and the asset's warnings say so"),
   transaction_sync: section({
     start_date: isoDateTime.nullable().default(null).describe('default start of a transaction sync (else 2023-10-01)'),
     end_date: isoDateTime.nullable().default(null).describe('default end of a transaction sync (else now)'),

@@ -107,6 +107,7 @@ function pendingPrices({ prices, asset, signal }: GatherRequest, problems: strin
   const all = prices.pricesFor(asset, signal).then(
     (found) => {
       logFailedAttempts(asset, found.attempts)
+      warnStale(found.attempts, problems)
       return found
     },
     (error) => {
@@ -135,6 +136,11 @@ function settleWithin<T>(promise: Promise<T>, ms: number, fallback: T): Promise<
     timer = setTimeout(() => resolve(fallback), ms)
   })
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
+/** A stale price is left out of the comparison; the asset's warnings say which and why. */
+function warnStale(attempts: readonly PriceAttempt[], warnings: string[]): void {
+  for (const attempt of attempts) if (attempt.outcome === 'stale') warnings.push(`${attempt.source} price not compared: ${attempt.error ?? 'stale'}`)
 }
 
 /** One line per provider that failed or timed out (the metrics count them too). */

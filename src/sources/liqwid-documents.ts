@@ -22,6 +22,7 @@ export const MARKETS_QUERY = `query GetAllMarkets {
             currencySymbol
             policyId
             price
+            priceUpdatedAt
           }
           receiptAsset {
             id
@@ -50,6 +51,12 @@ export const ASSET_PRICES_QUERY = `query GetAssetPrices {
   }
 }`
 
+/**
+ * The history query. Its input is exactly `{addresses, date: {startTime, endTime}}`: `page` and
+ * `perPage` are not fields of `HistoricalTransactionInput` (the predecessor's client says so, and a
+ * graphql-js server refuses an unknown input field for the whole request). Every answer holds at
+ * most one fixed page, newest first; `totalCount` says how many the window holds.
+ */
 export const TRANSACTIONS_QUERY = `query Transactions($input: HistoricalTransactionInput) {
   historical {
     transactions(input: $input) {
@@ -100,6 +107,8 @@ export const marketSchema = z.object({
     symbol: text,
     decimals: numeric.pipe(z.number().int()),
     price: numeric.nullish(),
+    /** ISO time of Liqwid's last price update (recorded answers: can be months old) */
+    priceUpdatedAt: z.string().nullish(),
   }),
   receiptAsset: z.object({
     symbol: text,

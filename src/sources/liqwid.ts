@@ -1,15 +1,16 @@
 /**
  * Liqwid Finance GraphQL client: markets, asset prices, a wallet's historical transactions (every
- * page), and the latest USD price of an asset (spec-data §2, §4.2).
+ * one, by splitting the date window), and the latest USD price of an asset (spec-data §2, §4.2).
+ * Every request carries `x-app-source: alert-orchestrator`.
  *
  * A GraphQL `errors` array (HTTP 200) fails at once with the joined messages: the query itself is
  * wrong, asking again cannot help. Transport failures are retried by `requestJson`.
  */
 import type { ZodType } from 'zod'
 import { liqwidMarketNames } from '../config/symbols.ts'
-import { AppError } from '../errors.ts'
+import { AppError, isAppError } from '../errors.ts'
 import { log } from '../log.ts'
-import { normalizeSyncWindow, parseIsoUtc, type SyncWindow } from './dates.ts'
+import { formatIsoUtc, normalizeSyncWindow, parseIsoUtc, type SyncWindow } from './dates.ts'
 import { requestJson, type RetryPolicy } from './http.ts'
 import {
   ASSET_PRICES_QUERY,
@@ -35,14 +36,19 @@ export const LIQWID_SYNC_TIMING: LiqwidTiming = { timeoutMs: 30_000, retries: 2,
 /** The predecessor's price client: 10 s per call, 2 attempts, 2 s between them. */
 export const LIQWID_PRICE_TIMING: LiqwidTiming = { timeoutMs: 10_000, retries: 1, backoffMs: 2_000 }
 
-/** Liqwid pages its history by 100; asking for more is capped by the API. */
-const DEFAULT_PER_PAGE = 100
-/** 1,000 pages = 100,000 transactions for one wallet: past this, something is wrong upstream. */
-const MAX_PAGES = 1_000
+/**
+ * A window holding more transactions than one answer carries is split in halves down to this
+ * span; a wallet with more than a page of transactions inside one second is not a supply wallet.
+ */
+const MIN_WINDOW_MS = 1_000
+/** Sent on every request: Liqwid's API docs ask each integration to name itself (`X-App-Source`). */
+export const LIQWID_APP_SOURCE = 'alert-orchestrator'
 
 export interface LiqwidClientOptions extends Partial<LiqwidTiming> {
   readonly endpoint: string
-  readonly perPage?: number
+  /** a market price whose `priceUpdatedAt` is older is refused as stale (`price_stale`); absent = no limit */
+  readonly maxPriceAgeMs?: number
+  readonly now?: () => number
 }
 
 export interface LiqwidMarket {
@@ -52,6 +58,8 @@ export interface LiqwidMarket {
   readonly underlyingDecimals: number
   /** USD; null when Liqwid has no price */
   readonly underlyingPrice: number | null
+  /** epoch ms of Liqwid's last price update; null when not sent or unreadable */
+  readonly priceUpdatedAtMs: number | null
   readonly qtokenPolicy: string
   readonly qtokenSymbol: string
   readonly qtokenDecimals: number
@@ -83,8 +91,10 @@ export interface TransactionHistory {
   readonly transactions: readonly LiqwidTransaction[]
   /** results that did not have the fields the sync needs */
   readonly rejected: readonly RejectedTransaction[]
+  /** distinct results received (every window complete) */
   readonly totalCount: number
-  readonly pages: number
+  /** requests sent (one per window, windows split until each is complete) */
+  readonly requests: number
 }
 
 export interface LiqwidClient {
@@ -104,10 +114,12 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
     retryInvalidJson: true,
     requireJsonContentType: false,
   }
-  const perPage = options.perPage ?? DEFAULT_PER_PAGE
-
   async function graphql(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
-    const body = await requestJson({ upstream: 'liqwid', url: options.endpoint, method: 'POST', body: { query, variables } }, policy, signal)
+    const body = await requestJson(
+      { upstream: 'liqwid', url: options.endpoint, method: 'POST', body: { query, variables }, headers: { 'x-app-source': LIQWID_APP_SOURCE } },
+      policy,
+      signal,
+    )
     const envelope = envelopeSchema.safeParse(body)
     if (!envelope.success) throw new AppError('upstream_invalid', 'liqwid: the answer is not a GraphQL response object')
     if (envelope.data.errors !== undefined) {
@@ -140,6 +152,7 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
         underlyingSymbol: market.asset.symbol,
         underlyingDecimals: market.asset.decimals,
         underlyingPrice: market.asset.price ?? null,
+        priceUpdatedAtMs: market.asset.priceUpdatedAt ? parseIsoUtc(market.asset.priceUpdatedAt) : null,
         qtokenPolicy: market.receiptAsset.policyId.toLowerCase(),
         qtokenSymbol: market.receiptAsset.symbol,
         qtokenDecimals: market.receiptAsset.decimals,
@@ -166,34 +179,69 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
     return prices
   }
 
+  /**
+   * Every transaction of the window. One answer carries at most one fixed page (newest first), so
+   * a window whose answer holds fewer results than its `totalCount` is split in halves until every
+   * part is complete; parts overlap at their shared instant and merge by transaction id.
+   */
   async function fetchTransactions(wallet: string, start: string | null, end: string | null, signal?: AbortSignal): Promise<TransactionHistory> {
     const window = normalizeSyncWindow(start, end, Date.now())
     const seen = new Set<string>()
     const transactions: LiqwidTransaction[] = []
     const rejected: RejectedTransaction[] = []
-    const fetched = () => transactions.length + rejected.length
-    let totalCount = 0
-    let page = 0
-    for (let pagesCount = 1; page < pagesCount; page++) {
-      if (page >= MAX_PAGES) throw new AppError('upstream_invalid', `liqwid: more than ${MAX_PAGES} pages of transactions for one wallet`)
-      const input = { addresses: [wallet], date: { startTime: window.startTime, endTime: window.endTime }, page, perPage }
+    let requests = 0
+    const pending: [number, number][] = [[parseIsoUtc(window.startTime)!, parseIsoUtc(window.endTime)!]]
+    while (pending.length > 0) {
+      const [from, to] = pending.pop()!
+      const input = { addresses: [wallet], date: { startTime: formatIsoUtc(from), endTime: formatIsoUtc(to) } }
+      requests++
       const data = parseData(transactionsDataSchema, await graphql(TRANSACTIONS_QUERY, { input }, signal), 'transactions')
-      const answer = data.historical.transactions
-      const results = answer.results ?? []
-      totalCount = answer.totalCount ?? Math.max(totalCount, fetched() + results.length)
-      const pageSize = answer.perPage ?? perPage
-      pagesCount = answer.pagesCount ?? Math.ceil(totalCount / pageSize)
-      const fresh = collectPage(results, seen, transactions, rejected)
-      if (fresh === 0 && page < pagesCount && (page > 0 || totalCount > 0)) {
+      const results = data.historical.transactions.results ?? []
+      const windowTotal = data.historical.transactions.totalCount ?? results.length
+      if (results.length >= windowTotal) {
+        collect(results, seen, transactions, rejected)
+        continue
+      }
+      if (to - from <= MIN_WINDOW_MS) {
         throw new AppError(
           'upstream_invalid',
-          `liqwid: page ${page} of ${pagesCount} brought no new transactions (does the API ignore "page"?); fetched ${fetched()} of ${totalCount}`,
-          { details: { upstream: 'liqwid', fetched: fetched(), totalCount, page, pagesCount } },
+          `liqwid: ${formatIsoUtc(from)} … ${formatIsoUtc(to)} holds ${windowTotal} transactions but the answer carries ${results.length}, and the window cannot be split further`,
+          {
+            details: {
+              upstream: 'liqwid',
+              wallet,
+              startTime: formatIsoUtc(from),
+              endTime: formatIsoUtc(to),
+              totalCount: windowTotal,
+              received: results.length,
+            },
+          },
         )
       }
+      const middle = from + Math.floor((to - from) / 2)
+      // newer half last so it is fetched first (the order the API itself answers in)
+      pending.push([from, middle], [middle, to])
     }
-    if (fetched() !== totalCount) log.warn('liqwid history changed while paging', { fetched: fetched(), total_count: totalCount })
-    return { wallet, window, transactions, rejected, totalCount, pages: page }
+    return { wallet, window, transactions, rejected, totalCount: transactions.length + rejected.length, requests }
+  }
+
+  /**
+   * Liqwid keeps serving the last oracle price of a market whose feed stopped (recorded answers
+   * show `priceUpdatedAt` months old for wanUSDC): past the maximum age the price is refused,
+   * not used. The assets list carries no update time, so it is not asked instead.
+   */
+  function freshPrice(market: LiqwidMarket): number | null {
+    const maxAge = options.maxPriceAgeMs
+    const updated = market.priceUpdatedAtMs
+    const age = updated === null ? null : (options.now ?? Date.now)() - updated
+    if (maxAge !== undefined && age !== null && age > maxAge) {
+      throw new AppError(
+        'price_stale',
+        `liqwid: the ${market.underlyingSymbol} price was last updated ${formatIsoUtc(updated!)} (${Math.round(age / 3_600_000)} h ago, more than ${Math.round(maxAge / 3_600_000)} h): stale, not used`,
+        { details: { upstream: 'liqwid', priceUpdatedAt: formatIsoUtc(updated!) } },
+      )
+    }
+    return market.underlyingPrice
   }
 
   async function latestPriceUsd(asset: string, signal?: AbortSignal): Promise<number | null> {
@@ -202,9 +250,9 @@ export function createLiqwidClient(options: LiqwidClientOptions): LiqwidClient {
     try {
       const markets = await fetchMarkets(signal)
       const market = markets.find((m) => candidates.includes(m.underlyingSymbol.toUpperCase()) && m.underlyingPrice !== null)
-      if (market) return market.underlyingPrice
+      if (market) return freshPrice(market)
     } catch (error) {
-      if (signal?.aborted) throw error
+      if (signal?.aborted || isAppError(error, 'price_stale')) throw error
       marketsError = error
     }
     try {
@@ -228,19 +276,16 @@ export function liqwidPriceCandidates(asset: string): string[] {
   return liqwidMarketNames(asset)
 }
 
-/** Adds the results not seen on earlier pages (history can shift while paging); returns how many. */
-function collectPage(results: readonly unknown[], seen: Set<string>, transactions: LiqwidTransaction[], rejected: RejectedTransaction[]): number {
-  let fresh = 0
+/** Adds the results not seen in an earlier window (windows share their boundary instant). */
+function collect(results: readonly unknown[], seen: Set<string>, transactions: LiqwidTransaction[], rejected: RejectedTransaction[]): void {
   for (const raw of results) {
     const parsed = parseTransaction(raw)
     const id = 'transaction' in parsed ? parsed.transaction.id : parsed.rejected.id
     if (id !== null && seen.has(id)) continue
     if (id !== null) seen.add(id)
-    fresh++
     if ('transaction' in parsed) transactions.push(parsed.transaction)
     else rejected.push(parsed.rejected)
   }
-  return fresh
 }
 
 function parseTransaction(raw: unknown): { transaction: LiqwidTransaction } | { rejected: RejectedTransaction } {

@@ -26,7 +26,8 @@ export type ProviderName = (typeof PROVIDERS)[number]
  */
 export type PriceReader = (asset: string, signal?: AbortSignal) => Promise<number | null>
 
-export type AttemptOutcome = 'ok' | 'empty' | 'error' | 'timeout' | 'disabled'
+/** `stale`: the provider answered a price older than its maximum age (Liqwid's priceUpdatedAt) */
+export type AttemptOutcome = 'ok' | 'empty' | 'error' | 'timeout' | 'disabled' | 'stale'
 
 export interface PriceAttempt {
   /** the logical source the attempt was made for */
@@ -228,7 +229,8 @@ async function tryProvider(
   } catch (error) {
     if (signal?.aborted) throw signal.reason
     if (deadline.signal.aborted) return { attempt: done('timeout', describeError(deadline.signal.reason)), price: null }
-    return { attempt: done(isAppError(error, 'upstream_timeout') ? 'timeout' : 'error', describeError(error)), price: null }
+    const outcome = isAppError(error, 'upstream_timeout') ? 'timeout' : isAppError(error, 'price_stale') ? 'stale' : 'error'
+    return { attempt: done(outcome, describeError(error)), price: null }
   } finally {
     clearTimeout(timer)
   }

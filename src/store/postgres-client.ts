@@ -14,7 +14,7 @@ import postgres from 'postgres'
 import { AppError, describeError } from '../errors.ts'
 import type { EpochMs } from '../engine/types.ts'
 import type { QueryOptions, Row, StoreClient } from './client.ts'
-import { type Dialect, versionStatement } from './sql.ts'
+import { type Dialect, timeZoneStatement, versionStatement } from './sql.ts'
 
 /** The external dialects; `auto` asks the server (`SELECT version()`). */
 export type DialectSetting = Exclude<Dialect, 'sqlite'> | 'auto'
@@ -35,6 +35,9 @@ export interface PostgresClientOptions {
   readonly maxConnections?: number
   readonly retry?: RetryPolicy
 }
+
+/** What GreptimeDB's `SELECT timezone()` answers for a UTC session. */
+const UTC_NAMES = new Set(['utc', 'etc/utc', 'z', '+00:00', '+0000', '00:00', 'gmt'])
 
 /** 3 attempts, waiting 200 ms then 800 ms: rides out a restart without stalling an evaluation. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 200, maxDelayMs: 800 }
@@ -86,10 +89,14 @@ export class PostgresClient implements StoreClient {
     this.retryPolicy = options.retry ?? DEFAULT_RETRY
   }
 
-  /** The configured dialect, or the one `SELECT version()` reveals (once; postgres if unclear). */
+  /**
+   * The configured dialect, or the one `SELECT version()` reveals — a detection that fails is a
+   * `config_invalid` error, never a guess (PostgreSQL DDL on GreptimeDB would lose rows). On
+   * GreptimeDB the session time zone is then checked to be UTC. Once per client; every
+   * statement waits for it, so a misconfigured store fails before its first read or write.
+   */
   dialect(): Promise<Dialect> {
-    if (this.dialectSetting !== 'auto') return Promise.resolve(this.dialectSetting)
-    this.detected ??= this.detectDialect().catch((error: unknown) => {
+    this.detected ??= this.openSession().catch((error: unknown) => {
       this.detected = null
       throw error
     })
@@ -98,6 +105,16 @@ export class PostgresClient implements StoreClient {
 
   /** Runs one statement; `kind` names it in errors (e.g. `assetAggregate liqwid_supply_positions_djed`). */
   async query(kind: string, text: string, options: QueryOptions = {}): Promise<Row[]> {
+    try {
+      await this.dialect()
+    } catch (error) {
+      // A misconfigured store stops here; an unreachable one fails below with the statement's own name.
+      if (error instanceof AppError && error.code === 'config_invalid') throw error
+    }
+    return this.send(kind, text, options)
+  }
+
+  private async send(kind: string, text: string, options: QueryOptions): Promise<Row[]> {
     const attempts = options.retry ? Math.max(1, this.retryPolicy.attempts) : 1
     for (let attempt = 1; ; attempt++) {
       try {
@@ -161,13 +178,49 @@ export class PostgresClient implements StoreClient {
     return bound
   }
 
+  private async openSession(): Promise<Dialect> {
+    const dialect = this.dialectSetting === 'auto' ? await this.detectDialect() : this.dialectSetting
+    if (dialect === 'greptime') await this.checkUtcSession()
+    return dialect
+  }
+
   private async detectDialect(): Promise<Dialect> {
+    const advice = 'set data.databases.greptime.dialect to greptime or postgres'
+    let version: string
     try {
-      const rows = await this.query('detect dialect', versionStatement(), { retry: true })
-      return dialectFromVersion(String(rows[0]?.version ?? ''))
+      const rows = await this.send('detect dialect', versionStatement('postgres'), { retry: true })
+      version = String(rows[0]?.version ?? '')
     } catch (error) {
-      if (error instanceof AppError && error.code === 'store_query') return 'postgres'
-      throw error
+      if (!(error instanceof AppError && error.code === 'store_query')) throw error
+      throw new AppError(
+        'config_invalid',
+        `dialect: auto could not tell the store's kind: SELECT version() failed on ${this.target} (${error.message}); ${advice}`,
+        { cause: error },
+      )
+    }
+    const dialect = dialectFromVersion(version)
+    if (dialect === null) {
+      throw new AppError(
+        'config_invalid',
+        `dialect: auto does not recognise ${this.target}'s version "${version.slice(0, 80)}" as GreptimeDB or PostgreSQL; ${advice}`,
+      )
+    }
+    return dialect
+  }
+
+  /**
+   * GreptimeDB before 1.0 ignores the `TimeZone` startup parameter, so a server whose default
+   * time zone is not UTC would read and write every naive timestamp shifted.
+   */
+  private async checkUtcSession(): Promise<void> {
+    const rows = await this.send('check time zone', timeZoneStatement(), { retry: true })
+    const zone = String(Object.values(rows[0] ?? {})[0] ?? '').trim()
+    if (!UTC_NAMES.has(zone.toLowerCase())) {
+      throw new AppError(
+        'config_invalid',
+        `GreptimeDB at ${this.target} runs its session in time zone "${zone || '(none)'}", not UTC: timestamps would shift; set default_timezone = "UTC" in GreptimeDB's configuration`,
+        { details: { target: this.target, timeZone: zone } },
+      )
     }
   }
 
@@ -242,8 +295,10 @@ export class PostgresClient implements StoreClient {
   }
 }
 
-export function dialectFromVersion(version: string): Dialect {
-  return /greptime/i.test(version) ? 'greptime' : 'postgres'
+/** null when the version names neither (then `dialect: auto` cannot decide). */
+export function dialectFromVersion(version: string): Exclude<Dialect, 'sqlite'> | null {
+  if (/greptime/i.test(version)) return 'greptime'
+  return /postgres/i.test(version) ? 'postgres' : null
 }
 
 interface PostgresLikeError {

@@ -24,7 +24,7 @@ export type Dialect = 'greptime' | 'postgres' | 'sqlite'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** PostgreSQL silently truncates longer names, which could make two tables collide. */
-const MAX_IDENTIFIER_LENGTH = 63
+export const MAX_IDENTIFIER_LENGTH = 63
 
 /** Returns `value` if it is a safe SQL identifier; `what` names it in the error. */
 export function identifier(value: string, what: string): string {
@@ -91,10 +91,12 @@ function where(conditions: string[]): string {
   return conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`
 }
 
-function rangeConditions(dialect: Dialect, range: TimeRange): string[] {
+/** `alias` qualifies `ts` when the statement joins tables (`n.ts`). */
+function rangeConditions(dialect: Dialect, range: TimeRange, alias: string | null = null): string[] {
+  const ts = alias === null ? 'ts' : `${alias}.ts`
   const conditions: string[] = []
-  if (range.start !== null) conditions.push(`ts >= ${instantLiteral(dialect, range.start)}`)
-  if (range.end !== null) conditions.push(`ts <= ${instantLiteral(dialect, range.end)}`)
+  if (range.start !== null) conditions.push(`${ts} >= ${instantLiteral(dialect, range.start)}`)
+  if (range.end !== null) conditions.push(`${ts} <= ${instantLiteral(dialect, range.end)}`)
   return conditions
 }
 
@@ -103,8 +105,14 @@ const HAS_WALLET = "wallet_address IS NOT NULL AND wallet_address <> ''"
 
 // ---- readers -------------------------------------------------------------------------------
 
-export function versionStatement(): string {
-  return 'SELECT version() AS version'
+/** The server's version text (SQLite has no `version()`: its library version, named). */
+export function versionStatement(dialect: Dialect): string {
+  return dialect === 'sqlite' ? "SELECT 'SQLite ' || sqlite_version() AS version" : 'SELECT version() AS version'
+}
+
+/** GreptimeDB's session time zone (a function there; PostgreSQL has none of that name). */
+export function timeZoneStatement(): string {
+  return 'SELECT timezone() AS time_zone'
 }
 
 export function aggregateStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
@@ -124,7 +132,9 @@ export function walletSeriesStatement(dialect: Dialect, table: TableRef, range: 
  * - `late`: the second ts of wallets that start later (usually none, so the join reads nothing);
  * - `picks`: the (wallet, ts) pairs to sum, read back through the ts index.
  * `earliest` is a scalar subquery in a projection, not in an aggregate's argument: older
- * DataFusion (GreptimeDB) plans only the former.
+ * DataFusion (GreptimeDB) plans only the former. Every read of the table carries the time range,
+ * also the two joined back to it: GreptimeDB prunes by the time index only when told (issue
+ * GreptimeTeam/greptimedb#6874: a CTE joined back to its table, 0.3 s → 40 s without the range).
  */
 export function walletSamplesStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
   const source = tableSql(dialect, table)
@@ -134,11 +144,12 @@ export function walletSamplesStatement(dialect: Dialect, table: TableRef, range:
     'bounds AS (SELECT wallet_address, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(later_ts) AS after_start FROM',
     `(SELECT wallet_address, ts, CASE WHEN ts > (SELECT start_ts FROM earliest) THEN ts END AS later_ts FROM ${rows}) AS flagged GROUP BY wallet_address),`,
     `late AS (SELECT n.wallet_address, MIN(n.ts) AS second_ts FROM ${source} AS n JOIN bounds AS b ON n.wallet_address = b.wallet_address`,
-    'WHERE b.after_start = b.first_ts AND n.ts > b.first_ts AND n.ts <= b.last_ts GROUP BY n.wallet_address),',
+    `WHERE ${['b.after_start = b.first_ts AND n.ts > b.first_ts AND n.ts <= b.last_ts', ...rangeConditions(dialect, range, 'n')].join(' AND ')} GROUP BY n.wallet_address),`,
     'picks AS (SELECT wallet_address, first_ts AS ts FROM bounds UNION SELECT wallet_address, last_ts FROM bounds',
     'UNION SELECT wallet_address, after_start FROM bounds WHERE after_start > first_ts UNION SELECT wallet_address, second_ts FROM late)',
     `SELECT r.ts, r.wallet_address, SUM(COALESCE(r.usd_value, r.underlying_units * r.price_usd, 0)) AS usd FROM ${source} AS r`,
-    'JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts GROUP BY r.ts, r.wallet_address ORDER BY r.wallet_address, r.ts',
+    `JOIN picks AS p ON r.wallet_address = p.wallet_address AND r.ts = p.ts${where(rangeConditions(dialect, range, 'r'))}`,
+    'GROUP BY r.ts, r.wallet_address ORDER BY r.wallet_address, r.ts',
   ].join(' ')
 }
 
@@ -186,6 +197,11 @@ export function timespanStatement(dialect: Dialect, table: TableRef, range: Time
   return `SELECT MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))}`
 }
 
+/** Rows in the range (the store doctor's count). */
+export function rowCountStatement(dialect: Dialect, table: TableRef, range: TimeRange): string {
+  return `SELECT COUNT(*) AS row_count FROM ${tableSql(dialect, table)}${where(rangeConditions(dialect, range))}`
+}
+
 /** One column of table names; `namespace` null = the connection's database / current schema. */
 export function listTablesStatement(dialect: Dialect, namespace: string | null): string {
   if (dialect === 'greptime') return namespace === null ? 'SHOW TABLES' : `SHOW TABLES FROM ${identifier(namespace, 'namespace')}`
@@ -223,7 +239,11 @@ const POSITION_COLUMNS: readonly Column[] = [
   ['price_usd', 'DOUBLE', 'DOUBLE PRECISION'],
   ['usd_value', 'DOUBLE', 'DOUBLE PRECISION'],
 ]
-/** spec-data §1.5.3 verbatim for GreptimeDB: no PRIMARY KEY, so rows dedupe on ts alone there. */
+/**
+ * spec-data §1.5.3 plus `tx_id`, the Liqwid transaction id verbatim: the row's identity with the
+ * wallet. In GreptimeDB (wallet_address, tx_id) is the PRIMARY KEY next to the TIME INDEX (ts), so
+ * two transactions in one millisecond stay two rows and a re-insert of one replaces itself.
+ */
 const TRANSACTION_COLUMNS: readonly Column[] = [
   ['ts', 'TIMESTAMP TIME INDEX', 'TIMESTAMP(3)'],
   ['created_at', 'TIMESTAMP', 'TIMESTAMP(3)'],
@@ -231,6 +251,7 @@ const TRANSACTION_COLUMNS: readonly Column[] = [
   ['market_id', 'STRING', 'TEXT'],
   ['amount', 'DOUBLE', 'DOUBLE PRECISION'],
   ['notes', 'STRING', 'TEXT'],
+  ['tx_id', 'STRING', 'TEXT'],
 ]
 const MINSWAP_COLUMNS: readonly Column[] = [
   ['ts', 'TIMESTAMP TIME INDEX', 'TIMESTAMP(3)'],
@@ -267,7 +288,7 @@ export function createPositionsTableStatements(dialect: Dialect, table: TableRef
 }
 
 export function createTransactionsTableStatements(dialect: Dialect, table: TableRef): string[] {
-  return createTable(dialect, table, TRANSACTION_COLUMNS, null)
+  return createTable(dialect, table, TRANSACTION_COLUMNS, 'wallet_address, tx_id')
 }
 
 export function createMinswapTableStatements(dialect: Dialect, table: TableRef): string[] {
@@ -299,15 +320,24 @@ export interface TransactionTuple {
   readonly marketId: string
   readonly amount: number
   readonly notes: string | null
+  /** null only for rows that have no Liqwid transaction (manual entries) */
+  readonly txId: string | null
 }
 
+/**
+ * PostgreSQL and SQLite (3.35+ for RETURNING) skip a row whose (wallet_address, tx_id) is stored
+ * already and return one row per row written, so a sync racing another one counts only its own.
+ * GreptimeDB keeps the last of two identical keys, so a re-insert is harmless there (and it has
+ * no RETURNING).
+ */
 export function insertTransactionsStatement(dialect: Dialect, table: TableRef, rows: readonly TransactionTuple[]): string {
   const tuples = rows.map(
     (row) =>
       `(${instantLiteral(dialect, row.ts)}, ${instantLiteral(dialect, row.createdAt)}, ${textLiteral(row.wallet)}, ${textLiteral(row.marketId)}, ` +
-      `${numberLiteral(row.amount)}, ${nullableText(row.notes)})`,
+      `${numberLiteral(row.amount)}, ${nullableText(row.notes)}, ${nullableText(row.txId)})`,
   )
-  return insert(dialect, table, TRANSACTION_COLUMNS, tuples)
+  const statement = insert(dialect, table, TRANSACTION_COLUMNS, tuples)
+  return dialect === 'greptime' ? statement : `${statement} ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written`
 }
 
 export function insertMinswapStatement(dialect: Dialect, table: TableRef, rows: readonly MinswapRow[]): string {

@@ -84,6 +84,8 @@ export interface NewTransaction {
   readonly marketId: string
   readonly amount: number
   readonly notes: string | null
+  /** the Liqwid transaction id, verbatim; null/absent for a row without one (a manual entry) */
+  readonly txId?: string | null
 }
 
 export interface MinswapRow {

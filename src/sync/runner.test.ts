@@ -17,11 +17,12 @@ function blockingPorts() {
       calls.push(wallet)
       await Promise.race([gate, new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }))])
       const window = { startTime: startTime ?? '', endTime: endTime ?? '' }
-      const history: TransactionHistory = { wallet, window, transactions: [], rejected: [], totalCount: 0, pages: 1 }
+      const history: TransactionHistory = { wallet, window, transactions: [], rejected: [], totalCount: 0, requests: 1 }
       return history
     },
     resolveAsset: () => ({ symbol: 'djed', marketId: 'DJED' }),
-    existingTxIds: async () => new Set(),
+    storedTxIds: async () => [],
+    upgradeTxId: async () => {},
     insertTransactions: async (_symbol, _kind, rows) => rows.length,
   }
   return { ports, calls, release: () => release() }

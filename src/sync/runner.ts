@@ -4,7 +4,7 @@
  * the same rows twice. A second request while one runs is a `conflict` (HTTP 409 at the edge).
  */
 import { AppError } from '../errors.ts'
-import { syncTransactions, type SyncPorts, type SyncReport, type SyncRequest } from './sync.ts'
+import { syncTransactions, type SyncPorts, type SyncProgress, type SyncReport, type SyncRequest } from './sync.ts'
 
 export class SyncRunner {
   #current: AbortController | null = null
@@ -15,12 +15,12 @@ export class SyncRunner {
     return this.#current !== null
   }
 
-  async sync(request: SyncRequest): Promise<SyncReport> {
+  async sync(request: SyncRequest, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
     if (this.#current) throw new AppError('conflict', 'a transaction sync is already running')
     const controller = new AbortController()
     this.#current = controller
     try {
-      return await syncTransactions(request, this.ports, controller.signal)
+      return await syncTransactions(request, this.ports, controller.signal, onProgress)
     } finally {
       this.#current = null
     }

@@ -9,11 +9,11 @@ import type { Config } from '../config/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { LiqwidClient } from '../sources/liqwid.ts'
 import type { StoreReader } from '../store/reader.ts'
-import { ALL_TIME } from '../store/types.ts'
 import type { StoreWriter } from '../store/writer.ts'
-import { parseSyncedTxId } from './notes.ts'
+import { normalizeSyncWindow } from '../sources/dates.ts'
+import { SyncJobs, type SyncJobView } from './jobs.ts'
 import { SyncRunner } from './runner.ts'
-import type { SyncPorts, SyncReport } from './sync.ts'
+import type { SyncPorts, SyncProgress, SyncReport } from './sync.ts'
 
 export interface SyncWindowRequest {
   readonly start?: string | null
@@ -23,9 +23,16 @@ export interface SyncWindowRequest {
 export interface TransactionSync {
   /** null when the sync can run; else why not (no Liqwid endpoint) */
   readonly unavailableReason: string | null
-  run(request: SyncWindowRequest): Promise<SyncReport>
+  /** runs one sync to its end (the `sync` command) */
+  run(request: SyncWindowRequest, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport>
+  /** starts one as a job and returns at once; a bad window is a `bad_request`, a running job a `conflict` */
+  start(request: SyncWindowRequest): SyncJobView
+  /** a job started here (the last 20 are kept); null when unknown */
+  job(id: string): SyncJobView | null
   /** asks a running sync to stop (shutdown) */
   cancel(): void
+  /** resolves when no sync job runs */
+  idle(): Promise<void>
 }
 
 export interface SyncServiceOptions {
@@ -44,8 +51,8 @@ export interface SyncServiceOptions {
  */
 export function storeSyncPorts(
   options: Pick<SyncServiceOptions, 'config' | 'reader' | 'writer' | 'testPrefix'>,
-): Pick<SyncPorts, 'resolveAsset' | 'existingTxIds' | 'insertTransactions'> {
-  const { config, reader, writer, testPrefix } = options
+): Pick<SyncPorts, 'resolveAsset' | 'storedTxIds' | 'upgradeTxId' | 'insertTransactions'> {
+  const { config, reader, writer } = options
   return {
     resolveAsset: async (name) => {
       const key = name.trim().toLowerCase()
@@ -62,15 +69,8 @@ export function storeSyncPorts(
         return configured ? { symbol: configured.symbol, marketId: display!.toUpperCase() } : null
       }
     },
-    existingTxIds: async (symbol, wallet) => {
-      const { transactions } = await reader.transactions(symbol, ALL_TIME, wallet, testPrefix)
-      const ids = new Set<string>()
-      for (const tx of transactions) {
-        const id = parseSyncedTxId(tx.notes)
-        if (id !== null) ids.add(id)
-      }
-      return ids
-    },
+    storedTxIds: (symbol, wallet) => writer.storedTxIds(symbol, wallet),
+    upgradeTxId: (symbol, kind, change) => writer.upgradeTxId(symbol, kind, change),
     insertTransactions: (symbol, kind, rows) => writer.insertTransactions(symbol, kind, rows),
   }
 }
@@ -84,23 +84,34 @@ export function createSyncService(options: SyncServiceOptions): TransactionSync 
     now: options.now,
   }
   const runner = new SyncRunner(ports)
+  const jobs = new SyncJobs(options.now)
   const defaults = config.prices.transaction_sync
+  const window = (request: SyncWindowRequest) => ({ start: request.start ?? defaults.start_date, end: request.end ?? defaults.end_date })
+
+  async function run(request: SyncWindowRequest, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
+    if (unavailableReason) throw new AppError('bad_request', unavailableReason)
+    const discovered = await reader.discoverWallets()
+    const wallets = [...new Set([...discovered, ...config.resolved.wallets])]
+    if (wallets.length === 0) throw new AppError('bad_request', 'no wallet addresses found in the store or in the configuration (wallets:)')
+    const report = await runner.sync(
+      { wallets, assets: config.domain.assets, ...window(request), keyword: config.analysis.decision.reference.keyword },
+      onProgress,
+    )
+    const backfills = options.writer.takeBackfillReports()
+    return backfills.length === 0 ? report : { ...report, backfilled: backfills }
+  }
 
   return {
     unavailableReason,
     cancel: () => runner.cancel(),
-    async run(request) {
+    run,
+    start(request) {
       if (unavailableReason) throw new AppError('bad_request', unavailableReason)
-      const discovered = await reader.discoverWallets()
-      const wallets = [...new Set([...discovered, ...config.resolved.wallets])]
-      if (wallets.length === 0) throw new AppError('bad_request', 'no wallet addresses found in the store or in the configuration (wallets:)')
-      return runner.sync({
-        wallets,
-        assets: config.domain.assets,
-        start: request.start ?? defaults.start_date,
-        end: request.end ?? defaults.end_date,
-        keyword: config.analysis.decision.reference.keyword,
-      })
+      const { start, end } = window(request)
+      normalizeSyncWindow(start, end, (options.now ?? Date.now)()) // a bad date answers 400 now, not as a failed job
+      return jobs.start((onProgress) => run(request, onProgress))
     },
+    job: (id) => jobs.get(id),
+    idle: () => jobs.idle(),
   }
 }

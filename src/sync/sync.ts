@@ -5,14 +5,17 @@
  * Differences from the predecessor, on purpose: every page is fetched (Q3); Liqwid `time` is UTC
  * (Q1); dedupe reads the same resolved tables the rows are written to (Q2, the port's job); types
  * other than SUPPLY/WITHDRAW are counted, not errors (Q4); the report counts exactly what each
- * insert wrote (Q8); notes are parsed tolerantly (Q10).
+ * insert wrote (Q8); dedupe is by (wallet, Liqwid transaction id) stored in `tx_id`, never by
+ * parsing notes (notes keep the predecessor's text for humans and the reference keyword).
  */
 import { describeError, isAppError } from '../errors.ts'
 import type { Transaction, TransactionKind } from '../engine/types.ts'
 import { log } from '../log.ts'
 import { normalizeSyncWindow, type SyncWindow } from '../sources/dates.ts'
 import type { LiqwidClient, LiqwidTransaction } from '../sources/liqwid.ts'
-import { TX_ID_PREFIX_LENGTH, dedupeKey, syncedNotes } from './notes.ts'
+import type { StoredTxId } from '../store/writer.ts'
+import type { TxIdChange } from '../store/tx-id-sql.ts'
+import { TX_ID_PREFIX_LENGTH, syncedNotes } from './notes.ts'
 
 export interface SyncRequest {
   readonly wallets: readonly string[]
@@ -33,14 +36,19 @@ export interface ResolvedAsset {
 }
 
 /** One row for `liqwid_deposits_<symbol>` / `liqwid_withdrawals_<symbol>`. */
-export type SyncedRow = Omit<Transaction, 'kind' | 'notes'> & { readonly notes: string }
+export type SyncedRow = Omit<Transaction, 'kind' | 'notes'> & { readonly notes: string; readonly txId: string | null }
 
 export interface SyncPorts {
   readonly fetchTransactions: LiqwidClient['fetchTransactions']
   /** display name or Liqwid name (`usdc`, `wanUSDC`) → table symbol and market id; null when unknown */
   readonly resolveAsset: (name: string) => ResolvedAsset | null | Promise<ResolvedAsset | null>
-  /** id prefixes already stored for this wallet, read from the tables `insertTransactions` writes */
-  readonly existingTxIds: (symbol: string, wallet: string) => Promise<ReadonlySet<string>>
+  /**
+   * The `tx_id`s stored for this wallet in the tables `insertTransactions` writes: full ids, or
+   * the 16-character prefixes backfilled from the notes of rows earlier versions wrote
+   */
+  readonly storedTxIds: (symbol: string, wallet: string) => Promise<readonly StoredTxId[]>
+  /** gives a backfilled row (wallet, ts, prefix) its full id */
+  readonly upgradeTxId: (symbol: string, kind: TransactionKind, change: TxIdChange) => Promise<void>
   /** writes one group; returns how many rows landed */
   readonly insertTransactions: (symbol: string, kind: TransactionKind, rows: readonly SyncedRow[]) => Promise<number>
   /** epoch ms; `created_at` of the rows and the default end of the window */
@@ -54,9 +62,19 @@ export interface WalletSyncDetail {
   new_deposits: number
   new_withdrawals: number
   duplicates_skipped: number
+  /** stored rows whose backfilled id prefix was replaced by the full id (counted in duplicates_skipped too) */
+  ids_upgraded: number
   skipped_other_types: number
   skipped_unconfigured_assets: number
   errors: string[]
+}
+
+/** Where a running sync is (the job's status route). */
+export interface SyncProgress {
+  wallets_done: number
+  wallets_total: number
+  /** the wallet being synced; null before the first and after the last */
+  current_wallet: string | null
 }
 
 export interface SyncReport {
@@ -69,6 +87,7 @@ export interface SyncReport {
   /** deposits_written + withdrawals_written */
   new_transactions: number
   duplicates_skipped: number
+  ids_upgraded: number
   deposits_written: number
   withdrawals_written: number
   skipped_other_types: number
@@ -76,6 +95,8 @@ export interface SyncReport {
   /** `<wallet>: <message>` for every wallet error */
   errors: string[]
   details: WalletSyncDetail[]
+  /** tables whose rows without tx_id got the id prefix their notes carry, during this sync (the migration) */
+  backfilled?: { table: string; backfilled: number; duplicates: number }[]
 }
 
 const KIND_BY_TYPE: Record<string, TransactionKind> = { SUPPLY: 'deposit', WITHDRAW: 'withdrawal' }
@@ -87,7 +108,12 @@ interface Candidate {
   readonly asset: ResolvedAsset
 }
 
-export async function syncTransactions(request: SyncRequest, ports: SyncPorts, signal?: AbortSignal): Promise<SyncReport> {
+export async function syncTransactions(
+  request: SyncRequest,
+  ports: SyncPorts,
+  signal?: AbortSignal,
+  onProgress: (progress: SyncProgress) => void = () => {},
+): Promise<SyncReport> {
   const now = ports.now ?? Date.now
   const window = normalizeSyncWindow(request.start, request.end, now())
   const resolve = cachedResolver(ports.resolveAsset)
@@ -102,6 +128,7 @@ export async function syncTransactions(request: SyncRequest, ports: SyncPorts, s
       break
     }
     const detail = emptyDetail(wallet)
+    onProgress({ wallets_done: index, wallets_total: request.wallets.length, current_wallet: wallet })
     try {
       await syncWallet(detail, { request, ports, window, resolve, configured, now, signal })
     } catch (error) {
@@ -110,6 +137,7 @@ export async function syncTransactions(request: SyncRequest, ports: SyncPorts, s
     logWallet(detail)
     details.push(detail)
   }
+  onProgress({ wallets_done: details.length, wallets_total: request.wallets.length, current_wallet: null })
   const report = summarize(window, details)
   log.info('transaction sync finished', {
     wallets: report.wallets_synced,
@@ -208,10 +236,9 @@ async function newRowsBySymbol(detail: WalletSyncDetail, bySymbol: Map<string, C
   const groups = new Map<string, Record<TransactionKind, SyncedRow[]>>()
   // symbol order, not Liqwid's newest-first order, so the write sequence is predictable
   for (const [symbol, candidates] of [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let stored: Set<string>
+    let stored: StoredIdentities
     try {
-      const ids = await context.ports.existingTxIds(symbol, detail.wallet)
-      stored = new Set([...ids].map((id) => id.toLowerCase()))
+      stored = new StoredIdentities(await context.ports.storedTxIds(symbol, detail.wallet))
     } catch (error) {
       // Without the stored ids a write could duplicate rows: skip the symbol, say so.
       detail.errors.push(`Could not read stored ${symbol} transactions (${candidates.length} not written): ${describeError(error)}`)
@@ -219,12 +246,23 @@ async function newRowsBySymbol(detail: WalletSyncDetail, bySymbol: Map<string, C
     }
     const rows: Record<TransactionKind, SyncedRow[]> = { deposit: [], withdrawal: [] }
     for (const { tx, kind, asset } of candidates) {
-      const key = dedupeKey(tx.id)
-      if (stored.has(key)) {
+      if (stored.has(tx.id)) {
         detail.duplicates_skipped++
         continue
       }
-      stored.add(key)
+      const legacy = stored.prefixOf(tx.id, tx.timeMs)
+      if (legacy !== null) {
+        try {
+          await context.ports.upgradeTxId(symbol, legacy.kind, { wallet: detail.wallet, ts: legacy.ts, from: legacy.txId, to: tx.id })
+          detail.ids_upgraded++
+        } catch (error) {
+          detail.errors.push(`Could not store the full id of ${tx.id.slice(0, TX_ID_PREFIX_LENGTH)} (the row is kept): ${describeError(error)}`)
+        }
+        stored.add(tx.id)
+        detail.duplicates_skipped++
+        continue
+      }
+      stored.add(tx.id)
       const magnitude = Math.abs(tx.amount)
       rows[kind].push({
         ts: tx.timeMs,
@@ -233,12 +271,46 @@ async function newRowsBySymbol(detail: WalletSyncDetail, bySymbol: Map<string, C
         marketId: asset.marketId,
         amount: kind === 'deposit' ? magnitude : -magnitude,
         notes: syncedNotes(context.request.keyword, tx.id),
+        txId: tx.id,
       })
     }
     for (const kind of KINDS) rows[kind].sort((a, b) => a.ts - b.ts)
     groups.set(symbol, rows)
   }
   return groups
+}
+
+/** The legacy notes carried this many characters of the id: a stored id this long may be a prefix. */
+const LEGACY_PREFIX_LENGTH = TX_ID_PREFIX_LENGTH
+
+/** A wallet's stored identities: exact ids, and backfilled prefixes waiting for their full id. */
+class StoredIdentities {
+  readonly #exact = new Set<string>()
+  readonly #prefixes: StoredTxId[] = []
+
+  constructor(stored: readonly StoredTxId[]) {
+    for (const entry of stored) {
+      this.#exact.add(entry.txId)
+      if (entry.txId.length <= LEGACY_PREFIX_LENGTH) this.#prefixes.push(entry)
+    }
+  }
+
+  has(txId: string): boolean {
+    return this.#exact.has(txId)
+  }
+
+  add(txId: string): void {
+    this.#exact.add(txId)
+  }
+
+  /** The backfilled row this full id extends: same ts, its prefix (case-insensitive, hex was lowercased by some writers). */
+  prefixOf(txId: string, ts: number): StoredTxId | null {
+    const lower = txId.toLowerCase()
+    const index = this.#prefixes.findIndex(
+      (entry) => entry.ts === ts && entry.txId.length < txId.length && lower.startsWith(entry.txId.toLowerCase()),
+    )
+    return index < 0 ? null : this.#prefixes.splice(index, 1)[0]!
+  }
 }
 
 /** One resolution per name per sync; an unknown name keeps its own spelling (the predecessor's fallback). */
@@ -263,6 +335,7 @@ function emptyDetail(wallet: string): WalletSyncDetail {
     new_deposits: 0,
     new_withdrawals: 0,
     duplicates_skipped: 0,
+    ids_upgraded: 0,
     skipped_other_types: 0,
     skipped_unconfigured_assets: 0,
     errors: [],
@@ -281,6 +354,7 @@ function summarize(window: SyncWindow, details: WalletSyncDetail[]): SyncReport 
     wallets_synced: details.length,
     new_transactions: deposits + withdrawals,
     duplicates_skipped: sum((d) => d.duplicates_skipped),
+    ids_upgraded: sum((d) => d.ids_upgraded),
     deposits_written: deposits,
     withdrawals_written: withdrawals,
     skipped_other_types: sum((d) => d.skipped_other_types),

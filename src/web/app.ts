@@ -7,7 +7,7 @@
  */
 import { type Context, Hono } from 'hono'
 import type { Config } from '../config/resolve.ts'
-import { AppError } from '../errors.ts'
+import { AppError, isAppError } from '../errors.ts'
 import type { LatestEvaluation } from '../evaluation/latest.ts'
 import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
@@ -95,16 +95,32 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(deps.normalizedConfigJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
   })
 
-  const sync = async (c: Context) => {
+  const statusUrl = (id: string) => `/api/sync/transactions/${encodeURIComponent(id)}`
+  const startSync = async (c: Context) => {
     await policy.require(c, 'write')
     refuseCrossSite(c)
     if (deps.sync.unavailableReason) throw new AppError('unavailable', deps.sync.unavailableReason)
-    const report = await deps.sync.run(await readSyncRequest(c))
-    return jsonNoStore(c, report)
+    const request = await readSyncRequest(c)
+    try {
+      const job = deps.sync.start(request)
+      c.header('Location', statusUrl(job.job_id))
+      return jsonNoStore(c, { job_id: job.job_id, status_url: statusUrl(job.job_id) }, 202)
+    } catch (error) {
+      // a 409 that also says where the running job is followed (beyond the generic error body)
+      const running = isAppError(error, 'conflict') ? error.details.job_id : undefined
+      if (typeof running !== 'string') throw error
+      return jsonNoStore(c, { success: false, error: (error as AppError).message, job_id: running, status_url: statusUrl(running) }, 409)
+    }
   }
   // The seed's documented path and the predecessor's actual one.
-  app.post('/api/sync/transactions', sync)
-  app.post('/api/sync-transactions', sync)
+  app.post('/api/sync/transactions', startSync)
+  app.post('/api/sync-transactions', startSync)
+  app.get('/api/sync/transactions/:job_id', async (c) => {
+    await policy.require(c, 'write')
+    const job = deps.sync.job(c.req.param('job_id'))
+    if (job === null) return jsonNoStore(c, { success: false, error: `no sync job ${c.req.param('job_id')} (the last 20 are kept)` }, 404)
+    return jsonNoStore(c, job)
+  })
 
   registerDashboard(app, deps.dashboard, policy)
   installErrorHandling(app)

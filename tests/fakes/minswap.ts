@@ -13,7 +13,7 @@ import { SHIPPED_TOKEN_IDS } from './fixtures.ts'
 import { json, startFakeServer, type FakeServer } from './server.ts'
 
 export interface FakeMinswap extends FakeServer {
-  /** ADA price in USD; null answers a body without `value.price` */
+  /** ADA price in USD; null answers `value: null`, as Minswap does when it has no price */
   adaUsd: number | null
   /** token id (lowercase) → price in ADA (null: listed without a price) */
   readonly priceByAda: Map<string, number | null>
@@ -28,7 +28,7 @@ export function startFakeMinswap(): FakeMinswap {
     if (request.method === 'GET' && request.path === '/aggregator/ada-price') {
       const currency = request.query.currency
       if (currency !== 'usd') return json({ error: `unsupported currency: ${currency ?? '(none)'}` }, 400)
-      return json({ currency, value: fake.adaUsd === null ? {} : { change_24h: -1.23, price: fake.adaUsd } })
+      return json({ currency, value: fake.adaUsd === null ? null : { change_24h: -1.23, price: fake.adaUsd } })
     }
     if (request.method === 'POST' && request.path === '/aggregator/tokens') {
       const body = request.body as { query?: unknown; only_verified?: unknown; assets?: unknown } | null

@@ -2,6 +2,7 @@
  * The same app over a real socket (`startWebServer` on an ephemeral loopback port): what Bun
  * itself adds or decides (body size cap, HEAD, connection handling) on top of the Hono app.
  */
+import { postSync } from '../support/service/sync-job.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { startWebServer, type WebServer } from '../../src/web/server.ts'
 import { MAX_BODY_BYTES } from '../../src/web/http.ts'
@@ -91,9 +92,9 @@ describe('the web server on a socket', () => {
     const refused = await fetch(`${server.url}/api/sync-transactions`, { method: 'POST' })
     expect(refused.status).toBe(401)
     expect(refused.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
-    const admitted = await fetch(`${server.url}/api/sync-transactions`, { method: 'POST', headers: { Authorization: basicAuth('ops', 's3cret') } })
-    expect(admitted.status).toBe(200)
-    expect(await admitted.json()).toMatchObject({ success: true, wallets_synced: 2, new_transactions: 0 })
+    const admitted = await postSync(server.url, '/api/sync-transactions', { headers: { Authorization: basicAuth('ops', 's3cret') } })
+    expect(admitted.status).toBe(202)
+    expect(admitted.body).toMatchObject({ success: true, wallets_synced: 2, new_transactions: 0 })
   })
 
   it('stops listening when stopped', async () => {

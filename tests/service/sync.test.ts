@@ -9,7 +9,6 @@
  * tests/service/sync-timezone.test.ts runs the UTC test of this file under TZ=Asia/Tokyo.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test'
-import type { Hono } from 'hono'
 import type { StoreClient } from '../../src/store/client.ts'
 import { WALLET_A, WALLET_B, txHash } from '../fakes/fixtures.ts'
 import { liqwidTx, startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
@@ -18,6 +17,7 @@ import { appWithConfig } from '../support/service/apps.ts'
 import { baseConfig, withConfig, type ConfigTree } from '../support/service/config.ts'
 import { basicAuth, startTestServices, type ServiceHarness } from '../support/service/services.ts'
 import { storeBackends, type StoreBackend } from '../support/service/stores.ts'
+import { followDashboardSync, postSync } from '../support/service/sync-job.ts'
 import { startUpstreamGate, type UpstreamGate } from '../support/service/upstream.ts'
 import { seedLiqwid } from '../sync/scenarios.ts'
 
@@ -79,11 +79,6 @@ async function clearTransactions(client: StoreClient): Promise<void> {
     await client.query('clear', `DELETE FROM ${table}`).catch(() => {})
 }
 
-async function postSync(app: Hono, path = '/api/sync/transactions', init: RequestInit = {}) {
-  const response = await app.request(path, { method: 'POST', ...init })
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { errors: string[] } }
-}
-
 interface SyncService {
   /** the configuration tree the service runs on */
   readonly tree: ConfigTree
@@ -142,7 +137,7 @@ for (const backend of await storeBackends()) {
 
     it('writes the history of discovered and configured wallets, and reports what it wrote', async () => {
       const { status, body } = await postSync(harness.app)
-      expect(status).toBe(200)
+      expect(status).toBe(202)
       expect(body).toMatchObject({ success: true, ...FULL_SYNC, duplicates_skipped: 0, errors: [] })
       expect((body.details as { wallet: string }[]).map((detail) => detail.wallet)).toEqual([WALLET_A, WALLET_B])
       const asked = liqwid
@@ -160,7 +155,9 @@ for (const backend of await storeBackends()) {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true' },
       })
       expect(response.status).toBe(200)
-      const html = await response.text()
+      const started = await response.text()
+      expect(started).toContain('Sync started')
+      const html = await followDashboardSync(harness.app, started)
       expect(html).toContain('✓ Synced 2 wallet(s): 5 new (3 deposits, 2 withdrawals)')
       expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
       // the page itself offers the button to this (trusted, local) user
@@ -174,7 +171,7 @@ for (const backend of await storeBackends()) {
         body: JSON.stringify({ start_date: '2025-07-01', end_date: null }),
         headers: { 'Content-Type': 'application/json' },
       })
-      expect(status).toBe(200)
+      expect(status).toBe(202)
       expect(body).toMatchObject({ success: true, new_transactions: 0, deposits_written: 0, withdrawals_written: 0, duplicates_skipped: 5 })
       expect(await tableCounts(client)).toEqual(after)
     })
@@ -195,16 +192,30 @@ for (const backend of await storeBackends()) {
       const first = postSync(harness.app)
       await gate.arrived(before + 1) // the first sync now waits for Liqwid
       const second = await postSync(harness.app, '/api/sync-transactions')
-      expect(second).toEqual({ status: 409, body: { success: false, error: 'a transaction sync is already running' } as never })
+      expect(second.status).toBe(409)
+      const firstJob = (second.body as unknown as { job_id: string }).job_id
+      expect(second.body).toEqual({
+        success: false,
+        error: `a transaction sync is already running (job ${firstJob})`,
+        job_id: firstJob,
+        status_url: `/api/sync/transactions/${firstJob}`,
+      } as never)
+      const status = await (await harness.app.request(`/api/sync/transactions/${firstJob}`)).json()
+      expect(status).toMatchObject({
+        job_id: firstJob,
+        state: 'running',
+        progress: { wallets_done: 0, wallets_total: 2, current_wallet: WALLET_A },
+        report: null,
+      })
       gate.release()
-      expect(await first).toMatchObject({ status: 200, body: { success: true, new_transactions: 5 } })
+      expect(await first).toMatchObject({ status: 202, job: { state: 'done', job_id: firstJob }, body: { success: true, new_transactions: 5 } })
       expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
     })
 
     it('keeps what it wrote consistent when Liqwid fails for the second wallet, and completes it later', async () => {
       gate.failWallet(WALLET_B, 'wallet not indexed')
       const { status, body } = await postSync(harness.app)
-      expect(status).toBe(200)
+      expect(status).toBe(202)
       expect(body).toMatchObject({ success: false, wallets_synced: 2, new_transactions: 3 })
       expect(body.errors).toEqual([`${WALLET_B}: Liqwid API error: liqwid: GraphQL error: wallet not indexed`])
       // WALLET_A's three rows, all of them, and nothing of WALLET_B
@@ -254,7 +265,7 @@ for (const backend of await storeBackends()) {
         liqwid_withdrawals_wanusdc: 0,
       })
       const admitted = await postSync(app, '/api/sync/transactions', { headers: { Authorization: basicAuth('ops', 'sync-secret') } })
-      expect(admitted).toMatchObject({ status: 200, body: { success: true, new_transactions: 5 } })
+      expect(admitted).toMatchObject({ status: 202, body: { success: true, new_transactions: 5 } })
     })
   })
 
@@ -286,7 +297,7 @@ for (const backend of await storeBackends()) {
       const normalBefore = await tableCounts(client)
       const rowsBefore = await client.query('snapshot', 'SELECT * FROM liqwid_deposits_djed ORDER BY ts')
       const { status, body } = await postSync(harness.app)
-      expect(status).toBe(200)
+      expect(status).toBe(202)
       expect(body).toMatchObject({ success: true, ...FULL_SYNC, duplicates_skipped: 0 })
       expect(await tableCounts(client, 'test_')).toEqual(ROWS_PER_TABLE)
       expect(await tableCounts(client)).toEqual(normalBefore)

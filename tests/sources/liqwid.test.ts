@@ -36,20 +36,62 @@ function history(count: number, wallet = WALLET_A, from = Date.parse('2025-07-01
 }
 
 describe('Liqwid GraphQL requests', () => {
-  it('posts {query, variables} as JSON with JSON headers', async () => {
+  it('posts {query, variables} as JSON with JSON headers and names itself in x-app-source', async () => {
     await client.fetchMarkets()
+    await client.fetchTransactions(WALLET_A, '2025-07-01', '2025-07-02')
     const [request] = liqwid.requests
     expect(request!.method).toBe('POST')
     expect(request!.path).toBe('/graphql')
     expect(request!.headers['content-type']).toBe('application/json')
     expect(request!.headers.accept).toBe('application/json')
     expect(request!.body).toEqual({ query: expect.stringContaining('query GetAllMarkets'), variables: {} })
+    expect(liqwid.requests.map((sent) => sent.headers['x-app-source'])).toEqual(['alert-orchestrator', 'alert-orchestrator'])
+  })
+
+  it('is refused by the schema when it sends an input field the API does not define (HTTP 400, not retried)', async () => {
+    const response = await fetch(liqwid.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'query T($input: HistoricalTransactionInput) { historical { transactions(input: $input) { totalCount } } }',
+        variables: { input: { addresses: [WALLET_A], date: { startTime: '2025-07-01T00:00:00Z', endTime: '2025-07-02T00:00:00Z' }, page: 1 } },
+      }),
+    })
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { errors: { message: string }[] }
+    expect(body.errors[0]!.message).toContain('"page"')
+    expect(body.errors[0]!.message).toContain('HistoricalTransactionInput')
+  })
+
+  it('is refused by the schema for an unknown field or a wrong type', async () => {
+    const ask = async (query: string, variables: unknown = {}) =>
+      (await fetch(liqwid.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }))
+        .status
+    expect(await ask('{ liqwid { data { markets { results { id nonsense } } } } }')).toBe(400)
+    expect(
+      await ask('query M($input: MarketsInput) { liqwid { data { markets(input: $input) { totalCount } } } }', { input: { perPage: 'ten' } }),
+    ).toBe(400)
+    expect(await ask('{ liqwid { data { markets { results { id displayName } } } } }')).toBe(200)
   })
 })
 
 describe('markets and prices', () => {
   it('parses markets and skips a malformed one', async () => {
-    liqwid.markets = [...liqwid.markets, { id: 'BROKEN', displayName: 'BROKEN' }]
+    // the schema would refuse to send it, so the malformed answer is injected as is
+    const market = (id: string) =>
+      liqwidMarket({
+        id,
+        assetSymbol: id === 'USDC' ? 'wanUSDC' : id,
+        price: id === 'USDC' ? 0.9998 : 1.0012,
+        priceUpdatedAt: '2025-07-01T00:00:00.000Z',
+      })
+    liqwid.faults.add(
+      {
+        kind: 'json',
+        body: { data: { liqwid: { data: { markets: { results: [market('DJED'), market('USDC'), { id: 'BROKEN', displayName: 'BROKEN' }] } } } } },
+      },
+      1,
+    )
     const lines: string[] = []
     const restore = captureLogs((line) => lines.push(line))
     const markets = await client.fetchMarkets().finally(restore)
@@ -58,10 +100,11 @@ describe('markets and prices', () => {
     expect(markets).toHaveLength(2)
     expect(markets[1]).toEqual({
       id: 'USDC',
-      name: 'USDC',
+      name: 'wanUSDC',
       underlyingSymbol: 'wanUSDC',
-      underlyingDecimals: 6,
+      underlyingDecimals: 8,
       underlyingPrice: 0.9998,
+      priceUpdatedAtMs: Date.parse('2025-07-01T00:00:00.000Z'),
       qtokenPolicy: 'a04ce7a52545e5e33c2867e148898d9e667a69602285f6a1298f9d68',
       qtokenSymbol: 'qUSDC',
       qtokenDecimals: 6,
@@ -87,6 +130,19 @@ describe('markets and prices', () => {
     liqwid.markets = [liqwidMarket({ id: 'DJED', assetSymbol: 'DJED', price: null })]
     expect(await client.latestPriceUsd('djed')).toBe(1.0012)
     expect(await client.latestPriceUsd('usdm')).toBeNull()
+  })
+
+  it('refuses a market price older than the maximum age as stale, without asking the assets list', async () => {
+    const now = Date.parse('2026-07-16T15:47:08Z')
+    // the recorded answer: wanUSDC's price last updated 2024-12-09
+    liqwid.markets = [liqwidMarket({ id: 'USDC', assetSymbol: 'wanUSDC', price: 1, priceUpdatedAt: '2024-12-09T14:04:00.795Z' })]
+    const strict = createLiqwidClient({ endpoint: liqwid.endpoint, ...FAST, maxPriceAgeMs: 24 * 3_600_000, now: () => now })
+    const error = await failure(strict.latestPriceUsd('usdc'))
+    expect(error.code).toBe('price_stale')
+    expect(error.message).toBe('liqwid: the wanUSDC price was last updated 2024-12-09T14:04:00.795Z (14018 h ago, more than 24 h): stale, not used')
+    expect(liqwid.requestsFor('assets')).toHaveLength(0)
+    liqwid.markets = [liqwidMarket({ id: 'USDC', assetSymbol: 'wanUSDC', price: 1, priceUpdatedAt: '2026-07-16T14:03:18.000Z' })]
+    expect(await strict.latestPriceUsd('usdc')).toBe(1)
   })
 
   it('falls back to the assets list when the markets query fails', async () => {
@@ -170,25 +226,33 @@ describe('failures', () => {
 })
 
 describe('transaction history', () => {
-  it('follows every page: 250 transactions over 3 pages', async () => {
+  it('splits the window until every part is complete: 250 transactions, 100 per answer', async () => {
     liqwid.addTransactions(WALLET_A, history(250))
     liqwid.addTransactions(WALLET_B, history(5, WALLET_B))
     const result = await client.fetchTransactions(WALLET_A, '2025-07-01', '2025-12-31', undefined)
     expect(result.totalCount).toBe(250)
-    expect(result.pages).toBe(3)
     expect(result.transactions).toHaveLength(250)
     expect(new Set(result.transactions.map((tx) => tx.id)).size).toBe(250)
     expect(result.rejected).toEqual([])
 
     const inputs = liqwid.requestsFor('transactions').map((request) => (request.body as { variables: { input: unknown } }).variables.input)
-    expect(inputs).toEqual(
-      [0, 1, 2].map((page) => ({
-        addresses: [WALLET_A],
-        date: { startTime: '2025-07-01T00:00:00Z', endTime: '2025-12-31T23:59:59Z' },
-        page,
-        perPage: 100,
-      })),
+    expect(result.requests).toBe(inputs.length)
+    expect(inputs.length).toBeGreaterThan(3)
+    // exactly the documented input, nothing else
+    expect(inputs[0]).toEqual({ addresses: [WALLET_A], date: { startTime: '2025-07-01T00:00:00Z', endTime: '2025-12-31T23:59:59Z' } })
+    for (const input of inputs) expect(Object.keys(input as object).sort()).toEqual(['addresses', 'date'])
+  })
+
+  it('fails for the wallet, naming the dates, when a window cannot be completed', async () => {
+    const sameSecond = Array.from({ length: 101 }, (_, i) =>
+      liqwidTx({ id: txHash(`burst:${i}`), type: 'SUPPLY', displayName: 'DJED', time: '2025-07-15T08:00:00.000Z', amount: 1 }),
     )
+    liqwid.addTransactions(WALLET_A, sameSecond)
+    const error = await failure(client.fetchTransactions(WALLET_A, '2025-07-01', '2025-07-31'))
+    expect(error.code).toBe('upstream_invalid')
+    expect(error.message).toMatch(/^liqwid: 2025-07-15T0\S* … 2025-07-15T08:00:\S* holds 101 transactions but the answer carries 100/)
+    expect(error.details).toMatchObject({ wallet: WALLET_A, totalCount: 101, received: 100 })
+    expect(liqwid.requestsFor('transactions').length).toBeLessThan(80)
   })
 
   it('keeps only the window and parses time as UTC', async () => {
@@ -200,20 +264,10 @@ describe('transaction history', () => {
     expect(result.transactions.map((tx) => [tx.id, tx.timeMs, tx.amount])).toEqual([[txHash('in'), 1752567154000, 1000]])
   })
 
-  it('asks one page when there is nothing to fetch', async () => {
+  it('asks once when there is nothing to fetch', async () => {
     const result = await client.fetchTransactions(WALLET_A, null, null)
-    expect(result).toMatchObject({ totalCount: 0, pages: 1, transactions: [] })
+    expect(result).toMatchObject({ totalCount: 0, requests: 1, transactions: [] })
     expect(liqwid.requestsFor('transactions')).toHaveLength(1)
-  })
-
-  it('says how many of totalCount it got when the API ignores "page"', async () => {
-    liqwid.addTransactions(WALLET_A, history(250))
-    liqwid.ignorePageInput = true
-    const error = await failure(client.fetchTransactions(WALLET_A, '2025-07-01', '2025-12-31'))
-    expect(error.code).toBe('upstream_invalid')
-    expect(error.message).toBe('liqwid: page 1 of 3 brought no new transactions (does the API ignore "page"?); fetched 100 of 250')
-    expect(error.details).toMatchObject({ fetched: 100, totalCount: 250 })
-    expect(liqwid.requestsFor('transactions')).toHaveLength(2)
   })
 
   it('returns malformed results apart instead of failing the page', async () => {
@@ -231,12 +285,12 @@ describe('transaction history', () => {
     ])
   })
 
-  it('fails with the GraphQL error of a page, without retrying it', async () => {
+  it('fails with the GraphQL error of a window, without retrying it', async () => {
     liqwid.addTransactions(WALLET_A, history(150))
     liqwid.faults.add({ kind: 'delay', ms: 0 }, 1)
-    liqwid.faults.add(graphqlErrors('page 1 exploded'), 1)
+    liqwid.faults.add(graphqlErrors('window 2 exploded'), 1)
     const error = await failure(client.fetchTransactions(WALLET_A, '2025-07-01', '2025-12-31'))
-    expect(error.message).toBe('liqwid: GraphQL error: page 1 exploded')
+    expect(error.message).toBe('liqwid: GraphQL error: window 2 exploded')
     expect(liqwid.requestsFor('transactions')).toHaveLength(2)
   })
 

@@ -6,7 +6,7 @@ import { createMinswapClient } from '../../src/sources/minswap.ts'
 import { canonicalMinswapAsset, createPriceSources, type PriceReader, type PriceSourcesOptions } from '../../src/sources/prices.ts'
 import { parseTokenRegistry } from '../../src/sources/registry.ts'
 import { SHIPPED_TOKEN_REGISTRY_CSV } from '../fakes/fixtures.ts'
-import { startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
+import { liqwidMarket, startFakeLiqwid, type FakeLiqwid } from '../fakes/liqwid.ts'
 import { DEFAULT_ADA_USD, DEFAULT_PRICE_BY_ADA, startFakeMinswap, type FakeMinswap } from '../fakes/minswap.ts'
 
 const MINSWAP_USD = DEFAULT_ADA_USD * DEFAULT_PRICE_BY_ADA
@@ -106,6 +106,16 @@ describe('price sources', () => {
       { provider: 'liqwid', outcome: 'ok' },
     ])
     expect(result.attempts[2]).toMatchObject({ provider: 'greptime(minswap)', outcome: 'error', error: 'unusable price 0' })
+    expect(result.bySource.minswap?.provider).toBe('minswap')
+  })
+
+  it('leaves a stale Liqwid price out, with its own outcome, and compares what remains', async () => {
+    liqwid.markets = [liqwidMarket({ id: 'DJED', assetSymbol: 'DJED', price: 1.0012, priceUpdatedAt: '2020-01-01T00:00:00Z' })]
+    const stale = createLiqwidClient({ endpoint: liqwid.endpoint, timeoutMs: 1_000, retries: 0, backoffMs: 1, maxPriceAgeMs: 24 * 3_600_000 })
+    const result = await sources({ liqwid: stale }).pricesFor('djed')
+    expect(result.bySource.liqwid).toBeNull()
+    expect(result.attempts[1]).toMatchObject({ provider: 'liqwid', outcome: 'stale' })
+    expect(result.attempts[1]!.error).toContain('the DJED price was last updated 2020-01-01T00:00:00Z')
     expect(result.bySource.minswap?.provider).toBe('minswap')
   })
 

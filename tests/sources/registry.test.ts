@@ -22,7 +22,9 @@ describe('token registry', () => {
   it('reads the 8 shipped rows, keyed by display name', () => {
     const { registry, problems } = parseTokenRegistry(SHIPPED_TOKEN_REGISTRY_CSV)
     expect(problems).toEqual([])
-    expect(registry.entries().map((entry) => entry.asset)).toEqual(['djed', 'usdm', 'usdt', 'usdc', 'usda', 'iusd', 'liqwid', 'iag'])
+    expect(registry.entries().map((entry) => entry.asset)).toEqual(['djed', 'usdm', 'usdt', 'usdc', 'usda', 'iusd', 'lq', 'iag'])
+    // Liqwid's own token is listed by Liqwid as symbol LQ (recorded markets answer: asset.id da8c…4c51)
+    expect(registry.get('LQ')?.tokenId).toBe('da8c30857834c6ae7203935b89278c532b3995245295456f993e1d244c51')
     expect(registry.get('DJED')?.tokenId).toBe(`${DJED}446a65644d6963726f555344`)
     expect(registry.get('usdc')?.tokenId).toBe('25c5de5f5b286073c593edfd77b48abc7a48e5a4f3d4cd9d428ff93555534443')
     expect(registry.get('wanusdc')).toBeNull()

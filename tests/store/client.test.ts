@@ -73,6 +73,7 @@ describe('store client deadlines', () => {
     const port = freePort()
     const client = new PostgresClient({
       url: `postgres://postgres:secret@127.0.0.1:${port}/liqwid`,
+      dialect: 'postgres',
       retry: { attempts: 2, firstDelayMs: 5, maxDelayMs: 5 },
     })
     try {
@@ -89,6 +90,7 @@ describe('store client deadlines', () => {
     const { server, connections } = silentServer()
     const client = new PostgresClient({
       url: `postgres://postgres@127.0.0.1:${server.port}/liqwid`,
+      dialect: 'postgres',
       connectTimeoutMs: 100,
       retry: { attempts: 3, firstDelayMs: 5, maxDelayMs: 5 },
     })
@@ -107,11 +109,64 @@ describe('store client deadlines', () => {
 })
 
 describe('dialect detection', () => {
-  it('recognises GreptimeDB by its version string and defaults to PostgreSQL', () => {
+  it('recognises GreptimeDB and PostgreSQL by their version strings, and nothing else', () => {
     expect(dialectFromVersion('PostgreSQL 16.3 GreptimeDB v1.0.0')).toBe('greptime')
     expect(dialectFromVersion('PostgreSQL 15.20 (Debian 15.20-0+deb12u1) on x86_64-pc-linux-gnu')).toBe('postgres')
     expect(dialectFromVersion('PostgreSQL 18.6 (PGlite 0.5.14) on wasm32-unknown-emscripten')).toBe('postgres')
-    expect(dialectFromVersion('')).toBe('postgres')
+    expect(dialectFromVersion('')).toBeNull()
+    expect(dialectFromVersion('CockroachDB CCL v23.1')).toBeNull()
+  })
+})
+
+describe.skipIf((await postgresUnavailable()) !== null)('session checks at connect (PostgreSQL standing in for the answers)', () => {
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>
+  let admin: StoreClient
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase()
+    admin = database.connect()
+  }, SETUP_TIMEOUT_MS)
+
+  afterAll(async () => {
+    await admin?.close()
+    await database?.close()
+  }, SETUP_TIMEOUT_MS)
+
+  it('refuses to run on the greptime dialect when the session time zone is not UTC, and runs when it is', async () => {
+    // GreptimeDB answers `SELECT timezone()`; a zero-argument function of that name plays it here
+    await admin.query('fake timezone', "CREATE OR REPLACE FUNCTION public.timezone() RETURNS text LANGUAGE sql AS $$ SELECT 'Asia/Tokyo' $$")
+    const tokyo = database.connect({ dialect: 'greptime' })
+    try {
+      const error = await failure(tokyo.query('first read', 'SELECT 1 AS ok'))
+      expect(error.code).toBe('config_invalid')
+      expect(error.message).toContain('runs its session in time zone "Asia/Tokyo", not UTC')
+      expect(error.message).toContain('default_timezone = "UTC"')
+    } finally {
+      await tokyo.close()
+    }
+    await admin.query('fake timezone', "CREATE OR REPLACE FUNCTION public.timezone() RETURNS text LANGUAGE sql AS $$ SELECT 'UTC' $$")
+    const utc = database.connect({ dialect: 'greptime' })
+    try {
+      expect(await utc.query('first read', 'SELECT 1 AS ok')).toEqual([{ ok: 1 }])
+    } finally {
+      await utc.close()
+    }
+  })
+
+  it('makes a failed dialect detection fatal, naming the problem, instead of falling back to PostgreSQL', async () => {
+    // a version() the detection cannot place (searched before pg_catalog for this database only)
+    await admin.query('fake version', "CREATE OR REPLACE FUNCTION public.version() RETURNS text LANGUAGE sql AS $$ SELECT 'SomethingDB 1.0' $$")
+    await admin.query('search path', `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET search_path = public, pg_catalog`)
+    const auto = database.connect({ dialect: 'auto' })
+    try {
+      const error = await failure(auto.query('first read', 'SELECT 1 AS ok'))
+      expect(error.code).toBe('config_invalid')
+      expect(error.message).toContain('dialect: auto does not recognise')
+      expect(error.message).toContain('"SomethingDB 1.0"')
+      expect(error.message).toContain('set data.databases.greptime.dialect to greptime or postgres')
+    } finally {
+      await auto.close()
+    }
   })
 })
 

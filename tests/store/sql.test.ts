@@ -2,6 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { AppError } from '../../src/errors.ts'
 import { parseTimestampMs } from '../../src/store/postgres-client.ts'
 import * as sql from '../../src/store/sql.ts'
+import * as txIdSql from '../../src/store/tx-id-sql.ts'
 import { TableNames } from '../../src/store/tables.ts'
 
 function rejection(run: () => unknown): AppError {
@@ -98,6 +99,10 @@ describe('statements (GreptimeDB text; PostgreSQL shares it)', () => {
     expect(text).not.toContain(';')
     expect(text.match(/wallet_address IS NOT NULL AND wallet_address <> ''/g)).toHaveLength(2)
     expect(text.match(/ts >= '2025-11-03T15:00:00.000Z' AND ts <= '2025-11-04T00:00:00.000Z'/g)).toHaveLength(2)
+    // the two reads joined back to the table carry the range too (GreptimeDB prunes only then)
+    expect(text).toContain("n.ts >= '2025-11-03T15:00:00.000Z' AND n.ts <= '2025-11-04T00:00:00.000Z'")
+    expect(text).toContain("WHERE r.ts >= '2025-11-03T15:00:00.000Z' AND r.ts <= '2025-11-04T00:00:00.000Z' GROUP BY")
+    expect(text.match(/FROM liqwid_supply_positions_djed/g)).toHaveLength(4)
   })
 
   it('escapes the wallet filter of the transaction read', () => {
@@ -111,13 +116,26 @@ describe('statements (GreptimeDB text; PostgreSQL shares it)', () => {
     expect(sql.latestPriceStatement('greptime', { namespace: 'minswap', name: 'minswap_prices_djed' })).toContain('FROM minswap.minswap_prices_djed')
   })
 
-  it('creates GreptimeDB transaction tables exactly as spec-data §1.5.3', () => {
+  it('creates GreptimeDB transaction tables as spec-data §1.5.3 plus tx_id, keyed by (wallet_address, tx_id)', () => {
     const [ddl, ...rest] = sql.createTransactionsTableStatements('greptime', { namespace: null, name: 'liqwid_withdrawals_wanusdc' })
     expect(rest).toEqual([])
     expect(squash(ddl!)).toBe(
       squash(`CREATE TABLE IF NOT EXISTS liqwid_withdrawals_wanusdc (
-        ts TIMESTAMP TIME INDEX, created_at TIMESTAMP, wallet_address STRING, market_id STRING, amount DOUBLE, notes STRING)`),
+        ts TIMESTAMP TIME INDEX, created_at TIMESTAMP, wallet_address STRING, market_id STRING, amount DOUBLE, notes STRING, tx_id STRING,
+        PRIMARY KEY (wallet_address, tx_id))`),
     )
+  })
+
+  it('dedupes PostgreSQL transaction rows by a unique (wallet_address, tx_id) and counts what landed', () => {
+    const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
+    expect(txIdSql.txIdIndexStatements('postgres', deposits)).toEqual([
+      'CREATE UNIQUE INDEX IF NOT EXISTS liqwid_deposits_djed_tx_key ON liqwid_deposits_djed (wallet_address, tx_id)',
+    ])
+    const row = { ts: 0, createdAt: 0, wallet: 'addr1q', marketId: 'DJED', amount: 1, notes: null, txId: '0xab' }
+    expect(sql.insertTransactionsStatement('postgres', deposits, [row])).toEndWith(
+      "('1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z', 'addr1q', 'DJED', 1, NULL, '0xab') ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written",
+    )
+    expect(sql.insertTransactionsStatement('greptime', deposits, [row])).not.toContain('ON CONFLICT')
   })
 
   it('tags wallet and market in GreptimeDB positions tables', () => {
@@ -175,8 +193,29 @@ describe('statements (SQLite)', () => {
     ])
     const [transactions] = sql.createTransactionsTableStatements('sqlite', { namespace: null, name: 'liqwid_deposits_djed' })
     expect(transactions).toBe(
-      'CREATE TABLE IF NOT EXISTS liqwid_deposits_djed (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT) STRICT',
+      'CREATE TABLE IF NOT EXISTS liqwid_deposits_djed (ts INTEGER, created_at INTEGER, wallet_address TEXT, market_id TEXT, amount REAL, notes TEXT, tx_id TEXT) STRICT',
     )
+  })
+
+  it('gives transaction tables their identity: plain ADD COLUMN, a unique index, ON CONFLICT … RETURNING, UPDATE', () => {
+    const deposits = { namespace: null, name: 'liqwid_deposits_djed' }
+    // no IF NOT EXISTS in SQLite's ADD COLUMN: the writer probes the column first
+    expect(txIdSql.addTxIdColumnStatement('sqlite', deposits)).toBe('ALTER TABLE liqwid_deposits_djed ADD COLUMN tx_id TEXT')
+    expect(txIdSql.txIdIndexStatements('sqlite', { namespace: 'ns', name: 'liqwid_deposits_djed' })).toEqual([
+      'CREATE UNIQUE INDEX IF NOT EXISTS "ns.liqwid_deposits_djed_tx_key" ON "ns.liqwid_deposits_djed" (wallet_address, tx_id)',
+    ])
+    const T = Date.UTC(2025, 6, 15, 8, 12, 34, 567)
+    expect(
+      sql.insertTransactionsStatement('sqlite', deposits, [
+        { ts: T, createdAt: T, wallet: 'addr1q', marketId: 'DJED', amount: 1, notes: null, txId: 'ab' },
+      ]),
+    ).toBe(
+      `INSERT INTO liqwid_deposits_djed (ts, created_at, wallet_address, market_id, amount, notes, tx_id) VALUES (${T}, ${T}, 'addr1q', 'DJED', 1, NULL, 'ab') ` +
+        'ON CONFLICT (wallet_address, tx_id) DO NOTHING RETURNING 1 AS written',
+    )
+    expect(txIdSql.setTxIdStatements('sqlite', deposits, { wallet: 'addr1q', ts: T, from: 'ab', to: 'abcd' })).toEqual([
+      `UPDATE liqwid_deposits_djed SET tx_id = 'abcd' WHERE wallet_address = 'addr1q' AND ts = ${T} AND tx_id = 'ab'`,
+    ])
   })
 
   it('lists the tables of a namespace by their name prefix, and only ours', () => {

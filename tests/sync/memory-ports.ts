@@ -1,9 +1,10 @@
 /**
  * An in-memory implementation of the sync's store ports, behaving like the real tables: one list
- * of rows per (symbol, kind), dedupe ids read from the notes of the same tables that are written.
+ * of rows per (symbol, kind), a row's identity its (wallet, txId); seeded rows without an id get
+ * the prefix their notes carry, as the store's backfill does.
  */
 import type { TransactionKind } from '../../src/engine/types.ts'
-import { parseSyncedTxId } from '../../src/sync/notes.ts'
+import { legacyTxIdPrefix, type StoredTxId } from '../../src/store/writer.ts'
 import type { ResolvedAsset, SyncedRow } from '../../src/sync/sync.ts'
 import { SCENARIO_ASSETS, type SyncHarness } from './scenarios.ts'
 
@@ -20,23 +21,28 @@ export function memoryHarness(): Promise<SyncHarness> {
   return Promise.resolve({
     ports: {
       resolveAsset: async (name) => catalogue.get(name.toLowerCase()) ?? null,
-      existingTxIds: async (symbol, wallet) => {
-        const ids = new Set<string>()
+      storedTxIds: async (symbol, wallet) => {
+        const stored: StoredTxId[] = []
         for (const kind of ['deposit', 'withdrawal'] as const) {
-          for (const row of table(symbol, kind)) {
-            const id = row.wallet === wallet ? parseSyncedTxId(row.notes) : null
-            if (id) ids.add(id)
-          }
+          for (const row of table(symbol, kind)) if (row.wallet === wallet && row.txId !== null) stored.push({ kind, txId: row.txId, ts: row.ts })
         }
-        return ids
+        return stored
+      },
+      upgradeTxId: async (symbol, kind, change) => {
+        const rows = table(symbol, kind)
+        const index = rows.findIndex((row) => row.wallet === change.wallet && row.ts === change.ts && row.txId === change.from)
+        if (index >= 0) rows[index] = { ...rows[index]!, txId: change.to }
       },
       insertTransactions: async (symbol, kind, rows) => {
-        table(symbol, kind).push(...rows)
-        return rows.length
+        // the store's unique (wallet_address, tx_id): a row already stored is not written again
+        const target = table(symbol, kind)
+        const fresh = rows.filter((row) => row.txId === null || !target.some((stored) => stored.wallet === row.wallet && stored.txId === row.txId))
+        target.push(...fresh)
+        return fresh.length
       },
     },
     seed: async (symbol, kind, rows) => {
-      table(symbol, kind).push(...rows)
+      table(symbol, kind).push(...rows.map((row) => ({ ...row, txId: row.txId ?? legacyTxIdPrefix(row.notes) })))
     },
     rows: async (symbol, kind) => [...table(symbol, kind)],
   })

@@ -19,7 +19,7 @@ import { graphqlErrors, liqwidTx, startFakeLiqwid, type FakeLiqwid } from '../fa
 
 export interface SyncHarness {
   /** the store side of the ports; the scenario adds `fetchTransactions` and the clock */
-  readonly ports: Pick<SyncPorts, 'resolveAsset' | 'existingTxIds' | 'insertTransactions'>
+  readonly ports: Pick<SyncPorts, 'resolveAsset' | 'storedTxIds' | 'upgradeTxId' | 'insertTransactions'>
   /** rows present before the sync (e.g. written by the predecessor or by hand) */
   seed(symbol: string, kind: TransactionKind, rows: readonly SyncedRow[]): Promise<void>
   /** every row of `<prefix><symbol>` for that kind, in any order */
@@ -103,8 +103,17 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
           marketId: 'DJED',
           amount: 700,
           notes: notesOf('b-djed-supply'),
+          txId: id('b-djed-supply'),
         },
-        { ts: 1752567154000, createdAt: SCENARIO_NOW, wallet: WALLET_A, marketId: 'DJED', amount: 1000, notes: notesOf('a-djed-supply') },
+        {
+          ts: 1752567154000,
+          createdAt: SCENARIO_NOW,
+          wallet: WALLET_A,
+          marketId: 'DJED',
+          amount: 1000,
+          notes: notesOf('a-djed-supply'),
+          txId: id('a-djed-supply'),
+        },
       ])
       expect(rows.djedWithdrawals).toEqual([
         {
@@ -114,6 +123,7 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
           marketId: 'DJED',
           amount: -300,
           notes: notesOf('b-djed-withdraw'),
+          txId: id('b-djed-withdraw'),
         },
       ])
       expect(rows.usdcDeposits.map((row) => [row.marketId, row.amount])).toEqual([['USDC', 500]])
@@ -130,6 +140,7 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
         wallets_synced: 2,
         new_transactions: 5,
         duplicates_skipped: 0,
+        ids_upgraded: 0,
         deposits_written: 3,
         withdrawals_written: 2,
         skipped_other_types: 2,
@@ -142,6 +153,7 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
             new_deposits: 2,
             new_withdrawals: 1,
             duplicates_skipped: 0,
+            ids_upgraded: 0,
             skipped_other_types: 2,
             skipped_unconfigured_assets: 1,
             errors: [],
@@ -152,6 +164,7 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
             new_deposits: 1,
             new_withdrawals: 1,
             duplicates_skipped: 0,
+            ids_upgraded: 0,
             skipped_other_types: 0,
             skipped_unconfigured_assets: 1,
             errors: [],
@@ -177,28 +190,70 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
           ...base,
           ts: Date.parse('2025-07-15T08:12:34Z'),
           amount: 1000,
-          notes: `${KEYWORD} Synced from Liqwid (tx:${id('a-djed-supply').slice(0, 16).toUpperCase()}...)`,
+          notes: `${KEYWORD} Synced from Liqwid (tx:${id('a-djed-supply').slice(0, 16)}...)`,
+          txId: null,
         },
-        { ...base, ts: Date.parse('2025-06-01T00:00:00Z'), amount: 5, notes: 'manual deposit, no tx' },
+        { ...base, ts: Date.parse('2025-06-01T00:00:00Z'), amount: 5, notes: 'manual deposit, no tx', txId: null },
       ])
       await harness.seed('wanusdc', 'withdrawal', [
-        { ...base, marketId: 'USDC', ts: Date.parse('2025-08-02T10:00:00Z'), amount: -250.5, notes: notesOf('a-usdc-withdraw') },
+        { ...base, marketId: 'USDC', ts: Date.parse('2025-08-02T10:00:00Z'), amount: -250.5, notes: notesOf('a-usdc-withdraw'), txId: null },
       ])
       const report = await syncTransactions(REQUEST, ports)
-      expect(report).toMatchObject({ success: true, duplicates_skipped: 2, deposits_written: 2, withdrawals_written: 1 })
-      expect(report.details[0]).toMatchObject({ new_deposits: 1, new_withdrawals: 0, duplicates_skipped: 2 })
+      expect(report).toMatchObject({ success: true, duplicates_skipped: 2, ids_upgraded: 2, deposits_written: 2, withdrawals_written: 1 })
+      expect(report.details[0]).toMatchObject({ new_deposits: 1, new_withdrawals: 0, duplicates_skipped: 2, ids_upgraded: 2 })
+      // the backfilled prefixes became the full ids, in place: no duplicate row, the manual row untouched
+      const djed = (await harness.rows('djed', 'deposit')).filter((row) => row.wallet === WALLET_A).sort((a, b) => a.ts - b.ts)
+      expect(djed.map((row) => [row.amount, row.txId])).toEqual([
+        [5, null],
+        [1000, id('a-djed-supply')],
+      ])
+      expect((await harness.rows('wanusdc', 'withdrawal')).map((row) => row.txId)).toEqual([id('a-usdc-withdraw')])
+      const third = await syncTransactions(REQUEST, ports)
+      expect(third).toMatchObject({ success: true, new_transactions: 0, ids_upgraded: 0, duplicates_skipped: 5 })
+    })
+
+    it('ends with exactly one row per transaction after three syncs, whatever the ids and the keyword look like', async () => {
+      const odd = ['0x00ab12cd', '0x00ab12ce', 'txn-0001-abcdef-99', 'txn-0001-abcdef-98', id('hex')]
+      liqwid.addTransactions(
+        WALLET_A,
+        odd.map((txId, i) =>
+          liqwidTx({
+            id: txId,
+            type: 'SUPPLY',
+            displayName: 'DJED',
+            time: new Date(Date.UTC(2025, 6, 2, 0, 0, 0, i % 2)).toISOString(),
+            amount: i + 1,
+          }),
+        ),
+      )
+      const request = { ...REQUEST, wallets: [WALLET_A], keyword: 'ref tx:1 (tx: 0x)' }
+      for (let run = 0; run < 3; run++) await syncTransactions(request, ports)
+      const rows = await harness.rows('djed', 'deposit')
+      expect(rows.map((row) => row.txId).sort()).toEqual([...odd].sort())
+    })
+
+    it('keeps two transactions of one wallet in the same millisecond apart', async () => {
+      const at = '2025-07-03T00:00:00.000Z'
+      liqwid.addTransactions(WALLET_A, [
+        liqwidTx({ id: id('same-ms-1'), type: 'SUPPLY', displayName: 'DJED', time: at, amount: 1 }),
+        liqwidTx({ id: id('same-ms-2'), type: 'SUPPLY', displayName: 'DJED', time: at, amount: 2 }),
+      ])
+      liqwid.addTransactions(WALLET_B, [liqwidTx({ id: id('same-ms-3'), type: 'SUPPLY', displayName: 'DJED', time: at, amount: 3 })])
+      expect(await syncTransactions(REQUEST, ports)).toMatchObject({ deposits_written: 3 })
+      expect(await syncTransactions(REQUEST, ports)).toMatchObject({ deposits_written: 0, duplicates_skipped: 3 })
+      expect((await harness.rows('djed', 'deposit')).map((row) => row.amount).sort()).toEqual([1, 2, 3])
     })
 
     it('dedupes per wallet: the same tx id stored for another wallet does not count', async () => {
       seedLiqwid(liqwid)
       await harness.seed('djed', 'deposit', [
-        { ts: 1, createdAt: 1, wallet: WALLET_B, marketId: 'DJED', amount: 1000, notes: notesOf('a-djed-supply') },
+        { ts: 1, createdAt: 1, wallet: WALLET_B, marketId: 'DJED', amount: 1000, notes: notesOf('a-djed-supply'), txId: id('a-djed-supply') },
       ])
       const report = await syncTransactions(REQUEST, ports)
       expect(report.details[0]!.new_deposits).toBe(2)
     })
 
-    it('follows every page of a long history', async () => {
+    it('brings a long history through an API that answers 100 per request, and a second sync writes none', async () => {
       const start = Date.parse('2025-07-01T00:00:00Z')
       liqwid.addTransactions(
         WALLET_A,
@@ -210,7 +265,10 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
       expect(report).toMatchObject({ success: true, deposits_written: 250 })
       expect(report.details[0]!.fetched).toBe(250)
       expect(await harness.rows('djed', 'deposit')).toHaveLength(250)
-      expect(liqwid.requestsFor('transactions')).toHaveLength(3)
+      // the window was split: more than one request, none of them over the API's answer size
+      expect(liqwid.requestsFor('transactions').length).toBeGreaterThan(2)
+      const again = await syncTransactions({ ...REQUEST, wallets: [WALLET_A] }, ports)
+      expect(again).toMatchObject({ success: true, new_transactions: 0, duplicates_skipped: 250 })
     })
 
     it('reports a failed insert and counts exactly what landed; the next sync completes the rest', async () => {
@@ -265,9 +323,9 @@ export function defineSyncScenarios(name: string, makeHarness: () => Promise<Syn
       seedLiqwid(liqwid)
       const blind: SyncPorts = {
         ...ports,
-        existingTxIds: async (symbol, wallet) => {
+        storedTxIds: async (symbol, wallet) => {
           if (symbol === 'wanusdc') throw new Error('Table not found: liqwid_deposits_wanusdc')
-          return ports.existingTxIds(symbol, wallet)
+          return ports.storedTxIds(symbol, wallet)
         },
       }
       const report = await syncTransactions(REQUEST, blind)

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { TransactionKind } from '../../src/engine/types.ts'
 import { openStore, type Store } from '../../src/store/index.ts'
 import { StoreReader } from '../../src/store/reader.ts'
+import { tableSql } from '../../src/store/sql.ts'
 import { ALL_TIME } from '../../src/store/types.ts'
 import { StoreWriter } from '../../src/store/writer.ts'
 import { storeSyncPorts } from '../../src/sync/service.ts'
@@ -54,9 +55,25 @@ function storeHarnessFactory(open: () => Promise<OpenedData>, testPrefix: boolea
       },
       rows: async (symbol, kind): Promise<SyncedRow[]> => {
         const { transactions } = await reader.transactions(symbol, ALL_TIME, null, testPrefix)
+        // the reader does not read tx_id (the engine has no use for it): read it beside
+        const table = tableSql(await client.dialect(), writer.target(kind === 'deposit' ? 'deposits' : 'withdrawals', symbol))
+        const ids = await client.query('tx ids', `SELECT ts, wallet_address, notes, tx_id FROM ${table}`).catch(() => [])
+        const idOf = (ts: number, wallet: string, notes: string | null) =>
+          (ids.find((row) => Number(row.ts) === ts && row.wallet_address === wallet && (row.notes ?? null) === notes)?.tx_id as
+            | string
+            | null
+            | undefined) ?? null
         return transactions
           .filter((tx) => tx.kind === kind)
-          .map(({ ts, createdAt, wallet, marketId, amount, notes }) => ({ ts, createdAt, wallet, marketId, amount, notes: notes ?? '' }))
+          .map(({ ts, createdAt, wallet, marketId, amount, notes }) => ({
+            ts,
+            createdAt,
+            wallet,
+            marketId,
+            amount,
+            notes: notes ?? '',
+            txId: idOf(ts, wallet, notes),
+          }))
       },
     }
   }

@@ -8,12 +8,12 @@ import type { Context, Hono } from 'hono'
 import htmxPath from '../../../node_modules/htmx.org/dist/htmx.min.js' with { type: 'file' }
 import stylesheet from '../../../templates/dashboard.css' with { type: 'text' }
 import favicon from '../../../templates/favicon.svg' with { type: 'text' }
-import { DashboardPage, Content, Layout, SyncResult } from '../../../templates/dashboard.tsx'
+import { DashboardPage, Content, Layout, SyncJobResult } from '../../../templates/dashboard.tsx'
 import type { Config } from '../../config/resolve.ts'
 import { AppError, describeError, type ErrorCode } from '../../errors.ts'
 import type { LatestEvaluation } from '../../evaluation/latest.ts'
 import type { TransactionSync } from '../../sync/service.ts'
-import type { SyncReport } from '../../sync/sync.ts'
+import type { SyncJobView } from '../../sync/jobs.ts'
 import { type AccessPolicy, AUTHENTICATION_REQUIRED } from '../access.ts'
 import { refuseCrossSite } from '../http.ts'
 import type { ChartCache, ChartName } from '../../views/chart-cache.ts'
@@ -119,10 +119,12 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
     return c.redirect(dashboardHref({ asset, view: 'position' }), 303)
   })
 
+  // The button starts a job and the panel follows it (GET /dashboard/sync/:job_id, polled by HTMX);
+  // without JavaScript the answer is the same fragment with a link to refresh.
   app.post('/dashboard/sync', async (c) => {
     await policy.require(c, 'write')
     refuseCrossSite(c)
-    let report: SyncReport | null = null
+    let job: SyncJobView | null = null
     let error: string | null = null
     try {
       const form = await c.req.parseBody()
@@ -130,13 +132,23 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
         const value = form[name]
         return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
       }
-      report = await deps.sync.run({ start: field('start_date'), end: field('end_date') })
+      job = deps.sync.start({ start: field('start_date'), end: field('end_date') })
     } catch (cause) {
       // What the operator can act on is shown in the panel; anything else is a server error.
       if (!(cause instanceof AppError) || !SHOWN_SYNC_ERRORS.has(cause.code)) throw cause
       error = describeError(cause)
     }
-    const result = <SyncResult report={report} error={error} />
+    return syncFragment(c, job, error)
+  })
+
+  app.get('/dashboard/sync/:job_id', async (c) => {
+    await policy.require(c, 'write')
+    const job = deps.sync.job(c.req.param('job_id'))
+    return syncFragment(c, job, job === null ? 'this sync job is no longer known (the service restarted?)' : null)
+  })
+
+  function syncFragment(c: Context, job: SyncJobView | null, error: string | null) {
+    const result = <SyncJobResult job={job} error={error} />
     if (c.req.header('hx-request')) return c.html(String(result), 200, { 'Cache-Control': 'no-store' })
     return html(
       c,
@@ -149,7 +161,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
         </main>
       </Layout>,
     )
-  })
+  }
 
   app.get('/static/htmx.min.js', (c) =>
     c.body(htmx.stream(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }),
