@@ -94,7 +94,9 @@ describe('state-changing requests from another origin', () => {
     ['a matching Origin', { host: '127.0.0.1:9808', origin: 'http://127.0.0.1:9808' }],
     ['no Origin (curl)', {}],
   ])('are accepted with %s', async (_name, headers) => {
-    expect((await send(loopbackNoAuth(), 'POST', SYNC, headers)).status).toBe(200)
+    // Past the origin check the sync route answers: 202 starts a job, 409 names the one already
+    // running (the apps share one sync service); never the 403 of a refused origin.
+    expect([202, 409]).toContain((await send(loopbackNoAuth(), 'POST', SYNC, headers)).status)
   })
 })
 
