@@ -257,6 +257,20 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       }
     }
 
+    // One evaluation at a time: "Evaluate now" while one runs joins it instead of starting another.
+    let running: Promise<EvaluationResult | null> | null = null
+    const evaluateOnce = (signal?: AbortSignal) => {
+      running ??= runEvaluation(signal).finally(() => {
+        running = null
+      })
+      return running
+    }
+    const evaluateNow = (): 'started' | 'running' => {
+      if (running) return 'running'
+      void evaluateOnce()
+      return 'started'
+    }
+
     const auth = createAuthenticator(config.resolved.auth)
     const web: WebDeps = {
       config,
@@ -276,6 +290,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         authEnabled: auth.enabled,
         history: recentHistory,
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
+        evaluateNow,
       },
     }
     return {
@@ -293,7 +308,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       recentHistory,
       notifier,
       web,
-      runEvaluation,
+      runEvaluation: evaluateOnce,
       close: async () => {
         sync.cancel()
         if (notifier) {

@@ -11,7 +11,7 @@ import { drawMainPanel, mainLegend, mainYDomain } from './main-panel.ts'
 import { drawResidualPanel, residualYDomain } from './residual-panel.ts'
 import type { Domain } from './scale.ts'
 import {
-  HEADER_HEIGHT,
+  headerHeight,
   OUTER_PADDING,
   type Rect,
   type Scene,
@@ -23,7 +23,7 @@ import {
   resolveSize,
   yTickLabels,
 } from './scene.ts'
-import { legend } from './text.ts'
+import { legendRow } from './text.ts'
 import { COLORS } from './theme.ts'
 import type { DiagnosticChartInput } from './types.ts'
 
@@ -95,9 +95,11 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
         : { text: 'Gate not triggered', color: COLORS.notTriggered }
   const xDomain = timeDomain(drawn, input)
   drawHeader(scene, input.title, input.subtitle, badge)
-  scene.texts.push(legend(mainLegend(input, drawn, xDomain), size.width - OUTER_PADDING, 14, size.width * 0.5))
+  const header = headerHeight(input.subtitle !== undefined)
+  const key = legendRow(mainLegend(input, drawn, xDomain), OUTER_PADDING, header, size.width - 2 * OUTER_PADDING)
+  scene.texts.push(key.element)
 
-  const top = HEADER_HEIGHT + 16
+  const top = header + key.height + 14
   const bottom = size.height - OUTER_PADDING
   const withResiduals = drawn.residuals !== null
   const columnRight = withResiduals ? OUTER_PADDING + (size.width - 2 * OUTER_PADDING) * LEFT_COLUMN_SHARE : size.width - OUTER_PADDING

@@ -8,7 +8,7 @@ import { downsampleForDrawing, type Points } from './downsample.ts'
 import { formatHourMinute, formatValue } from './format.ts'
 import { type Domain, paddedDomain } from './scale.ts'
 import {
-  HEADER_HEIGHT,
+  headerHeight,
   OUTER_PADDING,
   type Scene,
   bottomMargin,
@@ -20,8 +20,8 @@ import {
   resolveSize,
   yTickLabels,
 } from './scene.ts'
-import { circle, line, polyline, rect } from './svg.ts'
-import { type LegendItem, legend, textAt } from './text.ts'
+import { area, circle, line, polyline, rect } from './svg.ts'
+import { type LegendItem, legendRow, textAt } from './text.ts'
 import { COLORS, SOURCE_PALETTE, TYPE } from './theme.ts'
 import type { PriceChartInput, PriceQuote, ValueUnit } from './types.ts'
 
@@ -69,6 +69,19 @@ function legendItems(drawings: readonly SourceDrawing[], unit: ValueUnit): Legen
   })
 }
 
+/** The agreement band around each point of one source: prices inside it agree with that source. */
+function bandAround(
+  drawings: readonly SourceDrawing[],
+  spec: NonNullable<PriceChartInput['toleranceAround']>,
+): { ts: number[]; low: number[]; high: number[]; label: string } | null {
+  const reference = drawings.find((d) => d.source === spec.source)
+  if (!reference || reference.points.ts.length < 2) return null
+  const values = reference.points.values
+  const low = values.map((v) => (spec.mode === 'relative' ? v * (1 - spec.epsilon) : v - spec.epsilon))
+  const high = values.map((v) => (spec.mode === 'relative' ? v * (1 + spec.epsilon) : v + spec.epsilon))
+  return { ts: [...reference.points.ts], low, high, label: spec.label }
+}
+
 export function priceScene(input: PriceChartInput): Scene {
   const size = resolveSize(input.size)
   const unit = input.unit ?? 'rate'
@@ -78,20 +91,26 @@ export function priceScene(input: PriceChartInput): Scene {
 
   const scene = createScene(size)
   drawHeader(scene, input.title, input.subtitle)
-  const tolerance = input.tolerance && Number.isFinite(input.tolerance.low) && Number.isFinite(input.tolerance.high) ? input.tolerance : null
+  const around = input.toleranceAround ? bandAround(drawings, input.toleranceAround) : null
+  const tolerance =
+    around === null && input.tolerance && Number.isFinite(input.tolerance.low) && Number.isFinite(input.tolerance.high) ? input.tolerance : null
   const items = legendItems(drawings, unit)
-  if (tolerance) items.push({ label: tolerance.label ?? 'Tolerance', swatch: { kind: 'band', color: COLORS.band, opacity: 0.35 } })
-  scene.texts.push(legend(items, size.width - OUTER_PADDING, 14, size.width * 0.55))
+  if (tolerance || around)
+    items.push({ label: around?.label ?? tolerance?.label ?? 'Tolerance', swatch: { kind: 'band', color: COLORS.band, opacity: 0.35 } })
+  const header = headerHeight(input.subtitle !== undefined)
+  const key = legendRow(items, OUTER_PADDING, header, size.width - 2 * OUTER_PADDING)
+  scene.texts.push(key.element)
 
   const yDomain = paddedDomain(
     [
       ...drawings.map((d) => d.points.values),
       drawings.flatMap((d) => (d.quote ? [d.quote.value] : [])),
       tolerance ? [tolerance.low, tolerance.high] : [],
+      around ? [...around.low, ...around.high] : [],
     ],
     Y_PADDING,
   )
-  const top = HEADER_HEIGHT + 16
+  const top = header + key.height + 14
   const height = size.height - OUTER_PADDING - top - bottomMargin(true, true)
   const yTicks = yTickLabels(yDomain, height)
   const left = OUTER_PADDING + leftMargin(yTicks, true)
@@ -109,12 +128,13 @@ export function priceScene(input: PriceChartInput): Scene {
     scene.shapes.push(line(panel.rect.x, yHigh, panel.rect.x + panel.rect.width, yHigh, { color: COLORS.band, width: 1, dash: '4 3' }))
     scene.shapes.push(line(panel.rect.x, yLow, panel.rect.x + panel.rect.width, yLow, { color: COLORS.band, width: 1, dash: '4 3' }))
   }
+  if (around) scene.shapes.push(area(around.ts.map(x), around.high.map(y), around.low.map(y), COLORS.band, 0.22))
   for (const d of drawings) {
     scene.shapes.push(polyline(d.points.ts.map(x), d.points.values.map(y), { color: d.color, width: 1.6 }))
   }
   for (const d of drawings) {
     if (!d.quote) continue
-    scene.shapes.push(circle(x(d.quote.ts), y(d.quote.value), 5.5, d.color, { color: '#ffffff', width: 1.5 }))
+    scene.shapes.push(circle(x(d.quote.ts), y(d.quote.value), 5.5, d.color, { color: COLORS.halo, width: 1.5 }))
   }
   if (drawings.every((d) => d.points.ts.length === 0)) {
     scene.texts.push(

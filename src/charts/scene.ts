@@ -48,6 +48,11 @@ export function createScene(size: ChartSize): Scene {
 }
 
 export const HEADER_HEIGHT = 62
+
+/** The header's height at the current type sizes (a compact render has larger type). */
+export function headerHeight(withSubtitle = true): number {
+  return Math.ceil(12 + TYPE.title * 1.35 + (withSubtitle ? 4 + TYPE.subtitle * 1.35 : 0) + 8)
+}
 export const OUTER_PADDING = 16
 
 /** Title, an optional gate badge beside it, and the subtitle underneath (satori lays out the row). */

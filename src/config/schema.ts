@@ -288,6 +288,18 @@ const analysisSection = section({
     }),
     gate: gateSection,
   }),
+  peg: section({
+    usd_stablecoins: z
+      .array(lowerString)
+      .default(['djed', 'usdm', 'usdc', 'usdt', 'usda', 'iusd'])
+      .describe('assets meant to be worth 1 USD: a peg badge shows when their price drifts (never affects decisions)'),
+    max_deviation: z
+      .number()
+      .gt(0, 'must be in (0,1)')
+      .lt(1, 'must be in (0,1)')
+      .default(0.005)
+      .describe('distance from 1 USD beyond which the peg badge shows, as a fraction (0.005 = 0.5 %)'),
+  }),
   price_compare: section({
     enabled: z.boolean().default(false).describe('compare prices across logical sources; a mismatch can HOLD'),
     sources: z
@@ -318,6 +330,8 @@ export const EXPOSABLE_METRICS = {
   sigma_usd: false,
   k_sigma: false,
   residual_trigger: false,
+  withdrawable_usd: true,
+  data_age_seconds: true,
   price_usd_by_source: false,
   price_delta_abs: false,
   price_delta_rel: false,
@@ -355,6 +369,9 @@ const runtimeSection = section({
       .default('WO_BASIC_AUTH_USER')
       .describe('without username + password_hash: environment variables holding a plaintext user and password'),
     pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
+    public_view: lowerEnum(['summary', 'none'] as const)
+      .default('summary')
+      .describe('with auth on, what a logged-out visitor sees: summary (decisions and reasons, no amount or address) or none (a login page)'),
   }),
   schedule: section({
     interval_minutes: greaterThan(0).default(60).describe('minutes between evaluations (the first runs at start)'),

@@ -64,6 +64,8 @@ export interface ReasonContext {
   readonly pegDeviation: number | null
   /** the gate's `k` (stddev mode), for "k× its usual movement" */
   readonly kSigma: number | null
+  /** false: the sentences leave out every amount (a logged-out visitor under public_view: summary) */
+  readonly amounts?: boolean
 }
 
 const NO_CONTEXT: ReasonContext = { priceEffectUsd: null, pegDeviation: null, kSigma: null }
@@ -193,16 +195,17 @@ function gainReason(name: string, detail: string, decision: AssetDecision, conte
       context.pegDeviation === null
         ? ''
         : ` (${context.pegDeviation < 0 ? 'below' : 'above'} its 1 USD peg by ${percent(Math.abs(context.pegDeviation))})`
+    const loss = context.amounts === false ? 'lost value' : `is ${signed(gain)} USD`
     return {
       code: 'price_loss',
-      text: `Your ${name} position is ${signed(gain)} USD since the reference because the ${name} price fell${peg}; the interest itself is not lost.`,
+      text: `Your ${name} position ${loss} since the reference because the ${name} price fell${peg}; the interest itself is not lost.`,
       action: 'Wait for the price to recover, or withdraw tokens knowing they are worth less in USD.',
       detail,
     }
   }
   return {
     code: 'no_gain',
-    text: `Your ${name} position has ${gain === 0 ? 'no' : gain < 0 ? `a ${signed(gain)} USD` : 'no'} gain since the reference withdrawal yet.`,
+    text: `Your ${name} position has ${gain < 0 && context.amounts !== false ? `a ${signed(gain)} USD` : 'no'} gain since the reference withdrawal yet.`,
     action: 'Wait: interest accrues every hour.',
     detail,
   }
@@ -216,7 +219,8 @@ function unusualMoveReason(name: string, detail: string, decision: AssetDecision
     r !== null && sigma !== null && sigma > 0
       ? ` about ${(Math.abs(r) / sigma).toFixed(1)}× more than it normally moves${context.kSigma === null ? '' : ` (limit ${context.kSigma}×)`}`
       : ''
-  const move = r === null ? 'moved unusually' : `${r >= 0 ? 'jumped' : 'dropped'} ${signed(r)} USD away from its recent trend`
+  const size = context.amounts === false ? '' : ` ${signed(r ?? 0)} USD`
+  const move = r === null ? 'moved unusually' : `${r >= 0 ? 'jumped' : 'dropped'}${size} away from its recent trend`
   return {
     code: 'unusual_move',
     text: `Your ${name} position ${move},${times}.`,

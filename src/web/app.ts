@@ -55,9 +55,14 @@ export function accessPolicy(config: Config, auth: Authenticator) {
   const trusted = (c: Context) => loopbackOnly && !forwarded(c)
   return {
     async viewer(c: Context): Promise<Viewer> {
-      if (!auth.enabled) return { authenticated: trusted(c) }
+      if (!auth.enabled) return { authenticated: trusted(c), seesAmounts: true }
       const outcome = await auth.check(c.req.header('authorization'))
-      return { authenticated: outcome.ok }
+      return { authenticated: outcome.ok, seesAmounts: outcome.ok }
+    },
+    /** whether `guard(c, 'write')` would allow the request, without preparing a refusal */
+    async mayWrite(c: Context): Promise<boolean> {
+      if (auth.enabled) return (await auth.check(c.req.header('authorization'))).ok
+      return trusted(c)
     },
     /** null when allowed, else the response to send */
     async guard(c: Context, kind: 'read' | 'write'): Promise<Response | null> {
@@ -128,8 +133,10 @@ export function createWebApp(deps: WebDeps): Hono {
   app.get(metricsPath, (c) => c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }))
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
-  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths)))
   app.get('/api/history', async (c) => jsonNoStore(c, await historyJson(c, deps.config, deps.history, await policy.viewer(c), Date.now())))
+  app.get('/api/decisions', async (c) =>
+    jsonNoStore(c, decisionsJson(deps.config, deps.latest.current?.result ?? null, await policy.viewer(c), deps.plotPaths, Date.now())),
+  )
   app.get('/api/config/normalized', async (c) => {
     const denied = await policy.guard(c, 'read')
     if (denied) return denied

@@ -7,16 +7,20 @@
 import type { Context, Hono } from 'hono'
 import htmxPath from '../../../node_modules/htmx.org/dist/htmx.min.js' with { type: 'file' }
 import stylesheet from '../../../templates/dashboard.css' with { type: 'text' }
+import script from '../../../templates/dashboard-client.js' with { type: 'text' }
 import favicon from '../../../templates/favicon.svg' with { type: 'text' }
-import { DashboardPage, Content, Layout, SyncResult } from '../../../templates/dashboard.tsx'
+import { Content, DashboardPage, Layout, LoginRequiredPage, SyncResult } from '../../../templates/dashboard.tsx'
 import type { Config } from '../../config/resolve.ts'
 import { AppError, describeError, type ErrorCode } from '../../errors.ts'
 import type { LatestEvaluation } from '../../state.ts'
 import type { TransactionSync } from '../../sync/service.ts'
 import type { SyncReport } from '../../sync/sync.ts'
 import type { AccessPolicy } from '../app.ts'
-import { crossSite, unauthorized } from '../http.ts'
+import { AUTH_CHALLENGE } from '../auth.ts'
+import { crossSite } from '../http.ts'
+import type { Viewer } from '../present.ts'
 import type { ChartCache, ChartName } from './chart-cache.ts'
+import { parseVariant } from './chart-variants.ts'
 import { dashboardHref, pageModel, type DashboardQuery, type ReportedYieldLookup } from './model.ts'
 import { effectiveView, parseView, VIEWS, type ViewName } from './views.ts'
 import type { RecentHistory } from '../../history/recent.ts'
@@ -32,6 +36,8 @@ export interface DashboardDeps {
   readonly reportedYield?: ReportedYieldLookup
   /** the recent decision history in memory; null when history.enabled is false */
   readonly history: RecentHistory | null
+  /** starts an evaluation unless one runs; the page's polling shows its result */
+  readonly evaluateNow: () => 'started' | 'running'
 }
 
 const htmx = Bun.file(htmxPath)
@@ -54,30 +60,44 @@ function chooseAsset(config: Config, requested: string | undefined): string {
 export function registerDashboard(app: Hono, deps: DashboardDeps, policy: AccessPolicy): void {
   const { config, latest } = deps
 
-  /** The asset and view to show, or the 401 to send for a private view without credentials. */
-  async function resolveQuery(c: Context): Promise<{ query: DashboardQuery; authenticated: boolean } | Response> {
-    const viewer = await policy.viewer(c)
-    const requested = parseView(c.req.query('view'))
-    if (requested !== null && VIEWS[requested].private && !viewer.authenticated && deps.authEnabled) return unauthorized(c)
-    const view = effectiveView(requested, viewer.authenticated || !deps.authEnabled)
-    return { query: { asset: chooseAsset(config, c.req.query('asset')), view }, authenticated: viewer.authenticated }
-  }
-
-  async function model(c: Context, query: DashboardQuery, authenticated: boolean) {
-    const canWrite = (await policy.guard(c, 'write')) === null
-    const viewer = { authenticated, authEnabled: deps.authEnabled, canWrite }
-    return pageModel(config, latest.current, query, viewer, deps.sync.unavailableReason, deps.reportedYield)
-  }
-
   const html = (c: Context, body: unknown, status: 200 | 401 = 200) =>
     c.html(`<!doctype html>${String(body)}`, status, { 'Cache-Control': 'no-store' })
+
+  /**
+   * The asset and view to show, or the login page (`public_view: none` without credentials). A
+   * private view asked for by a visitor who may not see amounts shows the public default instead,
+   * with a notice: a shared link never pops a browser prompt.
+   */
+  async function resolveQuery(c: Context): Promise<{ query: DashboardQuery; viewer: Viewer; notice: string | null } | Response> {
+    const viewer = await policy.viewer(c)
+    const asset = chooseAsset(config, c.req.query('asset'))
+    if (deps.authEnabled && !viewer.authenticated && config.runtime.auth.public_view === 'none')
+      return html(c, <LoginRequiredPage asset={asset} />, 401)
+    const requested = parseView(c.req.query('view'))
+    const view = effectiveView(requested, viewer.seesAmounts)
+    const notice = requested !== null && requested !== view ? `The ${VIEWS[requested].label} chart shows amounts: log in to see it.` : null
+    return { query: { asset, view }, viewer, notice }
+  }
+
+  async function model(c: Context, query: DashboardQuery, viewer: Viewer) {
+    const canWrite = await policy.mayWrite(c)
+    return pageModel(
+      config,
+      latest.current,
+      query,
+      { ...viewer, authEnabled: deps.authEnabled, canWrite },
+      deps.sync.unavailableReason,
+      Date.now(),
+      deps.reportedYield,
+    )
+  }
 
   app.get('/', (c) => c.redirect('/dashboard', 303))
 
   app.get('/dashboard', async (c) => {
     const resolved = await resolveQuery(c)
     if (resolved instanceof Response) return resolved
-    return html(c, <DashboardPage model={await model(c, resolved.query, resolved.authenticated)} />)
+    return html(c, <DashboardPage model={await model(c, resolved.query, resolved.viewer)} notice={resolved.notice} />)
   })
 
   app.get('/dashboard/fragment', async (c) => {
@@ -85,7 +105,7 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
     if (resolved instanceof Response) return resolved
     const since = Number(c.req.query('since') ?? '-1')
     if (latest.current === null || latest.current.sequence === since) return c.body(null, 204, { 'Cache-Control': 'no-store' })
-    const fragment = <Content model={await model(c, resolved.query, resolved.authenticated)} />
+    const fragment = <Content model={await model(c, resolved.query, resolved.viewer)} />
     return c.html(String(fragment), 200, { 'Cache-Control': 'no-store' })
   })
 
@@ -95,24 +115,46 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
     const chart = c.req.param('chart').slice(0, -'.png'.length)
     const view: ViewName | null = chart === 'prices' ? null : parseView(chart)
     if (chart !== 'prices' && view === null) return c.text(`unknown chart ${chart}`, 404)
-    if (view !== null && VIEWS[view].private && deps.authEnabled && !(await policy.viewer(c)).authenticated) return unauthorized(c)
+    const viewer = await policy.viewer(c)
+    const hidden = (view !== null && VIEWS[view].private) || config.runtime.auth.public_view === 'none'
+    // no challenge: an <img> must not pop a browser prompt
+    if (hidden && !viewer.seesAmounts) return c.text('log in to see this chart', 401, { 'Cache-Control': 'no-store' })
     const asset = c.req.param('asset')
     const snapshot = latest.current
     const entry = snapshot?.result.assets.find((candidate) => candidate.asset === asset)
     if (!config.domain.assets.includes(asset)) return c.text(`unknown asset ${asset}`, 404)
     if (!snapshot || !entry) return c.text('no evaluation yet', 503, { 'Retry-After': '5', 'Cache-Control': 'no-store' })
     const name: ChartName = view ?? 'prices'
-    const etag = deps.charts.etag(snapshot, asset, name)
+    const variant = parseVariant(c.req.query('theme'), c.req.query('size'))
+    const etag = deps.charts.etag(snapshot, asset, name, variant)
     const cacheHeaders = { ETag: etag, 'Cache-Control': 'private, no-cache' }
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, cacheHeaders)
-    const rendered = await deps.charts.get(snapshot, entry, name)
+    const rendered = await deps.charts.get(snapshot, entry, name, variant)
     return c.body(rendered.png as Uint8Array<ArrayBuffer>, 200, { ...cacheHeaders, 'Content-Type': 'image/png' })
   })
 
+  // The only route that asks the browser for credentials; cancelling its prompt shows a page, not JSON.
   app.get('/dashboard/login', async (c) => {
     const asset = chooseAsset(config, c.req.query('asset'))
-    if (deps.authEnabled && !(await policy.viewer(c)).authenticated) return unauthorized(c)
-    return c.redirect(dashboardHref({ asset, view: 'position' }), 303)
+    if (deps.authEnabled && !(await policy.viewer(c)).authenticated) {
+      c.header('WWW-Authenticate', AUTH_CHALLENGE)
+      return html(c, <LoginRequiredPage asset={asset} />, 401)
+    }
+    return c.redirect(dashboardHref({ asset, view: 'gain' }), 303)
+  })
+
+  // Basic auth has no logout: dashboard.js sends wrong credentials here so the browser forgets the
+  // right ones (a 401 without a challenge), then shows this page.
+  app.get('/dashboard/logout', (c) => html(c, <LoginRequiredPage asset={config.domain.assets[0]!} loggedOut />, 401))
+
+  app.post('/dashboard/evaluate', async (c) => {
+    const denied = await policy.guard(c, 'write')
+    if (denied) return denied
+    if (crossSite(c)) return c.text('cross-site request refused', 403)
+    const outcome = deps.evaluateNow()
+    const text = outcome === 'started' ? 'Evaluation started: the page updates when it is done.' : 'An evaluation is already running.'
+    if (c.req.header('hx-request')) return c.text(text, 202, { 'Cache-Control': 'no-store' })
+    return c.redirect('/dashboard', 303)
   })
 
   app.post('/dashboard/sync', async (c) => {
@@ -154,6 +196,9 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
   app.get('/static/favicon.svg', (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }))
   // Browsers ask for it whatever the page says; answer instead of logging a 404.
   app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301))
+  app.get('/static/dashboard.js', (c) =>
+    c.body(script, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
+  )
   app.get('/static/dashboard.css', (c) =>
     c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
   )
