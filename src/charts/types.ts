@@ -88,7 +88,7 @@ export interface DiagnosticChartInput {
   readonly gateTriggered?: boolean
   /** vertical markers across the main panel, e.g. t0 */
   readonly verticalLines?: readonly { readonly ts: EpochMs; readonly label: string }[]
-  /** appended to the last value's label, e.g. " ≈ 90.98 DJED" */
+  /** appended to the last value's label, e.g. " · 90.98 DJED" */
   readonly lastLabelSuffix?: string
   readonly size?: ChartSize
   readonly theme?: ChartTheme

@@ -13,10 +13,13 @@ describe('insight', () => {
     const positions = { ts: [0, 1, 2], values: [1000, 1050, 1105 * 0.97] }
     const prices = { ts: [0, 1, 2], values: [1, 1, 0.97] }
     const gain = 1105 * 0.97 - 1000 - 100 * 1
-    const split = attributeGain(positions, prices, [{ amount: 100 }], gain)!
+    // the reference withdrawal at the first sample is already in it: not counted again
+    const split = attributeGain(positions, prices, [{ amount: -300, ts: 0 }, { amount: 100, ts: 1 }], gain)!
     expect(split.interestUnits).toBeCloseTo(5, 9)
     expect(split.interestUsd).toBeCloseTo(5 * 0.97, 9)
-    expect(split.priceEffectUsd).toBeCloseTo(gain - 5 * 0.97, 9)
+    expect(split.priceEffectUsd).toBeCloseTo(1000 * (0.97 - 1), 9)
+    // the gain also holds the deposit's own 3 % loss, which the price effect of u(t0) leaves out
+    expect(split.interestUsd + split.priceEffectUsd).toBeCloseTo(gain + 100 * 0.03, 9)
     expect(attributeGain(positions, { ts: [0], values: [1] }, [], gain)).toBeNull()
   })
 

@@ -28,37 +28,37 @@ export interface GainAttribution {
   readonly interestUnits: number
   /** the interest at the latest price */
   readonly interestUsd: number
-  /** the rest of the gain: the units held times the price's change since t0 */
+  /** the units held at t0 times the price's change since: what the price alone did to the position */
   readonly priceEffectUsd: number
   readonly priceT0: number
   readonly priceT1: number
 }
 
 /**
- * Splits the gain since t0. Units at a sample are its USD value over its price; the interest is
- * u(t1) − u(t0) − Σ transaction units, worth `interestUnits · p(t1)`; the price effect is what
- * remains of the corrected gain `gUsd` (for a position without transactions: u(t0) · (p(t1) − p(t0))).
+ * Splits the change of a position since its first sample. Units at a sample are its USD value over
+ * its price. Interest = u(t1) − u(t0) − Σ units of the transactions after the first sample (one at
+ * or before it — the reference withdrawal at t0 — is already in u(t0)); price effect = u(t0) ·
+ * (p(t1) − p(t0)). The two add up to the corrected gain up to the transactions' own price moves.
  * Null when the first or last sample has no price.
  */
 export function attributeGain(
   positions: Series,
   prices: Series,
-  transactions: readonly Pick<Transaction, 'amount'>[],
+  transactions: readonly Pick<Transaction, 'amount' | 'ts'>[],
   gUsd: number | null,
 ): GainAttribution | null {
   if (gUsd === null || positions.ts.length === 0) return null
   const priceAt = new Map(prices.ts.map((ts, i) => [ts, prices.values[i]!]))
-  const first = 0
+  const firstTs = positions.ts[0]!
   const last = positions.ts.length - 1
-  const p0 = priceAt.get(positions.ts[first]!)
+  const p0 = priceAt.get(firstTs)
   const p1 = priceAt.get(positions.ts[last]!)
   if (p0 === undefined || p1 === undefined || !(p0 > 0) || !(p1 > 0)) return null
-  const u0 = positions.values[first]! / p0
+  const u0 = positions.values[0]! / p0
   const u1 = positions.values[last]! / p1
-  const netUnits = transactions.reduce((sum, tx) => sum + tx.amount, 0)
+  const netUnits = transactions.reduce((sum, tx) => (tx.ts > firstTs ? sum + tx.amount : sum), 0)
   const interestUnits = u1 - u0 - netUnits
-  const interestUsd = interestUnits * p1
-  return { interestUnits, interestUsd, priceEffectUsd: gUsd - interestUsd, priceT0: p0, priceT1: p1 }
+  return { interestUnits, interestUsd: interestUnits * p1, priceEffectUsd: u0 * (p1 - p0), priceT0: p0, priceT1: p1 }
 }
 
 export interface PegStatus {

@@ -179,7 +179,11 @@ function gainChartInput(config: Config, entry: AssetEvaluation, at: number): Dia
   const k = gate?.k ?? config.resolved.assets[entry.asset]!.settings.gate.k_sigma
   const price = entry.charts.prices.values.at(-1)
   const last = series.values.at(-1)
-  const tokens = price && last !== undefined ? ` ≈ ${(last / price).toFixed(2)} ${entry.asset.toUpperCase()}` : ''
+  // (Inter's Latin subset has no "≈")
+  const tokens =
+    price && last !== undefined
+      ? ` · ${(last / price).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${entry.asset.toUpperCase()}`
+      : ''
   return {
     title: `Gain since t0 — ${entry.asset.toUpperCase()}`,
     subtitle: d.t0 === null ? undefined : `t0 ${new Date(d.t0).toISOString().slice(0, 16).replace('T', ' ')} UTC (${d.refMode ?? 'no reference'})`,
