@@ -197,7 +197,7 @@ const Wallets: FC<{ asset: AssetModel; name: string }> = ({ asset, name }) => (
     {asset.wallets.length === 0 ? (
       <p class="muted">No wallet has position samples since t0.</p>
     ) : (
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Per-wallet amounts">
         <table id="wallet-table">
           <thead>
             <tr>
@@ -262,12 +262,14 @@ const Prices: FC<{ asset: AssetModel }> = ({ asset }) => (
       Price sources <span class={`pill price-${asset.prices.status}`}>{asset.prices.status}</span>
     </h3>
     {asset.prices.detail ? <p>{asset.prices.detail}</p> : null}
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0} role="region" aria-label="Prices by source">
       <table id="price-table">
         <thead>
           <tr>
             <th scope="col">Source</th>
-            <th scope="col">Provider</th>
+            <th scope="col" class="provider">
+              Provider
+            </th>
             <th scope="col" class="num">
               Price (USD)
             </th>
@@ -277,7 +279,7 @@ const Prices: FC<{ asset: AssetModel }> = ({ asset }) => (
           {asset.prices.rows.map((row) => (
             <tr>
               <td>{row.source}</td>
-              <td>{row.provider}</td>
+              <td class="provider">{row.provider}</td>
               <td class="num">{row.price}</td>
             </tr>
           ))}
