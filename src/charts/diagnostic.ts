@@ -71,8 +71,7 @@ function timeDomain(drawn: DrawnSeries, input: DiagnosticChartInput): Domain {
     hi = Math.max(hi, points.ts[points.ts.length - 1]!)
   }
   // a marker just before the first sample (t0) stays on the chart
-  for (const marker of input.verticalLines ?? [])
-    if (Number.isFinite(marker.ts) && marker.ts < lo && lo - marker.ts < (hi - lo) * 0.1) lo = marker.ts
+  for (const marker of input.verticalLines ?? []) if (Number.isFinite(marker.ts) && marker.ts < lo && lo - marker.ts < (hi - lo) * 0.1) lo = marker.ts
   const rNow = input.residuals?.rNow
   if (rNow && Number.isFinite(rNow.ts) && Number.isFinite(rNow.value)) {
     lo = Math.min(lo, rNow.ts)

@@ -179,7 +179,10 @@ export function legendRow(items: readonly LegendItem[], left: number, top: numbe
     'div',
     { position: 'absolute', left, top, width, display: 'flex', flexWrap: 'wrap', columnGap: LEGEND_COLUMN_GAP, rowGap: LEGEND_ROW_GAP },
     items.map((item) =>
-      el('div', { display: 'flex', alignItems: 'center', gap: 5 }, [swatchElement(item.swatch), inner(item.label, { size: TYPE.legend, color: COLORS.text })]),
+      el('div', { display: 'flex', alignItems: 'center', gap: 5 }, [
+        swatchElement(item.swatch),
+        inner(item.label, { size: TYPE.legend, color: COLORS.text }),
+      ]),
     ),
   )
   return { element, height }

@@ -14,7 +14,15 @@ describe('insight', () => {
     const prices = { ts: [0, 1, 2], values: [1, 1, 0.97] }
     const gain = 1105 * 0.97 - 1000 - 100 * 1
     // the reference withdrawal at the first sample is already in it: not counted again
-    const split = attributeGain(positions, prices, [{ amount: -300, ts: 0 }, { amount: 100, ts: 1 }], gain)!
+    const split = attributeGain(
+      positions,
+      prices,
+      [
+        { amount: -300, ts: 0 },
+        { amount: 100, ts: 1 },
+      ],
+      gain,
+    )!
     expect(split.interestUnits).toBeCloseTo(5, 9)
     expect(split.interestUsd).toBeCloseTo(5 * 0.97, 9)
     expect(split.priceEffectUsd).toBeCloseTo(1000 * (0.97 - 1), 9)

@@ -4,7 +4,17 @@
  * dashboard (abbreviated addresses, decision labels). Pure functions of the snapshot.
  */
 import type { Config } from '../config/resolve.ts'
-import { attributeGain, dataAge, type DataAge, type GainAttribution, pegStatus, type PegStatus, toUnits, withdrawable, type Withdrawable } from '../engine/insight.ts'
+import {
+  attributeGain,
+  dataAge,
+  type DataAge,
+  type GainAttribution,
+  pegStatus,
+  type PegStatus,
+  toUnits,
+  withdrawable,
+  type Withdrawable,
+} from '../engine/insight.ts'
 import { explainDecision, type Reason } from '../engine/reasons.ts'
 import { DECISION_LABEL } from '../engine/types.ts'
 import type { AssetEvaluation, EvaluationResult } from '../evaluate.ts'
@@ -124,9 +134,7 @@ export function decisionJson(config: Config, entry: AssetEvaluation, viewer: Vie
 
 export function decisionsJson(config: Config, result: EvaluationResult | null, viewer: Viewer, plotPaths: ReadonlyMap<string, string>, now: number) {
   if (result === null) return {}
-  return Object.fromEntries(
-    result.assets.map((entry) => [entry.asset, decisionJson(config, entry, viewer, plotPaths.get(entry.asset) ?? null, now)]),
-  )
+  return Object.fromEntries(result.assets.map((entry) => [entry.asset, decisionJson(config, entry, viewer, plotPaths.get(entry.asset) ?? null, now)]))
 }
 
 /** `GET /api/assets`: configured names sorted case-insensitively, the selection never null. */

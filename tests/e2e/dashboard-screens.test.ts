@@ -93,7 +93,11 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     dataDir = await embeddedDir()
-    services = await startServices(loadConfigText(configText(dataDir, ''), {}, 'screens config'), { demo: true, testPrefix: false, eagerCharts: true })
+    services = await startServices(loadConfigText(configText(dataDir, ''), {}, 'screens config'), {
+      demo: true,
+      testPrefix: false,
+      eagerCharts: true,
+    })
     await services.runEvaluation()
     // The same evaluation under auth (public_view: summary): what a logged-out visitor sees.
     const authConfig = loadConfigText(
@@ -151,7 +155,8 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
             expect(await overflow(page), `${label} overflows`).toBeLessThanOrEqual(0)
             const cards = await page.$$eval('.asset-card .card-action', (nodes) => nodes.map((node) => node.textContent ?? ''))
             expect(cards.length).toBe(ASSETS.length)
-            for (const text of cards) expect(text).toMatch(/^(Withdraw up to [\d,.]+ USD \(≈ [\d,.]+ [A-Z]+\) across \d+ wallets?|Don't withdraw now — .+|Error — .+)$/)
+            for (const text of cards)
+              expect(text).toMatch(/^(Withdraw up to [\d,.]+ USD \(≈ [\d,.]+ [A-Z]+\) across \d+ wallets?|Don't withdraw now — .+|Error — .+)$/)
             expect(await page.textContent('#action')).toBeTruthy()
             failures.push(...(await seriousViolations(page)).map((violation) => `${label}: ${violation}`))
             if (view === 'gain' || asset === 'djed')
@@ -166,8 +171,15 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
     const { context, page } = await open(trusted, 'desktop', 'light')
     const expected: Record<string, { action: RegExp; code: string | null }> = {
       djed: { action: /^Withdraw up to [\d,.]+ USD \(≈ [\d,.]+ DJED\) across 3 wallets$/, code: null },
-      usdm: { action: /^Don't withdraw now — Your USDM position is −[\d.]+k? USD since the reference because the USDM price fell \(below its 1 USD peg/, code: 'price_loss' },
-      usdc: { action: /^Don't withdraw now — Your USDC position jumped \+[\d.]+k? USD away from its recent trend, about [\d.]+× more than it normally moves/, code: 'unusual_move' },
+      usdm: {
+        action: /^Don't withdraw now — Your USDM position is −[\d.]+k? USD since the reference because the USDM price fell \(below its 1 USD peg/,
+        code: 'price_loss',
+      },
+      usdc: {
+        action:
+          /^Don't withdraw now — Your USDC position jumped \+[\d.]+k? USD away from its recent trend, about [\d.]+× more than it normally moves/,
+        code: 'unusual_move',
+      },
       usdt: { action: /^Don't withdraw now — The price sources for USDT disagree by [\d.]+ %/, code: 'price_mismatch' },
       usda: { action: /^Error — The data for USDA could not be read\.$/, code: 'data_unavailable' },
     }

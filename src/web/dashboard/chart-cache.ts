@@ -43,7 +43,11 @@ export class ChartCache {
 
   /** `at`: the evaluation instant (relative plot ranges end there). */
   private render(entry: AssetEvaluation, chart: ChartName, at: number, variant: ChartVariant): Promise<Uint8Array> {
-    const look = { theme: variant.theme, size: CHART_SIZES[chart === 'prices' ? 'prices' : 'main'][variant.width], compact: variant.width === 'narrow' }
+    const look = {
+      theme: variant.theme,
+      size: CHART_SIZES[chart === 'prices' ? 'prices' : 'main'][variant.width],
+      compact: variant.width === 'narrow',
+    }
     return chart === 'prices'
       ? this.renderer.renderPrices({ ...priceChartInput(this.config, entry, at), ...look })
       : this.renderer.renderDiagnostic({ ...diagnosticChartInput(this.config, entry, chart, at), ...look })

@@ -175,7 +175,8 @@ function gainChartInput(config: Config, entry: AssetEvaluation, at: number): Dia
   const series = clip(viewSeries(entry, 'gain'), window)
   const d = entry.decision
   const vRef = d.vRefUsd ?? 0
-  const gate = d.gateApplied && d.gate?.series.fitted && config.resolved.assets[entry.asset]!.settings.gate.basis === 'corrected_position' ? d.gate : null
+  const gate =
+    d.gateApplied && d.gate?.series.fitted && config.resolved.assets[entry.asset]!.settings.gate.basis === 'corrected_position' ? d.gate : null
   const k = gate?.k ?? config.resolved.assets[entry.asset]!.settings.gate.k_sigma
   const price = entry.charts.prices.values.at(-1)
   const last = series.values.at(-1)
@@ -225,10 +226,13 @@ export function priceChartInput(config: Config, entry: AssetEvaluation, at: numb
   const compare = config.resolved.assets[entry.asset]!.settings.price_compare
   const reference = plainName(compare.sources[0] ?? 'liqwid')
   const epsilon = compare.tolerance_epsilon
-  const label = compare.epsilon_mode === 'absolute' ? `Agrees with ${reference} (±${epsilon} USD)` : `Agrees with ${reference} (±${(epsilon * 100).toFixed(2)} %)`
+  const label =
+    compare.epsilon_mode === 'absolute' ? `Agrees with ${reference} (±${epsilon} USD)` : `Agrees with ${reference} (±${(epsilon * 100).toFixed(2)} %)`
   return {
     title: `Price sources — ${entry.asset.toUpperCase()}`,
-    subtitle: compare.enabled ? `a mismatch beyond the band ${compare.action_on_mismatch === 'hold' ? 'holds withdrawals' : 'is flagged'}` : 'price compare disabled',
+    subtitle: compare.enabled
+      ? `a mismatch beyond the band ${compare.action_on_mismatch === 'hold' ? 'holds withdrawals' : 'is flagged'}`
+      : 'price compare disabled',
     sources,
     latest,
     toleranceAround: { source: reference, mode: compare.epsilon_mode === 'absolute' ? 'absolute' : 'relative', epsilon, label },

@@ -57,7 +57,8 @@ export function relative(ms: number | null | undefined, now: number): string {
   const delta = ms - now
   const size = Math.abs(delta)
   const minutes = Math.round(size / 60_000)
-  const text = minutes < 1 ? null : minutes < 60 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`
+  const text =
+    minutes < 1 ? null : minutes < 60 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`
   if (text === null) return delta > 0 ? 'in less than a minute' : 'just now'
   return delta > 0 ? `in ${text}` : `${text} ago`
 }
@@ -98,7 +99,10 @@ export function actionOf(entry: AssetEvaluation, insight: AssetInsight, seesAmou
   const wallets = `${d.wallets.length} wallet${d.wallets.length === 1 ? '' : 's'}`
   if (d.decision === 1)
     return seesAmounts
-      ? { headline: `Withdraw up to ${usd(insight.withdrawable.usd)} USD${tokens(insight.withdrawable.units, entry.asset)} across ${wallets}`, note: null }
+      ? {
+          headline: `Withdraw up to ${usd(insight.withdrawable.usd)} USD${tokens(insight.withdrawable.units, entry.asset)} across ${wallets}`,
+          note: null,
+        }
       : { headline: `Withdrawing is fine now, across ${wallets}`, note: 'Log in to see the amounts.' }
   const reason = insight.reasons[0]?.text ?? 'see the reason below'
   if (d.decision === -1) return { headline: `Error — ${reason}`, note: insight.reasons[0]?.action ?? null }
@@ -231,8 +235,14 @@ export function assetModel(
           note: `all time, ${reported.wallets} payment ${reported.wallets === 1 ? 'address' : 'addresses'}, read ${utc(reported.at)}`,
         }
       : null,
-    interest: attribution && seesAmounts ? `${attribution.interestUnits >= 0 ? '+' : '−'}${usd(Math.abs(attribution.interestUnits))} ${name} (${signedUsd(attribution.interestUsd)} USD)` : null,
-    priceEffect: attribution && seesAmounts ? `${signedUsd(attribution.priceEffectUsd)} USD (price ${number(attribution.priceT0, 4)} → ${number(attribution.priceT1, 4)})` : null,
+    interest:
+      attribution && seesAmounts
+        ? `${attribution.interestUnits >= 0 ? '+' : '−'}${usd(Math.abs(attribution.interestUnits))} ${name} (${signedUsd(attribution.interestUsd)} USD)`
+        : null,
+    priceEffect:
+      attribution && seesAmounts
+        ? `${signedUsd(attribution.priceEffectUsd)} USD (price ${number(attribution.priceT0, 4)} → ${number(attribution.priceT1, 4)})`
+        : null,
     vT1: amount(`${usd(d.vT1Usd)} USD`),
     price: price === null ? '—' : `${number(price, 5)} USD`,
     peg:

@@ -34,7 +34,8 @@ export function groupErrors(errors: readonly string[]): { message: string; count
 
 export function syncOutcome(report: SyncReport): SyncOutcome {
   const total = report.wallets_synced
-  const failed = report.details.filter((detail) => detail.errors.length > 0).length || (report.errors.length > 0 && report.details.length === 0 ? total : 0)
+  const failed =
+    report.details.filter((detail) => detail.errors.length > 0).length || (report.errors.length > 0 && report.details.length === 0 ? total : 0)
   const ok = Math.max(0, total - failed)
   const kind: SyncOutcome['kind'] = failed === 0 ? 'success' : ok === 0 ? 'failure' : 'partial'
   const headline = {
