@@ -104,7 +104,13 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
   const top = header + key.height + 14
   const bottom = size.height - OUTER_PADDING
   const withResiduals = drawn.residuals !== null
-  const columnRight = withResiduals ? OUTER_PADDING + (size.width - 2 * OUTER_PADDING) * LEFT_COLUMN_SHARE : size.width - OUTER_PADDING
+  // a narrow render has no room for a third column: the distribution is left to the wide one
+  const withDistribution = withResiduals && !input.compact
+  const columnRight = withDistribution
+    ? OUTER_PADDING + (size.width - 2 * OUTER_PADDING) * LEFT_COLUMN_SHARE
+    : withResiduals
+      ? size.width - OUTER_PADDING - COLUMN_GAP
+      : size.width - OUTER_PADDING
   const leftHeight = bottom - top - bottomMargin(true, true) - (withResiduals ? PANEL_GAP : 0)
   const mainHeight = withResiduals ? Math.round(leftHeight * (1 - RESIDUAL_HEIGHT_SHARE)) : leftHeight
   const residualHeight = leftHeight - mainHeight
@@ -122,6 +128,8 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
   if (withResiduals && residualDomain && residualTicks) {
     const residualRect: Rect = { x: left, y: top + mainHeight + PANEL_GAP, width: columnRight - left, height: residualHeight }
     drawResidualPanel(scene, input, drawn, residualRect, xDomain, residualDomain, residualTicks)
+  }
+  if (withDistribution) {
     const distributionArea: Rect = {
       x: columnRight + COLUMN_GAP,
       y: top,

@@ -145,7 +145,7 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
       transactions: definition.transactions ? visibleTransactions(entry, window) : undefined,
     }
   return {
-    title: `${definition.label} — ${entry.asset.toUpperCase()}`,
+    title: `${view === 'gains' ? 'Residual gate (%)' : 'Residual gate'} — ${entry.asset.toUpperCase()}`,
     subtitle,
     yLabel: definition.yLabel,
     unit: definition.unit,
