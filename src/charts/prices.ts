@@ -69,6 +69,97 @@ function legendItems(drawings: readonly SourceDrawing[], unit: ValueUnit): Legen
   })
 }
 
+/** The difference panel's share of the plot height. */
+const DIFFERENCE_SHARE = 0.38
+const PANEL_GAP = 12
+
+interface Difference {
+  readonly color: string
+  readonly ts: number[]
+  readonly values: number[]
+}
+
+/** Linear interpolation of a sorted series at `t`, held flat outside it. */
+function valueAt(ts: readonly number[], values: readonly number[], t: number): number {
+  if (t <= ts[0]!) return values[0]!
+  if (t >= ts[ts.length - 1]!) return values[values.length - 1]!
+  let lo = 0
+  let hi = ts.length - 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (ts[mid]! <= t) lo = mid
+    else hi = mid
+  }
+  const span = ts[hi]! - ts[lo]!
+  return span === 0 ? values[lo]! : values[lo]! + ((values[hi]! - values[lo]!) * (t - ts[lo]!)) / span
+}
+
+/**
+ * Each other source against the reference at the same instant: in % of the reference (relative
+ * tolerance) or in USD (absolute), the unit the tolerance is given in.
+ */
+function differenceSeries(drawings: readonly SourceDrawing[], spec: NonNullable<PriceChartInput['toleranceAround']>): Difference[] {
+  const reference = drawings.find((d) => d.source === spec.source)
+  if (!reference || reference.points.ts.length < 2) return []
+  const { ts: refTs, values: refValues } = reference.points
+  return drawings
+    .filter((d) => d !== reference && d.points.ts.length > 0)
+    .map((d) => {
+      const ts: number[] = []
+      const values: number[] = []
+      d.points.ts.forEach((t, i) => {
+        const base = valueAt(refTs, refValues, t)
+        const value = spec.mode === 'relative' ? (base > 0 ? (d.points.values[i]! / base - 1) * 100 : Number.NaN) : d.points.values[i]! - base
+        if (Number.isFinite(value)) {
+          ts.push(t)
+          values.push(value)
+        }
+      })
+      return { color: d.color, ts, values }
+    })
+    .filter((d) => d.ts.length > 0)
+}
+
+/** The tolerance in the difference panel's unit: % for a relative tolerance, USD for an absolute one. */
+function toleranceLimit(spec: NonNullable<PriceChartInput['toleranceAround']>): number {
+  return spec.mode === 'relative' ? spec.epsilon * 100 : spec.epsilon
+}
+
+/** The other sources' difference from the reference over time, inside or outside the ±tolerance band. */
+function drawDifferencePanel(
+  scene: Scene,
+  bounds: { x: number; y: number; width: number; height: number },
+  xDomain: Domain,
+  yDomain: Domain,
+  yTicks: ReturnType<typeof yTickLabels>,
+  differences: readonly Difference[],
+  spec: NonNullable<PriceChartInput['toleranceAround']>,
+): void {
+  const unit = spec.mode === 'relative' ? '%' : 'USD'
+  const panel = drawPanel(scene, bounds, {
+    xDomain,
+    yDomain,
+    xKind: 'time',
+    xTickLabels: true,
+    xLabel: 'Time (UTC)',
+    yLabel: `vs ${spec.source} (${unit})`,
+    yTicks,
+  })
+  const { x, y } = panel
+  const limit = toleranceLimit(spec)
+  const yHigh = y(limit)
+  const yLow = y(-limit)
+  scene.shapes.push(rect(bounds.x, yHigh, bounds.width, Math.max(1, yLow - yHigh), COLORS.band, ` fill-opacity="0.22"`))
+  scene.shapes.push(line(bounds.x, y(0), bounds.x + bounds.width, y(0), { color: COLORS.zero, width: 1 }))
+  for (const d of differences) scene.shapes.push(polyline(d.ts.map(x), d.values.map(y), { color: d.color, width: 1.6 }))
+  scene.texts.push(
+    textAt(`±${spec.mode === 'relative' ? `${limit.toFixed(2)} %` : `${limit} USD`} agrees`, bounds.x + 6, yHigh - 2, 'start', 'bottom', {
+      size: TYPE.annotation,
+      color: COLORS.mutedText,
+    }),
+  )
+}
+
 /** The agreement band around each point of one source: prices inside it agree with that source. */
 function bandAround(
   drawings: readonly SourceDrawing[],
@@ -111,14 +202,27 @@ export function priceScene(input: PriceChartInput): Scene {
     Y_PADDING,
   )
   const top = header + key.height + 14
-  const height = size.height - OUTER_PADDING - top - bottomMargin(true, true)
+  const differences = around && input.toleranceAround ? differenceSeries(drawings, input.toleranceAround) : []
+  const withDifference = differences.length > 0
+  const total = size.height - OUTER_PADDING - top - bottomMargin(true, true) - (withDifference ? PANEL_GAP : 0)
+  const height = withDifference ? Math.round(total * (1 - DIFFERENCE_SHARE)) : total
   const yTicks = yTickLabels(yDomain, height)
-  const left = OUTER_PADDING + leftMargin(yTicks, true)
+  const spec = input.toleranceAround
+  const differenceDomain =
+    withDifference && spec ? paddedDomain([...differences.map((d) => d.values), [-toleranceLimit(spec), toleranceLimit(spec)]], Y_PADDING) : null
+  const differenceTicks = differenceDomain ? yTickLabels(differenceDomain, total - height) : null
+  const left = OUTER_PADDING + Math.max(leftMargin(yTicks, true), differenceTicks ? leftMargin(differenceTicks, true) : 0)
   const panel = drawPanel(
     scene,
     { x: left, y: top, width: size.width - OUTER_PADDING - left, height },
-    { xDomain, yDomain, xKind: 'time', xTickLabels: true, xLabel: 'Time (UTC)', yLabel: input.yLabel ?? 'Price (USD)', yTicks },
+    withDifference
+      ? { xDomain, yDomain, xKind: 'time', xTickLabels: false, yLabel: input.yLabel ?? 'Price (USD)', yTicks }
+      : { xDomain, yDomain, xKind: 'time', xTickLabels: true, xLabel: 'Time (UTC)', yLabel: input.yLabel ?? 'Price (USD)', yTicks },
   )
+  if (differenceDomain && differenceTicks && spec) {
+    const rect = { x: left, y: top + height + PANEL_GAP, width: size.width - OUTER_PADDING - left, height: total - height }
+    drawDifferencePanel(scene, rect, xDomain, differenceDomain, differenceTicks, differences, spec)
+  }
   const { x, y } = panel
 
   if (tolerance) {
