@@ -46,9 +46,8 @@ export function mainLegend(input: DiagnosticChartInput, drawn: DrawnSeries, xDom
   const items: LegendItem[] = [{ label: input.series.label ?? 'Position', swatch: { kind: 'line', color: COLORS.series } }]
   if (drawn.baseline) items.push({ label: input.baseline?.label ?? 'Baseline fit', swatch: { kind: 'line', color: COLORS.fit, dashed: true } })
   // nested bands add up on the plot, so each swatch shows the shade its band really has
-  usableBands(input, drawn).forEach((band, i) =>
-    items.push({ label: band.label, swatch: { kind: 'band', color: COLORS.band, opacity: 1 - (1 - BAND_OPACITY) ** (i + 1) } }),
-  )
+  for (const [i, band] of usableBands(input, drawn).entries())
+    items.push({ label: band.label, swatch: { kind: 'band', color: COLORS.band, opacity: 1 - (1 - BAND_OPACITY) ** (i + 1) } })
   for (const marker of input.verticalLines ?? []) items.push({ label: marker.label, swatch: { kind: 'line', color: COLORS.t0, width: 2 } })
   if (drawn.trend) items.push({ label: input.trend?.label ?? 'Trend', swatch: { kind: 'line', color: COLORS.trend, width: 3 } })
   items.push({ label: 'Last point', swatch: { kind: 'dot', color: COLORS.lastPoint } })

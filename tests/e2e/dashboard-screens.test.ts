@@ -51,14 +51,9 @@ let dataDir: string
 let trusted: string
 let guarded: string
 
-async function open(
-  base: string,
-  size: keyof typeof WIDTHS,
-  theme: (typeof THEMES)[number],
-  extra: Parameters<Browser['newContext']>[0] = {},
-): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+async function open(size: keyof typeof WIDTHS, theme: (typeof THEMES)[number]): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   // bypassCSP: axe is injected as an inline script; tests/e2e/dashboard.test.ts checks the CSP itself
-  const context = await browser.newContext({ viewport: WIDTHS[size], colorScheme: theme, bypassCSP: true, ...extra })
+  const context = await browser.newContext({ viewport: WIDTHS[size], colorScheme: theme, bypassCSP: true })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (message) => {
@@ -143,7 +138,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
   for (const size of Object.keys(WIDTHS) as (keyof typeof WIDTHS)[])
     for (const theme of THEMES)
       it(`${size} ${theme}: every asset and view fits, passes axe and leads with the action`, async () => {
-        const { context, page, problems } = await open(trusted, size, theme)
+        const { context, page, problems } = await open(size, theme)
         const failures: string[] = []
         for (const asset of ASSETS)
           for (const view of VIEW_NAMES) {
@@ -168,7 +163,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
       }, 600_000)
 
   it('states each demo decision in words with its plain reason and code', async () => {
-    const { context, page } = await open(trusted, 'desktop', 'light')
+    const { context, page } = await open('desktop', 'light')
     const expected: Record<string, { action: RegExp; code: string | null }> = {
       djed: { action: /^Withdraw up to [\d,.]+ USD \(≈ [\d,.]+ DJED\) across 3 wallets$/, code: null },
       usdm: {
@@ -200,7 +195,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
   for (const size of Object.keys(WIDTHS) as (keyof typeof WIDTHS)[])
     it(`${size}: a logged-out visitor under public_view summary sees decisions and reasons, no amount and no address`, async () => {
       const wallets = services.latest.current!.result.assets.flatMap((entry) => entry.decision.wallets.map((wallet) => wallet.wallet))
-      const { context, page, problems } = await open(guarded, size, 'light')
+      const { context, page, problems } = await open(size, 'light')
       for (const asset of ASSETS)
         for (const view of VIEW_NAMES) {
           await page.goto(`${guarded}/dashboard?asset=${asset}&view=${view}`)
@@ -222,7 +217,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
       expect(problems).toEqual([])
       await context.close()
 
-      const login = await open(guarded, size, 'dark')
+      const login = await open(size, 'dark')
       const response = await login.page.goto(`${guarded}/dashboard/logout`)
       expect(response?.status()).toBe(401)
       expect(await seriousViolations(login.page)).toEqual([])
@@ -234,7 +229,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     const shots = { desktop: 'dashboard-desktop.png', phone: 'dashboard-phone.png' } as const
     for (const size of ['desktop', 'phone'] as const) {
-      const { context, page } = await open(trusted, size, 'light')
+      const { context, page } = await open(size, 'light')
       await page.goto(`${trusted}/dashboard?asset=usdc`)
       await chartsLoaded(page)
       const path = join(ARTIFACTS, shots[size])

@@ -214,7 +214,7 @@ export function assetModel(
   const wallets = d.wallets.map((wallet) => ({
     abbreviated: abbreviateAddress(wallet.wallet),
     full: viewer.authenticated ? wallet.wallet : null,
-    withdrawUnits: viewer.authenticated && seesAmounts ? number(price ? wallet.wmaxUsd / price : null, 6) : null,
+    withdrawUnits: viewer.authenticated && seesAmounts ? usd(price ? wallet.wmaxUsd / price : null) : null,
     withdrawUsd: viewer.authenticated && seesAmounts ? usd(wallet.wmaxUsd) : null,
     vT1: viewer.authenticated && seesAmounts ? usd(wallet.vT1Usd) : null,
   }))
