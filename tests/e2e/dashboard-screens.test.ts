@@ -91,7 +91,6 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
     services = await startServices(loadConfigText(configText(dataDir, ''), {}, 'screens config'), {
       demo: true,
       testPrefix: false,
-      eagerCharts: true,
     })
     await services.runEvaluation()
     // The same evaluation under auth (public_view: summary): what a logged-out visitor sees.
