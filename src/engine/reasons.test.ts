@@ -52,6 +52,13 @@ describe('explainDecision', () => {
     expect(codes).toEqual(['wallets_clamped', 'price_mismatch'])
   })
 
+  it("does not split the gate's explanation at the '; ' inside its parentheses", () => {
+    const gate = 'residual gate triggered: the last hour is 50× their usual wobble (σ 116 USD; alarm beyond 4×) (r=5452.00 > k·σ=464.00)'
+    const reasons = explainDecision(hold(`${gate}; price mismatch liqwid 1.0000 vs minswap 1.0200 (Δ 1.96% > 1.00%)`))
+    expect(reasons.map((r) => r.code)).toEqual(['unusual_move', 'price_mismatch'])
+    expect(reasons[0]!.detail).toBe(gate)
+  })
+
   it('classifies ERROR reasons', () => {
     const cases: Record<string, string> = {
       'no series in range (no position samples since 2025-01-01T00:00:00.000Z)': 'no_series',

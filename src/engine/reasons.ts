@@ -87,9 +87,30 @@ export function explainDecision(decision: AssetDecision, context: ReasonContext 
   if (decision.decision === 1) return []
   const name = decision.asset.toUpperCase()
   if (decision.decision === -1) return [errorReason(name, decision.error ?? decision.reason ?? 'unknown error')]
-  const parts = (decision.reason ?? '').split('; ').filter((part) => part !== '')
+  const parts = topLevelParts(decision.reason ?? '')
   const reasons = parts.map((part) => holdReason(name, part, decision, context))
   return reasons.length > 0 ? reasons : [{ code: 'no_gain', text: `${name} holds.`, action: 'Wait for the next evaluation.', detail: '' }]
+}
+
+/**
+ * The engine joins its HOLD reasons with "; ". A reason can hold "; " itself inside parentheses
+ * (the gate's explanation: "(σ 116 USD; alarm beyond 4×)"), so only a top-level "; " separates.
+ */
+function topLevelParts(reason: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i < reason.length; i++) {
+    const char = reason[i]
+    if (char === '(') depth++
+    else if (char === ')') depth = Math.max(0, depth - 1)
+    else if (depth === 0 && char === ';' && reason[i + 1] === ' ') {
+      parts.push(reason.slice(start, i))
+      start = i + 2
+    }
+  }
+  parts.push(reason.slice(start))
+  return parts.filter((part) => part !== '')
 }
 
 function errorReason(name: string, detail: string): Reason {
