@@ -56,6 +56,14 @@ console.log(
 
 await timed(warmup, () => renderDiagnosticPng(input))
 console.log(summary('chart_in_process', await timed(runs, () => renderDiagnosticPng(input))))
+// The dashboard's other renders of the same chart: dark, and the narrow one phones get (larger type).
+const dark = { ...input, theme: 'dark' as const }
+console.log(summary('chart_in_process_dark', await timed(runs, () => renderDiagnosticPng(dark))))
+const narrow = { ...input, size: { width: 520, height: 460 }, compact: true }
+console.log(summary('chart_in_process_narrow', await timed(runs, () => renderDiagnosticPng(narrow))))
+// The default "gain since t0" view: one panel, no residuals, a t0 line and the last value in tokens.
+const gain = { ...input, residuals: undefined, verticalLines: [{ ts: input.series.ts[0]!, label: 't0' }], lastLabelSuffix: ' · 1,234.56 DJED' }
+console.log(summary('chart_gain_view', await timed(runs, () => renderDiagnosticPng(gain))))
 
 // Where the in-process time goes: scene (data → shapes), svg (satori text layer), png (resvg + deflate).
 const stages = { scene: [] as number[], svg: [] as number[], png: [] as number[] }

@@ -237,6 +237,20 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       prepare: demoWriter ? async (now) => void (await appendDemoSample(demoWriter, now, keyword)) : undefined,
       afterPublish: [afterPublish],
     })
+
+    // One evaluation at a time: "Evaluate now" while one runs joins it instead of starting another.
+    let running: Promise<EvaluationResult | null> | null = null
+    const evaluateOnce = (signal?: AbortSignal) => {
+      running ??= cycle.run(signal).finally(() => {
+        running = null
+      })
+      return running
+    }
+    const evaluateNow = (): 'started' | 'running' => {
+      if (running) return 'running'
+      void evaluateOnce()
+      return 'started'
+    }
     const auth = createAuthenticator(config.resolved.auth)
     const web: WebDeps = {
       config,
@@ -255,6 +269,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         authEnabled: auth.enabled,
         history: recentHistory,
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
+        evaluateNow,
       },
     }
     const close = async () => {
@@ -267,7 +282,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       await store.close()
     }
     const parts = { config, store, prices, latest, metrics, auth, sync, charts, collector, history, recentHistory, notifier, web }
-    return { ...parts, runEvaluation: cycle.run, close }
+    return { ...parts, runEvaluation: evaluateOnce, close }
   } catch (error) {
     await store.close()
     throw error

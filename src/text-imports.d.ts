@@ -19,3 +19,8 @@ declare module '*.svg' {
   const text: string
   export default text
 }
+
+declare module '*/dashboard-client.js' {
+  const text: string
+  export default text
+}

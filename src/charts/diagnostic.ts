@@ -11,7 +11,7 @@ import { type DrawnSeries, drawnSeries } from './marks.ts'
 import { drawResidualPanel, residualYDomain } from './residual-panel.ts'
 import type { Domain } from './scale.ts'
 import {
-  HEADER_HEIGHT,
+  headerHeight,
   OUTER_PADDING,
   type Rect,
   type Scene,
@@ -23,7 +23,7 @@ import {
   resolveSize,
   yTickLabels,
 } from './scene.ts'
-import { legend } from './text.ts'
+import { legendRow } from './text.ts'
 import { COLORS } from './theme.ts'
 import type { DiagnosticChartInput } from './types.ts'
 
@@ -43,6 +43,8 @@ function timeDomain(drawn: DrawnSeries, input: DiagnosticChartInput): Domain {
     lo = Math.min(lo, points.ts[0]!)
     hi = Math.max(hi, points.ts[points.ts.length - 1]!)
   }
+  // a marker just before the first sample (t0) stays on the chart
+  for (const marker of input.verticalLines ?? []) if (Number.isFinite(marker.ts) && marker.ts < lo && lo - marker.ts < (hi - lo) * 0.1) lo = marker.ts
   const rNow = input.residuals?.rNow
   if (rNow && Number.isFinite(rNow.ts) && Number.isFinite(rNow.value)) {
     lo = Math.min(lo, rNow.ts)
@@ -68,12 +70,20 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
         : { text: 'Gate not triggered', color: COLORS.notTriggered }
   const xDomain = timeDomain(drawn, input)
   drawHeader(scene, input.title, input.subtitle, badge)
-  scene.texts.push(legend(mainLegend(input, drawn, xDomain), size.width - OUTER_PADDING, 14, size.width * 0.5))
+  const header = headerHeight(input.subtitle !== undefined)
+  const key = legendRow(mainLegend(input, drawn, xDomain), OUTER_PADDING, header, size.width - 2 * OUTER_PADDING)
+  scene.texts.push(key.element)
 
-  const top = HEADER_HEIGHT + 16
+  const top = header + key.height + 14
   const bottom = size.height - OUTER_PADDING
   const withResiduals = drawn.residuals !== null
-  const columnRight = withResiduals ? OUTER_PADDING + (size.width - 2 * OUTER_PADDING) * LEFT_COLUMN_SHARE : size.width - OUTER_PADDING
+  // a narrow render has no room for a third column: the distribution is left to the wide one
+  const withDistribution = withResiduals && !input.compact
+  const columnRight = withDistribution
+    ? OUTER_PADDING + (size.width - 2 * OUTER_PADDING) * LEFT_COLUMN_SHARE
+    : withResiduals
+      ? size.width - OUTER_PADDING - COLUMN_GAP
+      : size.width - OUTER_PADDING
   const leftHeight = bottom - top - bottomMargin(true, true) - (withResiduals ? PANEL_GAP : 0)
   const mainHeight = withResiduals ? Math.round(leftHeight * (1 - RESIDUAL_HEIGHT_SHARE)) : leftHeight
   const residualHeight = leftHeight - mainHeight
@@ -91,6 +101,8 @@ export function diagnosticScene(input: DiagnosticChartInput): Scene {
   if (withResiduals && residualDomain && residualTicks) {
     const residualRect: Rect = { x: left, y: top + mainHeight + PANEL_GAP, width: columnRight - left, height: residualHeight }
     drawResidualPanel(scene, input, drawn, residualRect, xDomain, residualDomain, residualTicks)
+  }
+  if (withDistribution) {
     const distributionArea: Rect = {
       x: columnRight + COLUMN_GAP,
       y: top,

@@ -105,7 +105,7 @@ export function drawDistributionPanel(scene: Scene, input: DiagnosticChartInput,
         size: TYPE.annotation,
         weight: 700,
         color: COLORS.lastPoint,
-        background: 'rgba(255,255,255,0.85)',
+        background: COLORS.haloText,
       }),
     )
   }

@@ -42,7 +42,10 @@ export function mainYDomain(input: DiagnosticChartInput, drawn: DrawnSeries): Do
 export function mainLegend(input: DiagnosticChartInput, drawn: DrawnSeries, xDomain: Domain): LegendItem[] {
   const items: LegendItem[] = [{ label: input.series.label ?? 'Position', swatch: { kind: 'line', color: COLORS.series } }]
   if (drawn.baseline) items.push({ label: input.baseline?.label ?? 'Baseline fit', swatch: { kind: 'line', color: COLORS.fit, dashed: true } })
-  for (const band of usableBands(input, drawn)) items.push({ label: band.label, swatch: { kind: 'band', color: COLORS.band, opacity: 0.35 } })
+  // nested bands add up on the plot, so each swatch shows the shade its band really has
+  for (const [i, band] of usableBands(input, drawn).entries())
+    items.push({ label: band.label, swatch: { kind: 'band', color: COLORS.band, opacity: 1 - (1 - BAND_OPACITY) ** (i + 1) } })
+  for (const marker of input.verticalLines ?? []) items.push({ label: marker.label, swatch: { kind: 'line', color: COLORS.t0, width: 2 } })
   if (drawn.trend) items.push({ label: input.trend?.label ?? 'Trend', swatch: { kind: 'line', color: COLORS.trend, width: 3 } })
   items.push({ label: 'Last point', swatch: { kind: 'dot', color: COLORS.lastPoint } })
   const visible = visibleTransactions(input.transactions, xDomain)
@@ -91,6 +94,12 @@ export function drawMainPanel(
 
   drawTransactions(scene, panel, input.transactions, true)
   drawHoldout(scene, panel, input, true)
+  for (const marker of input.verticalLines ?? []) {
+    if (!(marker.ts >= xDomain[0] && marker.ts <= xDomain[1])) continue
+    const mx = x(marker.ts)
+    scene.shapes.push(line(mx, rect.y, mx, rect.y + rect.height, { color: COLORS.t0, width: 2, opacity: 0.8 }))
+    scene.texts.push(textAt(marker.label, mx + 4, rect.y + 14, 'start', 'top', { size: TYPE.annotation, weight: 700, color: COLORS.t0 }))
+  }
 
   scene.shapes.push(polyline(drawn.main.ts.map(x), drawn.main.values.map(y), { color: COLORS.series, width: 1.5 }))
   if (drawn.trend) scene.shapes.push(polyline(drawn.trend.ts.map(x), drawn.trend.values.map(y), { color: COLORS.trend, width: 2.2, opacity: 0.9 }))
@@ -106,15 +115,15 @@ function drawLastPoint(scene: Scene, panel: Panel, drawn: DrawnSeries, input: Di
   const value = drawn.main.values[last]!
   const px = panel.x(drawn.main.ts[last]!)
   const py = panel.y(value)
-  scene.shapes.push(circle(px, py, 4.5, COLORS.lastPoint, { color: '#ffffff', width: 1.5 }))
+  scene.shapes.push(circle(px, py, 4.5, COLORS.lastPoint, { color: COLORS.halo, width: 1.5 }))
   // Above the point unless that would leave the panel; always to its left (it sits on the right edge).
   const above = py - panel.rect.y > 28
   scene.texts.push(
-    textAt(formatValue(value, input.unit), px - 8, above ? py - 7 : py + 7, 'end', above ? 'bottom' : 'top', {
+    textAt(`${formatValue(value, input.unit)}${input.lastLabelSuffix ?? ''}`, px - 8, above ? py - 7 : py + 7, 'end', above ? 'bottom' : 'top', {
       size: TYPE.annotation,
       weight: 700,
       color: COLORS.lastPoint,
-      background: 'rgba(255,255,255,0.85)',
+      background: COLORS.haloText,
     }),
   )
 }

@@ -53,7 +53,7 @@ export function drawTransactions(scene: Scene, panel: Panel, transactions: reado
     if (!withMarkers) continue
     // Deposits point up (money in), withdrawals down (money out).
     const ys = tx.kind === 'deposit' ? [top + 10, top + 10, top + 2] : [top + 2, top + 2, top + 10]
-    scene.shapes.push(polygon([x - 5, x + 5, x], ys, color, { color: '#ffffff', width: 0.8 }))
+    scene.shapes.push(polygon([x - 5, x + 5, x], ys, color, { color: COLORS.halo, width: 0.8 }))
   }
 }
 
@@ -63,8 +63,9 @@ export interface ThresholdLine {
   readonly style: StrokeStyle
 }
 
-const SIGMA_STYLE: StrokeStyle = { color: COLORS.threshold, width: 1.2, dash: '6 4', opacity: 0.85 }
-const K_SIGMA_STYLE: StrokeStyle = { color: COLORS.kSigma, width: 1.3, dash: '2 3' }
+// functions, not constants: COLORS is the palette of the chart being drawn (light or dark)
+const sigmaStyle = (): StrokeStyle => ({ color: COLORS.threshold, width: 1.2, dash: '6 4', opacity: 0.85 })
+const kSigmaStyle = (): StrokeStyle => ({ color: COLORS.kSigma, width: 1.3, dash: '2 3' })
 
 function trimNumber(n: number): string {
   return String(Number(n.toFixed(2)))
@@ -74,6 +75,8 @@ function trimNumber(n: number): string {
 export function thresholdLines(thresholds: GateThresholds | undefined): ThresholdLine[] {
   if (!thresholds) return []
   const lines: ThresholdLine[] = []
+  const SIGMA_STYLE = sigmaStyle()
+  const K_SIGMA_STYLE = kSigmaStyle()
   if (thresholds.mode === 'stddev') {
     const { sigma, k } = thresholds
     if (!(Number.isFinite(sigma) && sigma > 0)) return []
@@ -110,7 +113,7 @@ export function drawHoldout(scene: Scene, panel: Panel, input: DiagnosticChartIn
   scene.shapes.push(filledRect(from, rect.y, right - from, rect.height, COLORS.lastPoint, ' fill-opacity="0.10"'))
   scene.shapes.push(line(from, rect.y, from, rect.y + rect.height, { color: COLORS.lastPoint, width: 1.2, opacity: 0.8 }))
   if (!labelled) return
-  const style = { size: TYPE.annotation, weight: 700 as const, color: COLORS.lastPoint, background: 'rgba(255,255,255,0.85)' }
+  const style = { size: TYPE.annotation, weight: 700 as const, color: COLORS.lastPoint, background: COLORS.haloText }
   // the font has no arrows: the shading says which side is held out
   scene.texts.push(textAt('training window | held out (shaded)', from - 4, rect.y + 4, 'end', 'top', style))
 }

@@ -23,7 +23,7 @@ import { encodePng } from './png.ts'
 import { priceScene } from './prices.ts'
 import type { Scene } from './scene.ts'
 import { textLayer } from './text.ts'
-import { FONT_FAMILY, FONT_FAMILY_GREEK } from './theme.ts'
+import { FONT_FAMILY, FONT_FAMILY_GREEK, useLook } from './theme.ts'
 import type { DiagnosticChartInput, PriceChartInput } from './types.ts'
 
 interface Runtime {
@@ -89,6 +89,7 @@ export async function svgToPng(svg: string): Promise<Uint8Array> {
 }
 
 export function renderDiagnosticSvg(input: DiagnosticChartInput): Promise<string> {
+  useLook(input)
   return sceneToSvg(diagnosticScene(input))
 }
 
@@ -97,6 +98,7 @@ export async function renderDiagnosticPng(input: DiagnosticChartInput): Promise<
 }
 
 export function renderPricesSvg(input: PriceChartInput): Promise<string> {
+  useLook(input)
   return sceneToSvg(priceScene(input))
 }
 

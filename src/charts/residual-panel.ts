@@ -82,14 +82,14 @@ export function drawResidualPanel(
     const px = x(rNow.ts)
     const py = y(rNow.value)
     const r = 6
-    scene.shapes.push(polygon([px, px + r, px, px - r], [py - r, py, py + r, py], COLORS.lastPoint, { color: '#ffffff', width: 1.2 }))
+    scene.shapes.push(polygon([px, px + r, px, px - r], [py - r, py, py + r, py], COLORS.lastPoint, { color: COLORS.halo, width: 1.2 }))
     const above = py - rect.y > 24
     scene.texts.push(
       textAt(`r_now ${formatValue(rNow.value, input.unit)}`, px - 10, above ? py - 6 : py + 6, 'end', above ? 'bottom' : 'top', {
         size: TYPE.annotation,
         weight: 700,
         color: COLORS.lastPoint,
-        background: 'rgba(255,255,255,0.85)',
+        background: COLORS.haloText,
       }),
     )
   }

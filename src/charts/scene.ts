@@ -48,10 +48,24 @@ export function createScene(size: ChartSize): Scene {
 }
 
 export const HEADER_HEIGHT = 62
+
+/** `text`, cut with "…" when wider than `width` at `size` (a narrow render's long subtitle). */
+function fitted(text: string, width: number, size: number): string {
+  if (estimateTextWidth(text, size) <= width) return text
+  let cut = text
+  while (cut.length > 1 && estimateTextWidth(`${cut}…`, size) > width) cut = cut.slice(0, -1)
+  return `${cut.trimEnd()}…`
+}
+
+/** The header's height at the current type sizes (a compact render has larger type). */
+export function headerHeight(withSubtitle = true): number {
+  return Math.ceil(12 + TYPE.title * 1.35 + (withSubtitle ? 4 + TYPE.subtitle * 1.35 : 0) + 8)
+}
 export const OUTER_PADDING = 16
 
 /** Title, an optional gate badge beside it, and the subtitle underneath (satori lays out the row). */
 export function drawHeader(scene: Scene, title: string, subtitle: string | undefined, badge?: { text: string; color: string }): void {
+  subtitle = subtitle === undefined ? undefined : fitted(subtitle, scene.width - 2 * OUTER_PADDING, TYPE.subtitle)
   const titleRow = el('div', { display: 'flex', alignItems: 'center', gap: 12 }, [
     el('div', { display: 'flex', fontSize: TYPE.title, fontWeight: 700, color: COLORS.text, whiteSpace: 'nowrap' }, title),
     ...(badge

@@ -4,6 +4,7 @@
  * Inter font and turns every glyph into a path, so the PNG looks the same on every machine.
  */
 
+import { estimateTextWidth } from './measure.ts'
 import { COLORS, FONT_FAMILY, FONT_FAMILY_GREEK, TYPE } from './theme.ts'
 
 export interface SatoriElement {
@@ -146,6 +147,45 @@ export function legend(items: readonly LegendItem[], right: number, top: number,
       ]),
     ),
   )
+}
+
+const LEGEND_SWATCH_WIDTH = 22 + 5
+const LEGEND_COLUMN_GAP = 14
+const LEGEND_ROW_GAP = 4
+
+/** How many rows `legendRow` wraps `items` into within `width`. */
+function legendRows(items: readonly LegendItem[], width: number): number {
+  let rows = items.length > 0 ? 1 : 0
+  let used = 0
+  for (const item of items) {
+    const w = LEGEND_SWATCH_WIDTH + estimateTextWidth(item.label, TYPE.legend)
+    if (used > 0 && used + LEGEND_COLUMN_GAP + w > width) {
+      rows++
+      used = w
+    } else used += (used > 0 ? LEGEND_COLUMN_GAP : 0) + w
+  }
+  return rows
+}
+
+/**
+ * A legend in its own band under the header, left-aligned and wrapped to `width`, with the height
+ * it takes: the plot starts below it, so no entry can overlap a label or the data.
+ */
+export function legendRow(items: readonly LegendItem[], left: number, top: number, width: number): { element: SatoriElement; height: number } {
+  const rows = legendRows(items, width)
+  const rowHeight = Math.ceil(TYPE.legend * 1.3)
+  const height = rows === 0 ? 0 : rows * rowHeight + (rows - 1) * LEGEND_ROW_GAP
+  const element = el(
+    'div',
+    { position: 'absolute', left, top, width, display: 'flex', flexWrap: 'wrap', columnGap: LEGEND_COLUMN_GAP, rowGap: LEGEND_ROW_GAP },
+    items.map((item) =>
+      el('div', { display: 'flex', alignItems: 'center', gap: 5 }, [
+        swatchElement(item.swatch),
+        inner(item.label, { size: TYPE.legend, color: COLORS.text }),
+      ]),
+    ),
+  )
+  return { element, height }
 }
 
 /** The canvas-sized, transparent root holding every text element. */

@@ -91,8 +91,17 @@ export interface DiagnosticChartInput {
    * window), the points after it were judged against them; absent: every point was fitted
    */
   readonly holdout?: { readonly from: EpochMs }
+  /** vertical markers across the main panel, e.g. t0 */
+  readonly verticalLines?: readonly { readonly ts: EpochMs; readonly label: string }[]
+  /** appended to the last value's label, e.g. " · 90.98 DJED" */
+  readonly lastLabelSuffix?: string
   readonly size?: ChartSize
+  readonly theme?: ChartTheme
+  /** larger type for a narrow render that is shown scaled down on a phone */
+  readonly compact?: boolean
 }
+
+export type ChartTheme = 'light' | 'dark'
 
 export interface PriceSourceSeries extends TimeSeries {
   readonly source: string
@@ -116,5 +125,9 @@ export interface PriceChartInput {
   readonly latest?: readonly PriceQuote[]
   /** prices inside [low, high] agree within the configured tolerance */
   readonly tolerance?: { readonly low: number; readonly high: number; readonly label?: string }
+  /** the agreement band around each point of one source over time (instead of a flat `tolerance`) */
+  readonly toleranceAround?: { readonly source: string; readonly mode: 'relative' | 'absolute'; readonly epsilon: number; readonly label: string }
   readonly size?: ChartSize
+  readonly theme?: ChartTheme
+  readonly compact?: boolean
 }

@@ -156,6 +156,18 @@ export const analysisSection = section({
     }),
     gate: gateSection,
   }),
+  peg: section({
+    usd_stablecoins: z
+      .array(lowerString)
+      .default(['djed', 'usdm', 'usdc', 'usdt', 'usda', 'iusd'])
+      .describe('assets meant to be worth 1 USD: a peg badge shows when their price drifts (never affects decisions)'),
+    max_deviation: z
+      .number()
+      .gt(0, 'must be in (0,1)')
+      .lt(1, 'must be in (0,1)')
+      .default(0.005)
+      .describe('distance from 1 USD beyond which the peg badge shows, as a fraction (0.005 = 0.5 %)'),
+  }),
   price_compare: section({
     enabled: z.boolean().default(false).describe('compare prices across logical sources; a mismatch can HOLD'),
     sources: z

@@ -15,6 +15,8 @@ export const EXPOSABLE_METRICS = {
   sigma_usd: false,
   k_sigma: false,
   residual_trigger: false,
+  withdrawable_usd: true,
+  data_age_seconds: true,
   price_usd_by_source: false,
   price_delta_abs: false,
   price_delta_rel: false,
@@ -52,6 +54,9 @@ export const runtimeSection = section({
       .default('WO_BASIC_AUTH_USER')
       .describe('without username + password_hash: environment variables holding a plaintext user and password'),
     pass_env: z.string().trim().min(1).default('WO_BASIC_AUTH_PASS').describe('see user_env'),
+    public_view: lowerEnum(['summary', 'none'] as const)
+      .default('summary')
+      .describe('with auth on, what a logged-out visitor sees: summary (decisions and reasons, no amount or address) or none (a login page)'),
   }),
   schedule: section({
     // from 3 s: the service tests and the HTTP bench evaluate every few seconds

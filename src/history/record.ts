@@ -5,6 +5,7 @@
  */
 import type { AssetDecision } from '../engine/decision.ts'
 import type { DecisionCode, EpochMs } from '../engine/types.ts'
+import { explainDecision } from '../engine/reasons.ts'
 
 export interface DecisionRecord {
   /** the evaluation instant */
@@ -40,28 +41,12 @@ export interface EvaluatedAssets {
 }
 
 /**
- * The stable code of a decision's cause. Classifies the engine's reason text; the decision
- * explanation module (reason codes of the dashboard) replaces this one function when it lands.
+ * The stable code of a decision's cause: the deciding reason of src/engine/reasons.ts (the codes
+ * the dashboard and `/api/decisions` show), 'ok' for WITHDRAW_OK.
  */
 export function reasonCode(decision: AssetDecision): string {
   if (decision.decision === 1) return 'ok'
-  const reason = (decision.reason ?? '').toLowerCase()
-  const rules: [RegExp, string][] = [
-    [/internal error/, 'internal_error'],
-    [/in the future/, 'reference_in_future'],
-    [/no series in range/, 'no_series'],
-    [/transaction|deposit|withdrawal row/, 'invalid_transaction'],
-    [/price mismatch/, 'price_mismatch'],
-    [/gate not triggered/, 'no_opportunity'],
-    [/residual|r=.*k·σ|quantile/, 'unusual_move'],
-    [/gate skipped|gate could not/, 'gate_not_run'],
-    [/no position samples/, 'no_samples'],
-    [/no wallet/, 'no_wallets'],
-    [/no reference|no tagged|keyword/, 'no_reference'],
-    [/non-positive|gain/, 'no_gain'],
-  ]
-  for (const [pattern, code] of rules) if (pattern.test(reason)) return code
-  return decision.decision === -1 ? 'data_unavailable' : 'unclassified'
+  return explainDecision(decision)[0]?.code ?? 'unclassified'
 }
 
 export function withdrawableUsd(decision: AssetDecision): number {

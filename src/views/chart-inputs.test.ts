@@ -71,11 +71,25 @@ describe('chart inputs per view', () => {
     expect(input.subtitle).toContain('gate (hold on both tail)')
   })
 
-  it('marks a fit on another series as a diagnostic, never as the gate', () => {
+  it('draws a plain view without any gate diagnostics (those are the Advanced views)', () => {
     const input = diagnosticChartInput(config, entry, 'rate', at(48))
     expect(input.gateTriggered).toBeUndefined()
-    expect(input.subtitle).toContain('diagnostic fit')
+    expect(input.baseline).toBeUndefined()
+    expect(input.residuals).toBeUndefined()
     expect(input.transactions).toBeUndefined()
+  })
+
+  it('draws the default view as the gain since t0: 0 at t0, the t0 line, the usual range, the last value in tokens', () => {
+    const input = diagnosticChartInput(config, entry, 'gain', at(48))
+    const d = entry.decision
+    expect(input.series.values).toEqual(d.chart.correctedPosition.values.map((value) => value - d.vRefUsd!))
+    expect(input.verticalLines).toEqual([{ ts: d.t0!, label: 't0' }])
+    expect(input.referenceLine).toEqual({ value: 0, label: 'no gain' })
+    expect(input.residuals).toBeUndefined()
+    expect(input.bands!.map((band) => band.label)).toEqual([`Usual range (±${GATE_DEFAULTS_BY_ON_TRIGGER.hold.k_sigma}σ)`])
+    expect(input.holdout).toEqual(diagnosticChartInput(config, entry, 'position', at(48)).holdout)
+    expect(input.baseline!.values).toEqual(d.gate!.series.fitted!.map((value) => value - d.vRefUsd!))
+    expect(input.lastLabelSuffix).toMatch(/^ · [\d,.]+ DJED$/)
   })
 
   it('expresses the gains view in percent of the first fitted value', () => {
@@ -87,8 +101,13 @@ describe('chart inputs per view', () => {
 
   it('compares the stored price series and marks the latest quote of each source', () => {
     const input = priceChartInput(config, entry, at(48))
-    expect(input.sources.map((source) => source.source)).toEqual(['greptime(liqwid)', 'greptime(minswap)'])
-    expect(input.latest!.map((quote) => quote.value)).toEqual([1, 1.02])
+    expect(input.sources.map((source) => source.source)).toEqual(['Liqwid', 'Minswap'])
+    // a quote carries its line's name, so its dot takes the line's colour
+    expect(input.latest!.map((quote) => [quote.source, quote.value])).toEqual([
+      ['Liqwid', 1],
+      ['Minswap', 1.02],
+    ])
+    expect(input.toleranceAround).toEqual({ source: 'Liqwid', mode: 'relative', epsilon: 0.01, label: 'Agrees with Liqwid (±1.00 %)' })
   })
 })
 

@@ -19,6 +19,12 @@ function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
     case 'position':
     case 'gains':
       return entry.decision.chart.correctedPosition
+    case 'gain': {
+      // G(t) = corrected position − v_ref: 0 at t0
+      const { correctedPosition } = entry.decision.chart
+      const vRef = entry.decision.vRefUsd ?? 0
+      return { ts: correctedPosition.ts, values: correctedPosition.values.map((value) => value - vRef) }
+    }
     case 'raw':
       return entry.charts.positions
     case 'rate':
@@ -71,6 +77,7 @@ function scaled(values: readonly number[], factor: number): number[] {
 }
 
 export function diagnosticChartInput(config: Config, entry: AssetEvaluation, view: ViewName, at: number): DiagnosticChartInput {
+  if (view === 'gain') return gainChartInput(config, entry, at)
   const definition = VIEWS[view]
   const window = plotWindow(config, at)
   const series = clip(viewSeries(entry, view), window)
@@ -122,8 +129,16 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
     .filter((part) => part !== null)
     .join(' · ')
 
+  if (!definition.advanced)
+    return {
+      title: `${definition.label} — ${entry.asset.toUpperCase()}`,
+      yLabel: definition.yLabel,
+      unit: definition.unit,
+      series: { ts: series.ts, values: series.values, label: definition.label },
+      transactions: definition.transactions ? visibleTransactions(entry, window) : undefined,
+    }
   return {
-    title: `${definition.label} — ${entry.asset.toUpperCase()}`,
+    title: `${view === 'gains' ? 'Residual gate (%)' : 'Residual gate'} — ${entry.asset.toUpperCase()}`,
     subtitle,
     yLabel: definition.yLabel,
     unit: definition.unit,
@@ -132,46 +147,90 @@ export function diagnosticChartInput(config: Config, entry: AssetEvaluation, vie
     bands: bands.length > 0 ? bands : undefined,
     trend: trend ? { ts: series.ts, values: scaled(trend, factor), label: 'Trend' } : undefined,
     referenceLine: view === 'gains' ? { value: 100, label: 'baseline start' } : undefined,
-    transactions: definition.transactions
-      ? entry.decision.chart.transactions
-          .filter((tx) => window === null || (tx.ts >= window.start && tx.ts <= window.end))
-          .map((tx) => ({ ts: tx.ts, kind: tx.kind, amountUsd: tx.amountUsd }))
-      : undefined,
+    transactions: definition.transactions ? visibleTransactions(entry, window) : undefined,
     residuals,
     gateTriggered: isGate && outcome.triggered !== null ? outcome.triggered === 1 : undefined,
     holdout: holdoutStart(outcome),
   }
 }
 
+function visibleTransactions(entry: AssetEvaluation, window: { start: number; end: number } | null) {
+  return entry.decision.chart.transactions
+    .filter((tx) => window === null || (tx.ts >= window.start && tx.ts <= window.end))
+    .map((tx) => ({ ts: tx.ts, kind: tx.kind, amountUsd: tx.amountUsd }))
+}
+
+/**
+ * The default view: the gain since t0 in USD, from 0 at t0, with the t0 line, the transactions, the
+ * gate's usual range (its baseline ± k·σ, shifted like the gain) and the last value in USD and tokens.
+ */
+function gainChartInput(config: Config, entry: AssetEvaluation, at: number): DiagnosticChartInput {
+  const window = plotWindow(config, at)
+  const series = clip(viewSeries(entry, 'gain'), window)
+  const d = entry.decision
+  const vRef = d.vRefUsd ?? 0
+  const gate =
+    d.gateApplied && d.gate?.series.fitted && config.resolved.assets[entry.asset]!.settings.gate.basis === 'corrected_position' ? d.gate : null
+  const k = gate?.k ?? config.resolved.assets[entry.asset]!.settings.gate.k_sigma
+  const price = entry.charts.prices.values.at(-1)
+  const last = series.values.at(-1)
+  // (Inter's Latin subset has no "≈")
+  const tokens =
+    price && last !== undefined
+      ? ` · ${(last / price).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${entry.asset.toUpperCase()}`
+      : ''
+  return {
+    title: `Gain since t0 — ${entry.asset.toUpperCase()}`,
+    subtitle: d.t0 === null ? undefined : `t0 ${new Date(d.t0).toISOString().slice(0, 16).replace('T', ' ')} UTC (${d.refMode ?? 'no reference'})`,
+    yLabel: 'Gain since t0 (USD)',
+    unit: 'USD',
+    series: { ts: series.ts, values: series.values, label: 'Gain since t0' },
+    baseline: gate ? { ts: gate.series.x, values: gate.series.fitted!.map((value) => value - vRef), label: 'Expected (trend)' } : undefined,
+    bands:
+      gate && gate.sigma !== null && gate.thresholds?.mode === 'stddev'
+        ? [{ label: `Usual range (±${k}σ)`, low: -k * gate.sigma, high: k * gate.sigma }]
+        : gate?.thresholds
+          ? [{ label: 'Usual range', low: gate.thresholds.lower, high: gate.thresholds.upper }]
+          : undefined,
+    referenceLine: { value: 0, label: 'no gain' },
+    verticalLines: d.t0 === null ? undefined : [{ ts: d.t0, label: 't0' }],
+    lastLabelSuffix: tokens,
+    transactions: visibleTransactions(entry, window),
+    holdout: gate ? holdoutStart(gate) : undefined,
+  }
+}
+
+/** Plain names for the stored price series (the legend says "Liqwid", not "greptime(liqwid)"). */
+const STORED_SOURCES = [
+  { provider: 'greptime(liqwid)', logical: 'liqwid' },
+  { provider: 'greptime(minswap)', logical: 'minswap' },
+] as const
+
+const plainName = (source: string) => source.charAt(0).toUpperCase() + source.slice(1)
+
 export function priceChartInput(config: Config, entry: AssetEvaluation, at: number): PriceChartInput {
   const window = plotWindow(config, at)
-  const sources = [
-    { source: 'greptime(liqwid)', ...clip(entry.charts.prices, window) },
-    { source: 'greptime(minswap)', ...clip(entry.charts.minswapPrices, window) },
-  ].filter((series) => series.ts.length > 0)
+  const stored = { 'greptime(liqwid)': entry.charts.prices, 'greptime(minswap)': entry.charts.minswapPrices }
+  const sources = STORED_SOURCES.map(({ provider, logical }) => ({ source: plainName(logical), ...clip(stored[provider], window) })).filter(
+    (series) => series.ts.length > 0,
+  )
+  // A live quote is drawn as a dot in its source's colour: same name as the stored series.
   const latest = Object.entries(entry.prices?.bySource ?? {}).flatMap(([source, quote]) =>
-    quote === null ? [] : [{ source: `${source} (${quote.provider})`, ts: entry.decision.t1 ?? Date.now(), value: quote.price }],
+    quote === null ? [] : [{ source: plainName(source), ts: entry.decision.t1 ?? at, value: quote.price }],
   )
   const compare = config.resolved.assets[entry.asset]!.settings.price_compare
-  const reference = entry.prices?.bySource[compare.sources[0] ?? '']?.price
-  const tolerance =
-    reference === undefined
-      ? undefined
-      : compare.epsilon_mode === 'absolute'
-        ? { low: reference - compare.tolerance_epsilon, high: reference + compare.tolerance_epsilon, label: `±${compare.tolerance_epsilon} USD` }
-        : {
-            low: reference * (1 - compare.tolerance_epsilon),
-            high: reference * (1 + compare.tolerance_epsilon),
-            label: `±${(compare.tolerance_epsilon * 100).toFixed(2)}%`,
-          }
+  const reference = plainName(compare.sources[0] ?? 'liqwid')
+  const epsilon = compare.tolerance_epsilon
+  const label =
+    compare.epsilon_mode === 'absolute' ? `Agrees with ${reference} (±${epsilon} USD)` : `Agrees with ${reference} (±${(epsilon * 100).toFixed(2)} %)`
   return {
-    title: `Price comparison — ${entry.asset.toUpperCase()}`,
+    title: `Price sources — ${entry.asset.toUpperCase()}`,
     subtitle: compare.enabled
-      ? `tolerance ${compare.epsilon_mode} ${compare.tolerance_epsilon}, action ${compare.action_on_mismatch}`
+      ? `a mismatch beyond the band ${compare.action_on_mismatch === 'hold' ? 'holds withdrawals' : 'is flagged'}`
       : 'price compare disabled',
     sources,
     latest,
-    tolerance,
+    toleranceAround: { source: reference, mode: compare.epsilon_mode === 'absolute' ? 'absolute' : 'relative', epsilon, label },
   }
 }
 

@@ -1,11 +1,13 @@
 /**
- * The dashboard's chart views (`?view=`): the seed's `position` and `rate`, and the predecessor's
- * gains / corrected / raw / ADA-rate views under their old names as aliases. Views that show the
- * portfolio's absolute USD amounts are private when authentication is enabled.
+ * The dashboard's chart views (`?view=`). The default, `gain`, is what a supplier reads: the
+ * corrected gain since t0 in USD, from 0 at t0. `rate` / `rate_ada` / `raw` are plain series. The
+ * residual-gate diagnostics (baseline, bands, residuals, histogram, KDE) live in the "Advanced"
+ * views `position` and `gains` (the seed's and the predecessor's names, kept with their aliases).
+ * Views that show the portfolio's USD amounts are private when authentication is enabled.
  */
 import type { GateBasis } from '../engine/settings.ts'
 
-export const VIEW_NAMES = ['position', 'gains', 'raw', 'rate', 'rate_ada'] as const
+export const VIEW_NAMES = ['gain', 'rate', 'rate_ada', 'raw', 'position', 'gains'] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
 
 export interface ViewDefinition {
@@ -17,20 +19,40 @@ export interface ViewDefinition {
   readonly private: boolean
   /** deposit/withdrawal markers make sense on position views only */
   readonly transactions: boolean
+  /** the residual gate's diagnostics: baseline, bands, residual panel, histogram and KDE */
+  readonly advanced: boolean
 }
 
 export const VIEWS: Record<ViewName, ViewDefinition> = {
-  position: { name: 'position', label: 'Corrected position', yLabel: 'Corrected position (USD)', unit: 'USD', private: true, transactions: true },
-  gains: { name: 'gains', label: 'Gains (%)', yLabel: 'Corrected position (% of baseline start)', unit: '%', private: false, transactions: true },
-  raw: { name: 'raw', label: 'Raw position', yLabel: 'Raw position (USD)', unit: 'USD', private: true, transactions: true },
-  rate: { name: 'rate', label: 'USD rate', yLabel: 'Price (USD)', unit: 'rate', private: false, transactions: false },
-  rate_ada: { name: 'rate_ada', label: 'ADA rate', yLabel: 'Price (ADA)', unit: 'rate', private: false, transactions: false },
+  gain: { name: 'gain', label: 'Gain since t0', yLabel: 'Gain since t0 (USD)', unit: 'USD', private: true, transactions: true, advanced: false },
+  rate: { name: 'rate', label: 'USD rate', yLabel: 'Price (USD)', unit: 'rate', private: false, transactions: false, advanced: false },
+  rate_ada: { name: 'rate_ada', label: 'ADA rate', yLabel: 'Price (ADA)', unit: 'rate', private: false, transactions: false, advanced: false },
+  raw: { name: 'raw', label: 'Raw position', yLabel: 'Raw position (USD)', unit: 'USD', private: true, transactions: true, advanced: false },
+  position: {
+    name: 'position',
+    label: 'Advanced: gate on corrected position',
+    yLabel: 'Corrected position (USD)',
+    unit: 'USD',
+    private: true,
+    transactions: true,
+    advanced: true,
+  },
+  gains: {
+    name: 'gains',
+    label: 'Advanced: gate in % of baseline',
+    yLabel: 'Corrected position (% of baseline start)',
+    unit: '%',
+    private: false,
+    transactions: true,
+    advanced: true,
+  },
 }
 
 const ALIASES: Record<string, ViewName> = {
   corrected: 'position',
   gains_pct: 'gains',
   rate_usd: 'rate',
+  advanced: 'position',
 }
 
 /** `?view=` → a view name; unknown or missing → null (the caller picks the default). */
@@ -43,7 +65,7 @@ export function parseView(text: string | undefined): ViewName | null {
 /** The view to show: the requested one when allowed, else the default the viewer may see. */
 export function effectiveView(requested: ViewName | null, canSeePrivate: boolean): ViewName {
   if (requested !== null && (canSeePrivate || !VIEWS[requested].private)) return requested
-  return canSeePrivate ? 'position' : 'gains'
+  return canSeePrivate ? 'gain' : 'rate'
 }
 
 /** The view whose series IS the gate's: it shows the decision's own baseline, bands and trigger. */

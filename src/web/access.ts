@@ -52,7 +52,11 @@ export function accessPolicy(config: Config, auth: Authenticator): AccessPolicy 
       )
   }
   return {
-    viewer: async (c) => ({ authenticated: auth.enabled ? await authenticated(c) : trusted(c) }),
+    viewer: async (c) => {
+      if (!auth.enabled) return { authenticated: trusted(c), seesAmounts: true }
+      const ok = await authenticated(c)
+      return { authenticated: ok, seesAmounts: ok }
+    },
     require,
     mayWrite: (c) =>
       require(c, 'write').then(

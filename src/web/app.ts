@@ -13,7 +13,7 @@ import type { TransactionSync, SyncWindowRequest } from '../sync/service.ts'
 import { VERSION } from '../version.ts'
 import { accessPolicy } from './access.ts'
 import type { Authenticator } from './auth.ts'
-import { registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
+import { dashboardErrorPage, registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
 import type { DecisionHistory } from '../history/store.ts'
 import { historyJson } from './history-api.ts'
 import { accessLog, installErrorHandling, jsonNoStore, limitBody, refuseCrossSite, rejectWrongMethod, securityHeaders } from './http.ts'
@@ -88,8 +88,8 @@ export function createWebApp(deps: WebDeps): Hono {
   app.get(metricsPath, (c) => c.body(deps.metrics.text(), 200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' }))
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
-  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.latest.current, await policy.viewer(c))))
   app.get('/api/history', async (c) => jsonNoStore(c, await historyJson(c, deps.config, deps.history, await policy.viewer(c), Date.now())))
+  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.config, deps.latest.current, await policy.viewer(c), Date.now())))
   app.get('/api/config/normalized', async (c) => {
     await policy.require(c, 'read')
     return c.body(deps.normalizedConfigJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
@@ -123,6 +123,6 @@ export function createWebApp(deps: WebDeps): Hono {
   })
 
   registerDashboard(app, deps.dashboard, policy)
-  installErrorHandling(app)
+  installErrorHandling(app, { page: dashboardErrorPage })
   return app
 }

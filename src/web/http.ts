@@ -87,7 +87,8 @@ export function finiteOrNull(_key: string, value: unknown): unknown {
 }
 
 /** Installs the 405/404 handling and the error translation on a fully routed app. */
-export function installErrorHandling(app: Hono): void {
+/** `page`: an HTML page for an error (the dashboard's login page), null to answer JSON. */
+export function installErrorHandling(app: Hono, options: { page?: (error: AppError, c: Context) => Response | null } = {}): void {
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? jsonNoStore(c, { error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404)
@@ -99,8 +100,11 @@ export function installErrorHandling(app: Hono): void {
     const status = error instanceof AppError ? (STATUS_BY_CODE[error.code] ?? 500) : 500
     if (status === 500) log.error('request failed', { path: c.req.path, error: describeError(error) })
     else if (status > 500) log.warn('request failed', { path: c.req.path, error: describeError(error) })
-    if (status === 401) c.header('WWW-Authenticate', AUTH_CHALLENGE)
+    // details.challenge false: a 401 that must not pop the browser's prompt (a chart <img>)
+    if (status === 401 && !(error instanceof AppError && error.details.challenge === false)) c.header('WWW-Authenticate', AUTH_CHALLENGE)
     if (error instanceof AppError && error.code === 'throttled') c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
+    const page = error instanceof AppError ? options.page?.(error, c) : null
+    if (page) return page
     return jsonNoStore(c, { success: false, error: status === 500 ? 'internal error' : describeError(error) }, status)
   })
 }

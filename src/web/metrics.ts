@@ -11,6 +11,7 @@ import type { Config } from '../config/resolve.ts'
 import type { ExposableMetric } from '../config/schema.ts'
 import { TICK_OUTCOMES, type TickOutcome } from '../collector/collector.ts'
 import type { AssetEvaluation, EvaluationResult } from '../evaluation/result.ts'
+import { dataAge, withdrawable } from '../engine/insight.ts'
 
 type AssetLabel = 'asset' | 'alternate_asset_name' | 'ref_mode'
 type SourceLabel = 'asset' | 'alternate_asset_name' | 'source'
@@ -19,10 +20,11 @@ type PairLabel = 'asset' | 'alternate_asset_name'
 interface DecisionGaugeSpec {
   key: ExposableMetric
   help: string
-  value: (entry: AssetEvaluation) => number | null
+  /** `at`: the evaluation instant */
+  value: (entry: AssetEvaluation, at: number) => number | null
 }
 
-/** spec-http §5.2, in the predecessor's registration order. */
+/** spec-http §5.2, in the predecessor's registration order; then this product's additions. */
 const DECISION_GAUGES: DecisionGaugeSpec[] = [
   { key: 'decision', help: 'Decision: 1=WITHDRAW_OK, 0=HOLD, -1=ERROR', value: (e) => e.decision.decision },
   { key: 'wmax_usd', help: 'Max allowable withdrawal in USD', value: (e) => e.decision.wmaxUsd },
@@ -39,6 +41,19 @@ const DECISION_GAUGES: DecisionGaugeSpec[] = [
     key: 'residual_trigger',
     help: 'Residual trigger flag (0/1)',
     value: (e) => (e.decision.gateApplied ? (e.decision.gate?.triggered ?? null) : null),
+  },
+  {
+    key: 'withdrawable_usd',
+    help: 'What the decision allows to withdraw now in USD (W_max on WITHDRAW_OK, 0 on HOLD and ERROR)',
+    value: (e) => withdrawable(e.decision.decision, e.decision.wmaxUsd, null).usd,
+  },
+  {
+    key: 'data_age_seconds',
+    help: 'Age of the newest position sample at the evaluation (seconds)',
+    value: (e, at) => {
+      const age = dataAge(e.charts.positions.ts, at)
+      return age === null ? null : age.ageMs / 1000
+    },
   },
 ]
 
@@ -203,7 +218,7 @@ export async function createMetrics(config: Config, build: { version: string; co
         const pair = { asset: entry.asset, alternate_asset_name: entry.alternateName }
         const labels = { ...pair, ref_mode: entry.decision.refMode ?? 'unknown' }
         for (const { spec, gauge } of decisionGauges) {
-          const value = spec.value(entry)
+          const value = spec.value(entry, result.at)
           if (value !== null && Number.isFinite(value)) gauge.set(labels, value)
         }
         for (const { spec, gauge } of pairGauges) {

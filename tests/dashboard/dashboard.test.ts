@@ -89,7 +89,11 @@ describe('dashboard before the first evaluation and with hostile text', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(html).toContain('data-decision="ERROR"')
     // the only scripts are files served by the binary
-    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/static/htmx.min.js" defer="">'])
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/static/htmx.min.js" defer="">', '<script src="/static/dashboard.js" defer="">'])
+    // ERROR: one compact message instead of charts, and the action says what failed
+    expect(html).toContain('id="chart-unavailable"')
+    expect(html).not.toContain('id="diagnostic-chart"')
+    expect(html).toMatch(/<p class="action" id="action">Error — The data for /)
   })
 
   it('falls back to the first asset for an unknown one instead of echoing it', async () => {
@@ -155,22 +159,38 @@ describe('dashboard with authentication on', () => {
   }, 60_000)
   afterAll(() => h.close())
 
-  it('shows the public gains view, abbreviated addresses and no per-wallet values to a visitor', async () => {
+  it('shows decisions and reasons but no amount and no address to a visitor (public_view: summary)', async () => {
     const html = await (await h.app.request('/dashboard?asset=djed')).text()
-    expect(html).toContain('/djed/gains.png')
+    expect(html).toContain('/djed/rate.png')
     expect(html).toContain('🔒')
+    expect(html).toContain('id="action">Withdrawing is fine now')
+    expect(html).not.toMatch(/\d\.\d\d USD/)
     const wallet = h.services.latest.current!.result.assets[0]!.decision.wallets[0]!.wallet
     expect(html).not.toContain(wallet)
     expect(html).toContain(`${wallet.slice(0, 11)}...${wallet.slice(-6)}`)
     expect(html).toContain('Log in')
   })
 
-  it('challenges a visitor who asks for a private view or its chart', async () => {
-    for (const path of ['/dashboard?asset=djed&view=position', '/dashboard/charts/djed/raw.png', '/dashboard/login']) {
-      const response = await h.app.request(path)
-      expect(response.status).toBe(401)
-      expect(response.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
-    }
+  it('shows a shared private link as the public view with a notice, refuses its chart, and asks for credentials only on login', async () => {
+    const shared = await h.app.request('/dashboard?asset=djed&view=position')
+    expect(shared.status).toBe(200)
+    expect(shared.headers.get('www-authenticate')).toBeNull()
+    expect(await shared.text()).toContain('chart shows amounts: log in to see it')
+    const chart = await h.app.request('/dashboard/charts/djed/raw.png')
+    expect(chart.status).toBe(401)
+    expect(chart.headers.get('www-authenticate')).toBeNull()
+    const login = await h.app.request('/dashboard/login')
+    expect(login.status).toBe(401)
+    expect(login.headers.get('www-authenticate')).toBe('Basic realm="Alert Orchestrator", charset="UTF-8"')
+    expect(login.headers.get('content-type')).toContain('text/html')
+    expect(await login.text()).toContain('id="login-required"')
+  })
+
+  it('logs out: a 401 page without a challenge', async () => {
+    const response = await h.app.request('/dashboard/logout', { headers: { Authorization: 'Basic bG9nZ2VkLW91dDpsb2dnZWQtb3V0' } })
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBeNull()
+    expect(await response.text()).toContain('You are logged out')
   })
 
   it('shows full addresses, values and the sync button to an authenticated user', async () => {
@@ -180,7 +200,24 @@ describe('dashboard with authentication on', () => {
     expect(html).not.toContain('🔒')
     expect(html).toContain('the Liqwid GraphQL endpoint is not configured')
     expect((await h.app.request('/dashboard/charts/djed/raw.png', { headers: { Authorization: credentials } })).status).toBe(200)
+    expect(html).toContain('id="logout"')
+    expect(html).toContain('id="evaluate-now"')
   })
+
+  it('shows the styled login page for everything under public_view: none', async () => {
+    const closed = await harness({ runtime: { auth: { enabled: true, username: 'ops', password_hash: hash, public_view: 'none' } } })
+    try {
+      await closed.services.runEvaluation()
+      const response = await closed.app.request('/dashboard?asset=djed')
+      expect(response.status).toBe(401)
+      expect(response.headers.get('www-authenticate')).toBeNull()
+      expect(await response.text()).toContain('Log in to see this dashboard')
+      expect((await closed.app.request('/dashboard/charts/djed/prices.png')).status).toBe(401)
+      expect((await closed.app.request('/dashboard?asset=djed', { headers: { Authorization: credentials } })).status).toBe(200)
+    } finally {
+      await closed.close()
+    }
+  }, 60_000)
 
   it('refuses the dashboard sync without credentials', async () => {
     const response = await h.app.request('/dashboard/sync', { method: 'POST' })

@@ -5,7 +5,7 @@
  * violation, the page without JavaScript, and a fragment refresh after a new evaluation.
  * Screenshots land in test-artifacts/e2e/ (look at them).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -13,6 +13,9 @@ import { loadConfigText } from '../../src/config/load.ts'
 import { startServices, type Services } from '../../src/services.ts'
 import { createWebApp } from '../../src/web/app.ts'
 import { embeddedDir } from '../support/pg.ts'
+
+// Each test loads pages with chart renders; on a busy 2-core machine that takes more than bun's 5 s.
+setDefaultTimeout(60_000)
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = resolve(import.meta.dir, '../../test-artifacts/e2e')
@@ -54,7 +57,10 @@ async function openPage(path: string, options: { javaScriptEnabled?: boolean } =
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`${message.type()}: ${message.text()}`)
   })
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`))
+  // An aborted load is no failure: a swapped page, or a <picture> source the browser dropped for another.
+  page.on('requestfailed', (request) => {
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()}`)
+  })
   await page.goto(base + path)
   return { page, problems, close: () => context.close() }
 }

@@ -68,6 +68,9 @@ describe('access rules over HTTP', () => {
       expect(await response.json()).toEqual({ success: false, error: 'authentication required' })
     }
     expect(await walletBreakdown(app, authorization)).toEqual(ABBREVIATED_ONLY)
+    // public_view: summary — the decision, no amount
+    const djed = ((await (await request(app, 'GET', '/api/decisions', authorization)).json()) as Record<string, Record<string, unknown>>).djed!
+    expect(djed).toMatchObject({ decision: 1, wmax_usd: null, withdrawable_usd: null, withdrawable_units: null, residual_usd: null })
   }
 
   async function expectAdmitted(app: Hono, authorization: string, label: string) {

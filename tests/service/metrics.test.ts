@@ -95,12 +95,16 @@ describe('metrics of an evaluation on a known market', () => {
     expect(sampleValue(samples, 'wo_price_t1_usd', djed)).toBe(LIVE_DJED_PRICE)
     expect(sampleValue(samples, 'wo_t0_timestamp_seconds', djed)).toBe(market.t0 / 1000)
     expect(sampleValue(samples, 'wo_t1_timestamp_seconds', djed)).toBe(market.t1 / 1000)
+    // what the decision allows now, and how old the newest sample was at the evaluation
+    expect(sampleValue(samples, 'wo_withdrawable_usd', djed)).toBe(KNOWN.djed.wmaxUsd)
+    expect(sampleValue(samples, 'wo_data_age_seconds', djed)).toBe((harness.services.latest.current!.result.at - market.t1) / 1000)
   })
 
   it('labels a wrapped asset with its table symbol and its reference mode', () => {
     const usdc = { asset: 'usdc', alternate_asset_name: 'wanusdc', ref_mode: 'null' }
     expect(sampleValue(samples, 'wo_decision', usdc)).toBe(0)
     expect(sampleValue(samples, 'wo_wmax_usd', usdc)).toBe(0)
+    expect(sampleValue(samples, 'wo_withdrawable_usd', usdc)).toBe(0)
     expect(seriesOf(samples, 'wo_decision').map((sample) => sample.labels)).toEqual([djed, usdc])
   })
 
@@ -159,8 +163,13 @@ describe('metrics of an evaluation on a known market', () => {
       { wallet_address: WALLET_A, abbreviated_address: `${WALLET_A.slice(0, 11)}...${WALLET_A.slice(-6)}`, ...KNOWN.wallets[WALLET_A] },
       { wallet_address: WALLET_B, abbreviated_address: `${WALLET_B.slice(0, 11)}...${WALLET_B.slice(-6)}`, ...KNOWN.wallets[WALLET_B] },
     ])
-    expect(body.usdc).toMatchObject({ decision: 0, decision_label: 'HOLD', ref_mode: 'null', wmax_usd: 0 })
+    expect(body.djed).toMatchObject({ withdrawable_usd: KNOWN.djed.wmaxUsd, reason_code: null, reason_text: null, peg_off: false })
+    expect(body.djed!.withdrawable_units).toBeCloseTo(KNOWN.djed.wmaxUsd / (body.djed!.price_usd as number), 9)
+    expect(body.usdc).toMatchObject({ decision: 0, decision_label: 'HOLD', ref_mode: 'null', wmax_usd: 0, withdrawable_usd: 0 })
     expect(String(body.usdc!.reason)).toContain("no reference withdrawal tagged 'alert_driven'")
+    expect(body.usdc).toMatchObject({ reason_code: 'no_reference', reason_codes: ['no_reference'] })
+    expect(String(body.usdc!.reason_text)).toBe('There is no reference withdrawal for USDC to measure a gain from.')
+    expect(String(body.usdc!.reason_action)).toContain('Tag your last withdrawal')
   })
 })
 

@@ -156,9 +156,11 @@ for (const backend of await storeBackends()) {
       })
       expect(response.status).toBe(200)
       const started = await response.text()
-      expect(started).toContain('Sync started')
+      expect(started).toContain('hx-get="/dashboard/sync/')
       const html = await followDashboardSync(harness.app, started)
-      expect(html).toContain('✓ Synced 2 wallet(s): 5 new (3 deposits, 2 withdrawals)')
+      expect(html).toContain('data-outcome="success"')
+      expect(html).toContain('Sync finished: 2 wallets synced')
+      expect(html).toContain('5 new (3 deposits, 2 withdrawals)')
       expect(await tableCounts(client)).toEqual(ROWS_PER_TABLE)
       // the page itself offers the button to this (trusted, local) user
       expect(await (await harness.app.request('/dashboard')).text()).toContain('id="sync-button"')

@@ -1,27 +1,36 @@
 /**
  * The dashboard's view model: everything a template prints, already formatted, built from the
  * latest snapshot for one asset, one view and one viewer. Templates stay free of logic, and what a
- * viewer may not see (full addresses, per-wallet values) never reaches them.
+ * viewer may not see (amounts under `public_view: summary`, full addresses, per-wallet values)
+ * never reaches them.
+ *
+ * Every card and the asset header lead with the action in words (actionOf): how much to withdraw
+ * on WITHDRAW_OK, "don't withdraw now" and the plain reason on HOLD, what failed on ERROR.
  */
 import type { ReportedYield } from '../../collector/collector.ts'
 import type { Config } from '../../config/resolve.ts'
+import type { Reason } from '../../engine/reasons.ts'
 import { DECISION_LABEL, type DecisionCode } from '../../engine/types.ts'
 import type { AssetEvaluation } from '../../evaluation/result.ts'
 import type { Snapshot } from '../../evaluation/latest.ts'
-import { abbreviateAddress } from '../present.ts'
+import { abbreviateAddress, type AssetInsight, assetInsight } from '../present.ts'
+import { CHART_SIZES, type ChartSize } from '../../views/chart-variants.ts'
+import { gateModel, type GateModel, priceModel, type PriceModel } from './panels.ts'
 import { VIEW_NAMES, VIEWS, type ViewName } from '../../views/definitions.ts'
 
-const BADGES: Record<DecisionCode, { emoji: string; css: string }> = {
-  1: { emoji: '✅', css: 'ok' },
-  0: { emoji: '⏸️', css: 'hold' },
-  [-1]: { emoji: '❌', css: 'error' },
+const BADGES: Record<DecisionCode, { word: string; css: 'ok' | 'hold' | 'error' }> = {
+  1: { word: 'Withdraw', css: 'ok' },
+  0: { word: 'Hold', css: 'hold' },
+  [-1]: { word: 'Error', css: 'error' },
 }
 
 export interface Badge {
   readonly code: DecisionCode
+  /** WITHDRAW_OK / HOLD / ERROR (data attribute, API name) */
   readonly label: string
-  readonly emoji: string
-  readonly css: string
+  /** the word shown beside the icon */
+  readonly word: string
+  readonly css: 'ok' | 'hold' | 'error'
 }
 
 export function badgeOf(code: DecisionCode): Badge {
@@ -33,11 +42,38 @@ export const usd = (value: number | null | undefined) =>
     ? '—'
     : value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
-const number = (value: number | null | undefined, digits = 4) =>
+const signedUsd = (value: number | null | undefined) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value >= 0 ? '+' : '−'}${usd(Math.abs(value))}`
+
+export const number = (value: number | null | undefined, digits = 4) =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : Number(value.toPrecision(digits)).toString()
 
 export const utc = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? '—' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+
+/** "just now", "3 min ago", "in 57 min", "2 h ago", "3 d ago". */
+export function relative(ms: number | null | undefined, now: number): string {
+  if (ms === null || ms === undefined) return ''
+  const delta = ms - now
+  const size = Math.abs(delta)
+  const minutes = Math.round(size / 60_000)
+  const text =
+    minutes < 1 ? null : minutes < 60 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`
+  if (text === null) return delta > 0 ? 'in less than a minute' : 'just now'
+  return delta > 0 ? `in ${text}` : `${text} ago`
+}
+
+export interface Moment {
+  readonly utc: string
+  readonly relative: string
+  readonly iso: string
+}
+
+const moment = (ms: number | null | undefined, now: number): Moment => ({
+  utc: utc(ms),
+  relative: relative(ms, now),
+  iso: ms === null || ms === undefined ? '' : new Date(ms).toISOString(),
+})
 
 export interface DashboardQuery {
   readonly asset: string
@@ -48,110 +84,109 @@ export function dashboardHref(query: DashboardQuery): string {
   return `/dashboard?${new URLSearchParams({ asset: query.asset, view: query.view })}`
 }
 
+/** The headline of a card or header: the action, and a demoted line under it. */
+export interface Action {
+  readonly headline: string
+  readonly note: string | null
+}
+
+function tokens(units: number | null, asset: string): string {
+  return units === null ? '' : ` (≈ ${usd(units)} ${asset.toUpperCase()})`
+}
+
+export function actionOf(entry: AssetEvaluation, insight: AssetInsight, seesAmounts: boolean): Action {
+  const d = entry.decision
+  const wallets = `${d.wallets.length} wallet${d.wallets.length === 1 ? '' : 's'}`
+  if (d.decision === 1)
+    return seesAmounts
+      ? {
+          headline: `Withdraw up to ${usd(insight.withdrawable.usd)} USD${tokens(insight.withdrawable.units, entry.asset)} across ${wallets}`,
+          note: null,
+        }
+      : { headline: `Withdrawing is fine now, across ${wallets}`, note: 'Log in to see the amounts.' }
+  const reason = insight.reasons[0]?.text ?? 'see the reason below'
+  if (d.decision === -1) return { headline: `Error — ${reason}`, note: insight.reasons[0]?.action ?? null }
+  const once = seesAmounts && d.wmaxUsd > 0 ? `Would be ${usd(d.wmaxUsd)} USD once cleared.` : null
+  return { headline: `Don't withdraw now — ${reason}`, note: once }
+}
+
+export interface ReasonModel {
+  readonly code: string
+  readonly text: string
+  readonly action: string
+  readonly detail: string
+}
+
+export interface WalletModel {
+  readonly abbreviated: string
+  readonly full: string | null
+  readonly withdrawUnits: string | null
+  readonly withdrawUsd: string | null
+  readonly vT1: string | null
+}
+
 export interface AssetModel {
   readonly badge: Badge
-  readonly reason: string | null
-  readonly wmaxTotal: string
+  readonly action: Action
+  readonly reasons: readonly ReasonModel[]
+  readonly seesAmounts: boolean
   readonly walletCount: number
   readonly refMode: string
-  readonly t0: string
-  readonly t1: string
+  readonly t0: Moment
+  readonly t1: Moment
   readonly gain: string
   /** "Liqwid reports 12.34 USD earned" beside our gain, when the collector read Liqwid's figure */
   readonly liqwidReports: { text: string; note: string } | null
+  readonly interest: string | null
+  readonly priceEffect: string | null
   readonly vT1: string
-  readonly wallets: { abbreviated: string; full: string | null; wmax: string | null; vT1: string | null }[]
+  readonly price: string
+  readonly peg: { readonly text: string; readonly off: boolean } | null
+  readonly stale: string | null
+  readonly wallets: readonly WalletModel[]
   readonly showWalletValues: boolean
   readonly gate: GateModel
   readonly prices: PriceModel
   readonly warnings: readonly string[]
-  readonly chartUrl: string
-  readonly pricesUrl: string
+  readonly chart: ChartModel
 }
 
-export interface GateModel {
-  readonly status: 'disabled' | 'not applicable' | 'skipped' | 'triggered' | 'not triggered'
-  readonly detail: string
-  readonly basis: string
-  readonly mode: string
-  readonly rNow: string
-  readonly sigma: string
-  readonly threshold: string
-  readonly points: string
+export interface ChartModel {
+  /** one compact message instead of charts (an ERROR has nothing to draw) */
+  readonly unavailable: string | null
+  readonly main: ChartVariants
+  readonly prices: ChartVariants
+  /** states the decision and the key values */
+  readonly mainAlt: string
+  readonly pricesAlt: string
 }
 
-export interface PriceModel {
-  readonly enabled: boolean
-  readonly rows: { source: string; provider: string; price: string }[]
-  readonly deltaAbs: string
-  readonly deltaRel: string
-  readonly status: 'match' | 'mismatch' | 'unavailable' | 'disabled'
-  readonly detail: string | null
+/** One chart in light/dark and wide/narrow renders (a <picture> chooses). */
+export interface ChartVariants {
+  readonly light: string
+  readonly dark: string
+  readonly narrowLight: string
+  readonly narrowDark: string
+  readonly wide: ChartSize
+  readonly narrow: ChartSize
 }
 
-function gateModel(config: Config, entry: AssetEvaluation): GateModel {
-  const settings = config.resolved.assets[entry.asset]!.settings.gate
-  const gate = entry.decision.gate
-  const mode = settings.threshold_mode === 'percentile' ? `percentile ${settings.central_confidence}` : `stddev k=${settings.k_sigma}`
-  const base = { basis: settings.basis, mode: `${mode}, ${settings.tail} tail, on trigger: ${settings.on_trigger}` }
-  if (!settings.enabled)
-    return { ...base, status: 'disabled', detail: 'the residual gate is off for this asset', rNow: '—', sigma: '—', threshold: '—', points: '—' }
-  if (gate === null)
-    return {
-      ...base,
-      status: 'not applicable',
-      detail: `not run in ref mode ${entry.decision.refMode ?? 'none'}`,
-      rNow: '—',
-      sigma: '—',
-      threshold: '—',
-      points: '—',
-    }
-  const t = gate.thresholds
-  const threshold = t === null ? '—' : t.mode === 'percentile' ? `[${number(t.lower)}, ${number(t.upper)}]` : `±${number(t.upper)} (k·σ)`
-  const heldOut = gate.pointCount - gate.trainingCount
+function variants(asset: string, chart: 'main' | 'prices', name: string, sequence: number): ChartVariants {
+  const url = (theme: string, size: string) =>
+    `/dashboard/charts/${encodeURIComponent(asset)}/${name}.png?${new URLSearchParams({ v: String(sequence), theme, size })}`
   return {
-    ...base,
-    status: !gate.applied ? 'skipped' : gate.triggered === 1 ? 'triggered' : 'not triggered',
-    // what was compared, in words, then the numbers that decided
-    detail: gate.skipReason ?? (gate.explanation === null ? (gate.comparison ?? '') : `${capitalize(gate.explanation)}: ${gate.comparison}.`),
-    rNow: number(gate.rNow),
-    sigma: gate.sigma === null ? '—' : `${number(gate.sigma)} (${gate.sigmaEstimator === 'mad' ? '1.4826 × MAD' : 'std'} of the training residuals)`,
-    threshold: t !== null && gate.rNow !== null ? `${threshold} · margin |r|/threshold ${number(margin(gate.rNow, t), 3)}` : threshold,
-    points: heldOut > 0 ? `${gate.trainingCount} fitted + ${heldOut} held out` : `${gate.pointCount} (all fitted, the judged one included)`,
+    light: url('light', 'wide'),
+    dark: url('dark', 'wide'),
+    narrowLight: url('light', 'narrow'),
+    narrowDark: url('dark', 'narrow'),
+    wide: CHART_SIZES[chart].wide,
+    narrow: CHART_SIZES[chart].narrow,
   }
 }
 
-/** How far r is past (> 1) or inside (< 1) the threshold on its own side. */
-function margin(rNow: number, thresholds: { lower: number; upper: number }): number {
-  const bound = rNow >= 0 ? thresholds.upper : thresholds.lower
-  return bound === 0 ? Number.POSITIVE_INFINITY : rNow / bound
-}
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
-
-function priceModel(config: Config, entry: AssetEvaluation): PriceModel {
-  const settings = config.resolved.assets[entry.asset]!.settings.price_compare
-  const compare = entry.decision.priceCompare
-  const rows = Object.entries(entry.prices?.bySource ?? {}).map(([source, quote]) => ({
-    source,
-    provider: quote?.provider ?? 'no provider answered',
-    price: quote ? number(quote.price, 6) : '—',
-  }))
-  const status: PriceModel['status'] = !settings.enabled
-    ? 'disabled'
-    : compare === null || compare.unavailable
-      ? 'unavailable'
-      : compare.mismatch
-        ? 'mismatch'
-        : 'match'
-  return {
-    enabled: settings.enabled,
-    rows,
-    deltaAbs: number(compare?.deltaAbs ?? null),
-    deltaRel: compare?.deltaRel === null || compare?.deltaRel === undefined ? '—' : `${(compare.deltaRel * 100).toFixed(2)}%`,
-    status,
-    detail: compare?.reason ?? (status === 'unavailable' ? 'fewer than two sources had a price' : null),
-  }
+function reasonModels(reasons: readonly Reason[], seesAmounts: boolean): ReasonModel[] {
+  // the engine's formula carries amounts: a viewer without them gets the sentence only
+  return reasons.map((reason) => ({ code: reason.code, text: reason.text, action: reason.action, detail: seesAmounts ? reason.detail : '' }))
 }
 
 /** Liqwid's own figure of what the collected wallets earned in an asset's market. */
@@ -161,51 +196,100 @@ export function assetModel(
   config: Config,
   entry: AssetEvaluation,
   view: ViewName,
-  authenticated: boolean,
-  sequence: number,
+  viewer: { authenticated: boolean; seesAmounts: boolean },
+  snapshot: Snapshot,
+  now: number,
   reportedYield: ReportedYieldLookup = () => null,
 ): AssetModel {
   const d = entry.decision
-  const reported = d.gUsd === null ? null : reportedYield(entry.asset)
-  const q = new URLSearchParams({ v: String(sequence) })
+  const reported = d.gUsd === null || !viewer.seesAmounts ? null : reportedYield(entry.asset)
+  const { seesAmounts } = viewer
+  const insight = assetInsight(config, entry, snapshot.result.at, { amounts: seesAmounts })
+  const name = entry.asset.toUpperCase()
+  const amount = (text: string) => (seesAmounts ? text : '🔒')
+  const price = insight.priceUsd
+  const action = actionOf(entry, insight, seesAmounts)
+  const attribution = insight.attribution
+  const age = insight.dataAge
+  const wallets = d.wallets.map((wallet) => ({
+    abbreviated: abbreviateAddress(wallet.wallet),
+    full: viewer.authenticated ? wallet.wallet : null,
+    withdrawUnits: viewer.authenticated && seesAmounts ? usd(price ? wallet.wmaxUsd / price : null) : null,
+    withdrawUsd: viewer.authenticated && seesAmounts ? usd(wallet.wmaxUsd) : null,
+    vT1: viewer.authenticated && seesAmounts ? usd(wallet.vT1Usd) : null,
+  }))
+  const stateWord = badgeOf(d.decision).word.toUpperCase()
   return {
     badge: badgeOf(d.decision),
-    reason: d.reason,
-    wmaxTotal: usd(d.wmaxUsd),
+    action,
+    reasons: reasonModels(insight.reasons, seesAmounts),
+    seesAmounts,
     walletCount: d.wallets.length,
     refMode: d.refMode ?? 'none',
-    t0: utc(d.t0),
-    t1: utc(d.t1),
-    gain: usd(d.gUsd),
+    t0: moment(d.t0, now),
+    t1: moment(d.t1, now),
+    gain: amount(`${signedUsd(d.gUsd)} USD`),
     liqwidReports: reported
       ? {
           text: `Liqwid reports ${usd(reported.amountUsd)} USD earned`,
           note: `all time, ${reported.wallets} payment ${reported.wallets === 1 ? 'address' : 'addresses'}, read ${utc(reported.at)}`,
         }
       : null,
-    vT1: usd(d.vT1Usd),
-    wallets: d.wallets.map((wallet) => ({
-      abbreviated: abbreviateAddress(wallet.wallet),
-      full: authenticated ? wallet.wallet : null,
-      wmax: authenticated ? usd(wallet.wmaxUsd) : null,
-      vT1: authenticated ? usd(wallet.vT1Usd) : null,
-    })),
-    showWalletValues: authenticated,
+    interest:
+      attribution && seesAmounts
+        ? `${attribution.interestUnits >= 0 ? '+' : '−'}${usd(Math.abs(attribution.interestUnits))} ${name} (${signedUsd(attribution.interestUsd)} USD)`
+        : null,
+    priceEffect:
+      attribution && seesAmounts
+        ? `${signedUsd(attribution.priceEffectUsd)} USD (price ${number(attribution.priceT0, 4)} → ${number(attribution.priceT1, 4)})`
+        : null,
+    vT1: amount(`${usd(d.vT1Usd)} USD`),
+    price: price === null ? '—' : `${number(price, 5)} USD`,
+    peg:
+      insight.peg === null
+        ? null
+        : {
+            off: insight.peg.off,
+            text: insight.peg.off
+              ? `Off peg: ${(Math.abs(insight.peg.deviation) * 100).toFixed(1)} % ${insight.peg.deviation < 0 ? 'below' : 'above'} 1 USD`
+              : 'On peg',
+          },
+    stale:
+      age?.stale === true
+        ? `Data is ${relative(age.newestAt, snapshot.result.at).replace(' ago', '')} old: the newest sample is older than three sampling intervals`
+        : null,
+    wallets,
+    showWalletValues: viewer.authenticated && seesAmounts,
     gate: gateModel(config, entry),
     prices: priceModel(config, entry),
     warnings: entry.warnings,
-    chartUrl: `/dashboard/charts/${encodeURIComponent(entry.asset)}/${view}.png?${q}`,
-    pricesUrl: `/dashboard/charts/${encodeURIComponent(entry.asset)}/prices.png?${q}`,
+    chart: {
+      unavailable: d.decision === -1 ? `No chart: ${insight.reasons[0]?.text ?? 'the evaluation failed'}` : null,
+      main: variants(entry.asset, 'main', view, snapshot.sequence),
+      prices: variants(entry.asset, 'prices', 'prices', snapshot.sequence),
+      mainAlt: `${name} ${VIEWS[view].label} chart. Decision ${stateWord}: ${action.headline}.${seesAmounts ? ` Gain since t0 ${signedUsd(d.gUsd)} USD, position ${usd(d.vT1Usd)} USD at ${utc(d.t1)}.` : ''}`,
+      pricesAlt: `${name} price sources over time and their relative difference against the tolerance band. ${priceModel(config, entry).summary}`,
+    },
   }
+}
+
+export interface CardModel {
+  readonly name: string
+  readonly badge: Badge | null
+  readonly action: Action | null
+  readonly peg: string | null
+  readonly href: string
+  readonly selected: boolean
 }
 
 export interface PageModel {
   readonly query: DashboardQuery
-  readonly assets: { name: string; badge: Badge | null; wmax: string; href: string; selected: boolean }[]
-  readonly views: { name: ViewName; label: string; allowed: boolean }[]
+  readonly assets: readonly CardModel[]
+  readonly views: { name: ViewName; label: string; allowed: boolean; advanced: boolean }[]
   readonly refreshSeconds: number
   readonly sequence: number
-  readonly lastEvaluation: string
+  readonly lastEvaluation: Moment
+  readonly nextEvaluation: Moment | null
   readonly evaluationMs: string
   readonly asset: AssetModel | null
   /** the asset is configured but the last evaluation does not have it (should not happen) */
@@ -213,6 +297,7 @@ export interface PageModel {
   readonly authEnabled: boolean
   readonly authenticated: boolean
   readonly canSync: boolean
+  readonly canEvaluate: boolean
   readonly syncUnavailable: string | null
   readonly syncDefaults: { start: string; end: string }
 }
@@ -221,34 +306,45 @@ export function pageModel(
   config: Config,
   snapshot: Snapshot | null,
   query: DashboardQuery,
-  viewer: { authenticated: boolean; authEnabled: boolean; canWrite: boolean },
+  viewer: { authenticated: boolean; seesAmounts: boolean; authEnabled: boolean; canWrite: boolean },
   syncUnavailable: string | null,
+  now: number,
   reportedYield?: ReportedYieldLookup,
 ): PageModel {
   const entries = new Map(snapshot?.result.assets.map((entry) => [entry.asset, entry]) ?? [])
   const entry = entries.get(query.asset) ?? null
+  const intervalMs = config.runtime.schedule.interval_minutes * 60_000
   return {
     query,
     assets: config.domain.assets.map((name) => {
       const found = entries.get(name)
+      const insight = found && snapshot ? assetInsight(config, found, snapshot.result.at, { amounts: viewer.seesAmounts }) : null
       return {
         name,
         badge: found ? badgeOf(found.decision.decision) : null,
-        wmax: found ? usd(found.decision.wmaxUsd) : '—',
+        action: found && insight ? actionOf(found, insight, viewer.seesAmounts) : null,
+        peg: insight?.peg?.off ? `Off peg ${(insight.peg.deviation * 100).toFixed(1)} %` : null,
         href: dashboardHref({ asset: name, view: query.view }),
         selected: name === query.asset,
       }
     }),
-    views: VIEW_NAMES.map((name) => ({ name, label: VIEWS[name].label, allowed: viewer.authenticated || !VIEWS[name].private })),
+    views: VIEW_NAMES.map((name) => ({
+      name,
+      label: VIEWS[name].label,
+      allowed: viewer.seesAmounts || !VIEWS[name].private,
+      advanced: VIEWS[name].advanced,
+    })),
     refreshSeconds: config.visualization.dashboard.refresh_seconds,
     sequence: snapshot?.sequence ?? 0,
-    lastEvaluation: utc(snapshot?.result.at),
+    lastEvaluation: moment(snapshot?.result.at, now),
+    nextEvaluation: snapshot ? moment(Math.max(now, snapshot.result.at + intervalMs), now) : null,
     evaluationMs: snapshot ? `${Math.round(snapshot.result.durationMs)} ms` : '—',
-    asset: entry && snapshot ? assetModel(config, entry, query.view, viewer.authenticated, snapshot.sequence, reportedYield) : null,
+    asset: entry && snapshot ? assetModel(config, entry, query.view, viewer, snapshot, now, reportedYield) : null,
     missing: snapshot !== null && entry === null,
     authEnabled: viewer.authEnabled,
     authenticated: viewer.authenticated,
     canSync: viewer.canWrite && syncUnavailable === null,
+    canEvaluate: viewer.canWrite,
     syncUnavailable,
     syncDefaults: {
       start: config.prices.transaction_sync.start_date ?? '2023-10-01',
