@@ -8,9 +8,10 @@
  * them); two of them are README's (docs/images/, refreshed with UPDATE_README_SCREENSHOTS=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chromiumAvailable, launchChromium } from '../support/chromium.ts'
 import { loadConfigText } from '../../src/config/load.ts'
 import { startServices, type Services } from '../../src/services.ts'
 import { createWebApp } from '../../src/web/app.ts'
@@ -18,11 +19,10 @@ import { createAuthenticator } from '../../src/web/auth.ts'
 import { VIEW_NAMES } from '../../src/views/definitions.ts'
 import { embeddedDir } from '../support/pg.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ROOT = resolve(import.meta.dir, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts/screens')
 const README_IMAGES = join(ROOT, 'docs/images')
-const available = existsSync(CHROMIUM)
+const available = chromiumAvailable
 const AXE = await Bun.file(join(ROOT, 'node_modules/axe-core/axe.min.js')).text()
 const ASSETS = ['djed', 'usdm', 'usdc', 'usdt', 'usda'] as const
 const WIDTHS = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } } as const
@@ -112,19 +112,7 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
     ]
     trusted = `http://127.0.0.1:${servers[0]!.port}`
     guarded = `http://127.0.0.1:${servers[1]!.port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   }, 180_000)
 
   afterAll(async () => {

@@ -6,9 +6,10 @@
  * Screenshots land in test-artifacts/e2e/ (look at them).
  */
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { CHROMIUM, chromiumAvailable, launchChromium } from '../support/chromium.ts'
 import { loadConfigText } from '../../src/config/load.ts'
 import { startServices, type Services } from '../../src/services.ts'
 import { createWebApp } from '../../src/web/app.ts'
@@ -17,9 +18,8 @@ import { embeddedDir } from '../support/pg.ts'
 // Each test loads pages with chart renders; on a busy 2-core machine that takes more than bun's 5 s.
 setDefaultTimeout(60_000)
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = resolve(import.meta.dir, '../../test-artifacts/e2e')
-const available = existsSync(CHROMIUM)
+const available = chromiumAvailable
 if (!available) console.warn(`dashboard e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`)
 
 let services: Services
@@ -80,19 +80,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     await services.runEvaluation()
     server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: createWebApp(services.web).fetch })
     base = `http://127.0.0.1:${server.port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   }, 120_000)
 
   afterAll(async () => {
