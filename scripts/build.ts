@@ -6,9 +6,10 @@
  * → dist/alert-orchestrator-linux-x64 and dist/alert-orchestrator-linux-arm64 (both by default).
  *
  * What goes in, and why:
- * - entrypoints src/main.ts and src/charts/worker.ts: the chart renderer starts a Worker, which in
- *   a compiled binary only exists when it is an entrypoint of its own (src/worker-url.ts). Their
- *   common directory is src/, so the worker lands at /$bunfs/root/charts/worker.js.
+ * - entrypoints src/main.ts, src/charts/worker.ts and src/replay/worker.ts: the chart renderer and
+ *   the dashboard's replay start a Worker, which in a compiled binary only exists when it is an
+ *   entrypoint of its own (src/worker-url.ts). Their common directory is src/, so the workers land
+ *   at /$bunfs/root/charts/worker.js and /$bunfs/root/replay/worker.js.
  * - the embedded store is bun:sqlite, part of the Bun runtime: nothing to embed for it.
  * - everything else the binary needs (resvg's wasm, the fonts, htmx, the
  *   stylesheet, the shipped config and token registry) is imported `with { type: 'file' | 'text' }`
@@ -37,7 +38,7 @@ import { parseArgs } from 'node:util'
 import packageJson from '../package.json' with { type: 'json' }
 
 const ROOT = resolve(import.meta.dir, '..')
-const ENTRYPOINTS = ['src/main.ts', 'src/charts/worker.ts']
+const ENTRYPOINTS = ['src/main.ts', 'src/charts/worker.ts', 'src/replay/worker.ts']
 const ARCHES = ['x64', 'arm64'] as const
 type Arch = (typeof ARCHES)[number]
 

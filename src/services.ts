@@ -38,6 +38,8 @@ import { normalizedConfigJson } from './config/normalize.ts'
 import type { WebDeps } from './web/app.ts'
 import { createAuthenticator, type Authenticator } from './web/auth.ts'
 import { ChartCache } from './views/chart-cache.ts'
+import { ReplayViews } from './views/replay-view.ts'
+import { createReplayRunner } from './replay/runner.ts'
 import { createMetrics, type Metrics } from './web/metrics.ts'
 
 /** A demo store older than this is regenerated at start, so its states (anomaly, mismatch) stay visible. */
@@ -50,6 +52,8 @@ const NOTIFICATION_DRAIN_MS = 15_000
  * more connections than an evaluation of all assets can use, nor more than max_connections.
  */
 const CONCURRENT_READS_PER_ASSET = 4
+/** A chart worker holds ~45 MB (wasm, fonts, heap); restarting one costs ~1 s on the next chart. */
+const CHART_WORKER_IDLE_MS = 2 * 60_000
 
 export interface ServiceOptions {
   /** use the embedded store with the demo market, whatever the config says */
@@ -66,14 +70,18 @@ export interface ServiceOptions {
 
 /**
  * The chart renderer (its module, worker, wasm and fonts: tens of MB) is loaded by the first
- * chart asked for; `--once` without diagnostics and a server nobody looks at never load it.
+ * chart asked for; `--once` without diagnostics and a server nobody looks at never load it, and a
+ * worker idle for CHART_WORKER_IDLE_MS is stopped (the dashboard renders a few charts per
+ * evaluation, then nothing until the next one).
  */
 function chartRenderer(): ChartRenderer {
   let renderer: Promise<ChartRenderer> | null = null
-  const started = () => (renderer ??= import('./charts/renderer.ts').then(({ createChartRenderer }) => createChartRenderer({ workers: 1 })))
+  const started = () =>
+    (renderer ??= import('./charts/renderer.ts').then(({ createChartRenderer }) => createChartRenderer({ workers: 1, idleMs: CHART_WORKER_IDLE_MS })))
   return {
     renderDiagnostic: async (input) => (await started()).renderDiagnostic(input),
     renderPrices: async (input) => (await started()).renderPrices(input),
+    renderTimeline: async (input) => (await started()).renderTimeline(input),
     close: async () => (await renderer)?.close(),
   }
 }
@@ -226,6 +234,8 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
     const { history, notifier, recentHistory, afterPublish } = buildHistory(config, options, store, metrics)
     const charts = chartRenderer()
     const chartCache = new ChartCache(charts, config, latest)
+    const replayRunner = config.visualization.dashboard.replay.enabled ? createReplayRunner() : null
+    const replays = replayRunner && new ReplayViews({ config, latest, runner: replayRunner, charts, store: storeOptionsOf(config, options) })
     const keyword = config.analysis.decision.reference.keyword
     const cycle = createEvaluationCycle({
       config,
@@ -270,6 +280,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         history: recentHistory,
         reportedYield: collector ? (asset) => collector.reportedYield(asset) : undefined,
         evaluateNow,
+        replays,
       },
     }
     const close = async () => {
@@ -278,6 +289,7 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
         if (!(await notifier.drain(NOTIFICATION_DRAIN_MS))) log.warn('notifications still queued at shutdown were dropped')
         await notifier.close()
       }
+      await replayRunner?.close()
       await charts.close()
       await store.close()
     }

@@ -292,20 +292,47 @@ const Prices: FC<{ asset: AssetModel }> = ({ asset }) => (
   </section>
 )
 
-const Charts: FC<{ asset: AssetModel }> = ({ asset }) => (
-  <section class="panel charts" id="charts" aria-label="Charts">
-    {asset.chart.unavailable ? (
-      <p class="chart-unavailable" id="chart-unavailable">
-        {asset.chart.unavailable}
-      </p>
-    ) : (
-      <>
-        <ChartPicture variants={asset.chart.main} id="diagnostic-chart" alt={asset.chart.mainAlt} />
-        <ChartPicture variants={asset.chart.prices} id="price-chart" alt={asset.chart.pricesAlt} />
-      </>
-    )}
+/** The Replay view in place of the main chart: loads the replay (seconds, once per evaluation), then shows it. */
+export const ReplayPlaceholder: FC<{ asset: string; sequence: number; days: number }> = ({ asset, sequence, days }) => (
+  <section
+    class="panel replay"
+    id="replay"
+    aria-live="polite"
+    hx-get={`/dashboard/replay?${new URLSearchParams({ asset, v: String(sequence) })}`}
+    hx-trigger="load"
+    hx-swap="innerHTML"
+  >
+    <p class="muted">
+      Replaying the last {days} days… <a href={`/dashboard/replay?${new URLSearchParams({ asset })}`}>open the replay</a>
+    </p>
   </section>
 )
+
+const Charts: FC<{ asset: AssetModel; name: string; sequence: number }> = ({ asset, name, sequence }) => {
+  const replay = asset.chart.replay
+  if (replay !== null)
+    return 'disabled' in replay ? (
+      <section class="panel charts" id="charts" aria-label="Replay">
+        <p class="chart-unavailable">{replay.disabled}</p>
+      </section>
+    ) : (
+      <ReplayPlaceholder asset={name} sequence={sequence} days={replay.days} />
+    )
+  return (
+    <section class="panel charts" id="charts" aria-label="Charts">
+      {asset.chart.unavailable ? (
+        <p class="chart-unavailable" id="chart-unavailable">
+          {asset.chart.unavailable}
+        </p>
+      ) : (
+        <>
+          <ChartPicture variants={asset.chart.main} id="diagnostic-chart" alt={asset.chart.mainAlt} />
+          <ChartPicture variants={asset.chart.prices} id="price-chart" alt={asset.chart.pricesAlt} />
+        </>
+      )}
+    </section>
+  )
+}
 
 const Timing: FC<{ model: PageModel }> = ({ model }) => (
   <div class="status" id="last-evaluation">
@@ -349,7 +376,7 @@ export const Content: FC<{ model: PageModel }> = ({ model }) => {
           <Wallets asset={model.asset} name={model.query.asset} />
           <Gate asset={model.asset} />
           <Prices asset={model.asset} />
-          <Charts asset={model.asset} />
+          <Charts asset={model.asset} name={model.query.asset} sequence={model.sequence} />
         </div>
       ) : (
         <section class="panel empty" id="empty-state">

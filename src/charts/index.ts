@@ -15,11 +15,12 @@ export type {
   LabelledSeries,
   PriceChartInput,
   PriceQuote,
+  TimelineChartInput,
   PriceSourceSeries,
   ResidualInput,
   TimeSeries,
   ValueUnit,
 } from './types.ts'
 export { type ChartRenderer, type ChartRendererOptions, DEFAULT_RENDER_TIMEOUT_MS, createChartRenderer } from './renderer.ts'
-export { renderDiagnosticPng, renderDiagnosticSvg, renderPricesPng, renderPricesSvg } from './render.ts'
+export { renderDiagnosticPng, renderDiagnosticSvg, renderPricesPng, renderPricesSvg, renderTimelinePng, renderTimelineSvg } from './render.ts'
 export { DEFAULT_MAX_POINTS, downsampleForDrawing, lttbIndices } from './downsample.ts'

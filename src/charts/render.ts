@@ -24,7 +24,8 @@ import { priceScene } from './prices.ts'
 import type { Scene } from './scene.ts'
 import { textLayer } from './text.ts'
 import { FONT_FAMILY, FONT_FAMILY_GREEK, useLook } from './theme.ts'
-import type { DiagnosticChartInput, PriceChartInput } from './types.ts'
+import { timelineScene } from './timeline.ts'
+import type { DiagnosticChartInput, PriceChartInput, TimelineChartInput } from './types.ts'
 
 interface Runtime {
   readonly fonts: Font[]
@@ -104,4 +105,13 @@ export function renderPricesSvg(input: PriceChartInput): Promise<string> {
 
 export async function renderPricesPng(input: PriceChartInput): Promise<Uint8Array> {
   return svgToPng(await renderPricesSvg(input))
+}
+
+export function renderTimelineSvg(input: TimelineChartInput): Promise<string> {
+  useLook(input)
+  return sceneToSvg(timelineScene(input))
+}
+
+export async function renderTimelinePng(input: TimelineChartInput): Promise<Uint8Array> {
+  return svgToPng(await renderTimelineSvg(input))
 }

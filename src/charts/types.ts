@@ -131,3 +131,22 @@ export interface PriceChartInput {
   readonly theme?: ChartTheme
   readonly compact?: boolean
 }
+
+/**
+ * A replay's decision over time for one asset (views/replay-view.ts): a band of the decision at
+ * each instant over a panel of the withdrawable amount and the gain since t0. Arrays are parallel,
+ * one entry per replayed instant, ascending.
+ */
+export interface TimelineChartInput {
+  readonly title: string
+  readonly subtitle?: string
+  readonly ts: readonly EpochMs[]
+  /** 1 WITHDRAW_OK, 0 HOLD, −1 ERROR */
+  readonly decisions: readonly (-1 | 0 | 1)[]
+  readonly withdrawableUsd: readonly number[]
+  /** null where the gain was not computed (an ERROR, no reference) */
+  readonly gainUsd: readonly (number | null)[]
+  readonly size?: ChartSize
+  readonly theme?: ChartTheme
+  readonly compact?: boolean
+}

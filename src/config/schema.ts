@@ -176,9 +176,17 @@ const pricesSection = section({
 
 const TIME_UNITS = ['1min', '5min', '15min', '30min', '1h', '6h', '12h', '1d', '3d', '1w'] as const
 
+/** The dashboard's replay runs once per evaluation and asset viewed: a few seconds of a worker, not minutes. */
+export const MAX_DASHBOARD_REPLAY_INSTANTS = 5000
+
 const visualizationSection = section({
   dashboard: section({
     refresh_seconds: intBetween(2, 3600).default(30).describe('how often the dashboard panels poll for a new evaluation'),
+    replay: section({
+      enabled: z.boolean().default(true).describe('the Replay view: the rule replayed over the last days, in a worker, once per evaluation'),
+      days: intBetween(1, 90).default(14).describe('days the Replay view replays, ending at the evaluation'),
+      every_minutes: between(5, 1440).default(60).describe('minutes between replayed instants'),
+    }),
   }),
   diagnostics: section({
     enabled: z.boolean().default(false).describe("write each evaluation's composite chart per asset into dir"),
@@ -316,6 +324,12 @@ function crossFieldRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
     if (cleanup.paths.length === 0) issue(['maintenance', 'cleanup', 'paths'], 'must be a non-empty list when cleanup is enabled')
   }
   const plot = config.visualization.diagnostics.plot_range
+  const replay = config.visualization.dashboard.replay
+  if ((replay.days * 1440) / replay.every_minutes > MAX_DASHBOARD_REPLAY_INSTANTS)
+    issue(
+      ['visualization', 'dashboard', 'replay', 'every_minutes'],
+      `gives ${Math.ceil((replay.days * 1440) / replay.every_minutes)} instants over ${replay.days} days; at most ${MAX_DASHBOARD_REPLAY_INSTANTS} (raise every_minutes or lower days)`,
+    )
   if (plot.mode === 'relative' && plot.relative_duration === null)
     issue(['visualization', 'diagnostics', 'plot_range', 'relative_duration'], 'is required when mode is relative')
 }

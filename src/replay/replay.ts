@@ -46,6 +46,12 @@ export interface ReplayResult {
 
 export const DEFAULT_MAX_INSTANTS = 100_000
 
+/** The configuration narrowed to `assets` (configured ones, in the configuration's order). */
+export function onlyAssets(config: Config, assets: readonly string[]): Config {
+  const chosen = Object.entries(config.resolved.assets).filter(([asset]) => assets.includes(asset))
+  return { ...config, resolved: { ...config.resolved, assets: Object.fromEntries(chosen) } }
+}
+
 export function replayInstants(request: ReplayRequest): EpochMs[] {
   const instants: EpochMs[] = []
   const max = request.maxInstants ?? DEFAULT_MAX_INSTANTS

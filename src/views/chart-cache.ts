@@ -9,37 +9,37 @@ import type { AssetEvaluation } from '../evaluation/result.ts'
 import type { LatestEvaluation, SnapshotKey } from '../evaluation/latest.ts'
 import { diagnosticChartInput, priceChartInput } from './chart-inputs.ts'
 import { CHART_SIZES, type ChartVariant } from './chart-variants.ts'
-import type { ViewName } from './definitions.ts'
+import type { ChartViewName } from './definitions.ts'
+import { PerEvaluation } from './per-evaluation.ts'
 
-export type ChartName = ViewName | 'prices'
+export type ChartName = ChartViewName | 'prices'
 
-const DEFAULT_VARIANT: ChartVariant = { theme: 'light', width: 'wide' }
+export const DEFAULT_VARIANT: ChartVariant = { theme: 'light', width: 'wide' }
 
 export interface RenderedChart {
   readonly png: Uint8Array
   readonly etag: string
 }
 
+/** The ETag of one render: the evaluation, asset, chart and variant it was drawn for. */
+export function chartEtag(snapshot: SnapshotKey, asset: string, chart: string, variant: ChartVariant): string {
+  // Asset names are [a-z0-9_-] by the schema; encoded anyway so no name can break the header.
+  return `"${snapshot.sequence}-${encodeURIComponent(asset)}-${chart}-${variant.theme}-${variant.width}"`
+}
+
 export class ChartCache {
-  #renders = new Map<string, Promise<Uint8Array>>()
-  #sequence = 0
+  #renders: PerEvaluation<Uint8Array>
 
   constructor(
     private readonly renderer: ChartRenderer,
     private readonly config: Config,
     latest: LatestEvaluation,
   ) {
-    latest.subscribe((snapshot) => this.#forgetBefore(snapshot.sequence))
-  }
-
-  #forgetBefore(sequence: number): void {
-    this.#sequence = sequence
-    for (const key of this.#renders.keys()) if (!key.startsWith(`${sequence}|`)) this.#renders.delete(key)
+    this.#renders = new PerEvaluation(latest)
   }
 
   etag(snapshot: SnapshotKey, asset: string, chart: ChartName, variant: ChartVariant = DEFAULT_VARIANT): string {
-    // Asset names are [a-z0-9_-] by the schema; encoded anyway so no name can break the header.
-    return `"${snapshot.sequence}-${encodeURIComponent(asset)}-${chart}-${variant.theme}-${variant.width}"`
+    return chartEtag(snapshot, asset, chart, variant)
   }
 
   /** `at`: the evaluation instant (relative plot ranges end there). */
@@ -55,14 +55,8 @@ export class ChartCache {
   }
 
   get(snapshot: SnapshotKey, entry: AssetEvaluation, chart: ChartName, variant: ChartVariant = DEFAULT_VARIANT): Promise<RenderedChart> {
-    if (snapshot.sequence > this.#sequence) this.#forgetBefore(snapshot.sequence)
-    const key = `${snapshot.sequence}|${entry.asset}|${chart}|${variant.theme}|${variant.width}`
-    let pending = this.#renders.get(key)
-    if (!pending) {
-      pending = this.render(entry, chart, snapshot.result.at, variant)
-      this.#renders.set(key, pending)
-      pending.catch(() => this.#renders.delete(key))
-    }
-    return pending.then((png) => ({ png, etag: this.etag(snapshot, entry.asset, chart, variant) }))
+    const key = `${entry.asset}|${chart}|${variant.theme}|${variant.width}`
+    const png = this.#renders.get(snapshot.sequence, key, () => this.render(entry, chart, snapshot.result.at, variant))
+    return png.then((bytes) => ({ png: bytes, etag: this.etag(snapshot, entry.asset, chart, variant) }))
   }
 }

@@ -12,9 +12,9 @@ import { gaussianKde } from '../engine/kde.ts'
 import { trendLine } from '../engine/trend.ts'
 import type { Series } from '../engine/types.ts'
 import type { AssetEvaluation } from '../evaluation/result.ts'
-import { showsGateSeries, VIEWS, type ViewName } from './definitions.ts'
+import { type ChartViewName, showsGateSeries, VIEWS } from './definitions.ts'
 
-function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
+function viewSeries(entry: AssetEvaluation, view: ChartViewName): Series {
   switch (view) {
     case 'position':
     case 'gains':
@@ -34,7 +34,7 @@ function viewSeries(entry: AssetEvaluation, view: ViewName): Series {
   }
 }
 
-function isGateView(entry: AssetEvaluation, view: ViewName, basis: GateBasis): boolean {
+function isGateView(entry: AssetEvaluation, view: ChartViewName, basis: GateBasis): boolean {
   return entry.decision.gateApplied === true && entry.decision.gate !== null && showsGateSeries(view, basis)
 }
 
@@ -43,7 +43,7 @@ function lookbackHours(config: Config, entry: AssetEvaluation): number | null {
 }
 
 /** The fit drawn on a view: the gate's own when the view is the gate's series, else a display fit. */
-function fitFor(config: Config, entry: AssetEvaluation, view: ViewName, series: Series): { outcome: GateOutcome; isGate: boolean } {
+function fitFor(config: Config, entry: AssetEvaluation, view: ChartViewName, series: Series): { outcome: GateOutcome; isGate: boolean } {
   const settings = config.resolved.assets[entry.asset]!.settings.gate
   if (isGateView(entry, view, settings.basis)) return { outcome: entry.decision.gate!, isGate: true }
   const hours = lookbackHours(config, entry)
@@ -76,7 +76,7 @@ function scaled(values: readonly number[], factor: number): number[] {
   return values.map((value) => value * factor)
 }
 
-export function diagnosticChartInput(config: Config, entry: AssetEvaluation, view: ViewName, at: number): DiagnosticChartInput {
+export function diagnosticChartInput(config: Config, entry: AssetEvaluation, view: ChartViewName, at: number): DiagnosticChartInput {
   if (view === 'gain') return gainChartInput(config, entry, at)
   const definition = VIEWS[view]
   const window = plotWindow(config, at)

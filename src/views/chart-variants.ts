@@ -16,9 +16,10 @@ export interface ChartVariant {
   readonly width: ChartWidth
 }
 
-export const CHART_SIZES: Record<'main' | 'prices', Record<ChartWidth, ChartSize>> = {
+export const CHART_SIZES: Record<'main' | 'prices' | 'timeline', Record<ChartWidth, ChartSize>> = {
   main: { wide: { width: 1200, height: 600 }, narrow: { width: 520, height: 460 } },
   prices: { wide: { width: 1200, height: 520 }, narrow: { width: 520, height: 480 } },
+  timeline: { wide: { width: 1200, height: 440 }, narrow: { width: 520, height: 440 } },
 }
 
 export function parseVariant(theme: string | undefined, width: string | undefined): ChartVariant {

@@ -3,12 +3,16 @@
  * corrected gain since t0 in USD, from 0 at t0. `rate` / `rate_ada` / `raw` are plain series. The
  * residual-gate diagnostics (baseline, bands, residuals, histogram, KDE) live in the "Advanced"
  * views `position` and `gains` (the seed's and the predecessor's names, kept with their aliases).
- * Views that show the portfolio's USD amounts are private when authentication is enabled.
+ * `replay` is not a chart of the evaluation but the rule replayed over the last days
+ * (replay-view.ts): its timeline and summary. Views that show the portfolio's USD amounts are
+ * private when authentication is enabled.
  */
 import type { GateBasis } from '../engine/settings.ts'
 
-export const VIEW_NAMES = ['gain', 'rate', 'rate_ada', 'raw', 'position', 'gains'] as const
+export const VIEW_NAMES = ['gain', 'rate', 'rate_ada', 'raw', 'position', 'gains', 'replay'] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
+/** The views drawn from the evaluation itself (chart-inputs.ts). */
+export type ChartViewName = Exclude<ViewName, 'replay'>
 
 export interface ViewDefinition {
   readonly name: ViewName
@@ -46,6 +50,15 @@ export const VIEWS: Record<ViewName, ViewDefinition> = {
     transactions: true,
     advanced: true,
   },
+  replay: {
+    name: 'replay',
+    label: 'Replay: the rule over the last days',
+    yLabel: 'USD',
+    unit: 'USD',
+    private: true,
+    transactions: false,
+    advanced: false,
+  },
 }
 
 const ALIASES: Record<string, ViewName> = {
@@ -53,6 +66,7 @@ const ALIASES: Record<string, ViewName> = {
   gains_pct: 'gains',
   rate_usd: 'rate',
   advanced: 'position',
+  history: 'replay',
 }
 
 /** `?view=` → a view name; unknown or missing → null (the caller picks the default). */
@@ -69,11 +83,11 @@ export function effectiveView(requested: ViewName | null, canSeePrivate: boolean
 }
 
 /** The view whose series IS the gate's: it shows the decision's own baseline, bands and trigger. */
-export function gateView(basis: GateBasis): ViewName {
+export function gateView(basis: GateBasis): ChartViewName {
   return basis === 'change_rate_usd' ? 'rate' : 'position'
 }
 
 /** Whether `view` draws the gate's series (`gains` is the position view in percent). */
-export function showsGateSeries(view: ViewName, basis: GateBasis): boolean {
+export function showsGateSeries(view: ChartViewName, basis: GateBasis): boolean {
   return basis === 'change_rate_usd' ? view === 'rate' : view === 'position' || view === 'gains'
 }

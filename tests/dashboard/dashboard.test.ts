@@ -224,3 +224,80 @@ describe('dashboard with authentication on', () => {
     expect(response.status).toBe(401)
   })
 })
+
+describe('dashboard Replay view', () => {
+  let h: Harness
+  const hash = `sha256:${createHash('sha256').update('s3cret').digest('hex')}`
+  const credentials = { Authorization: `Basic ${Buffer.from('ops:s3cret').toString('base64')}` }
+  const htmx = { 'HX-Request': 'true' }
+  beforeAll(async () => {
+    h = await harness({
+      runtime: { auth: { enabled: true, username: 'ops', password_hash: hash } },
+      visualization: { dashboard: { replay: { days: 2, every_minutes: 120 } } },
+    })
+    await h.services.runEvaluation()
+  }, 60_000)
+  afterAll(() => h.close())
+
+  it('puts a panel that loads the replay in place of the charts', async () => {
+    const html = await (await h.app.request('/dashboard?asset=usdc&view=replay', { headers: credentials })).text()
+    expect(html).toContain('id="replay"')
+    expect(html).toContain('hx-get="/dashboard/replay?asset=usdc&amp;v=1"')
+    expect(html).toContain('Replaying the last 2 days')
+    expect(html).not.toContain('id="diagnostic-chart"')
+  })
+
+  it('shows the summary, the timeline and every row to a viewer who may see amounts', async () => {
+    const html = await (await h.app.request('/dashboard/replay?asset=usdc', { headers: { ...credentials, ...htmx } })).text()
+    expect(html.startsWith('<div id="replay-content">')).toBe(true)
+    expect(html).toContain('Replay: USDC over the last 2 days')
+    expect(html).toMatch(/The rule said <strong>Withdraw OK \d+ %<\/strong> of the time, <strong>Hold \d+ %<\/strong>/)
+    expect(html).toContain('/dashboard/charts/usdc/replay.png?v=1&amp;theme=light&amp;size=wide')
+
+    const png = await h.app.request('/dashboard/charts/usdc/replay.png', { headers: credentials })
+    expect(png.status).toBe(200)
+    const decoded = decodePng(new Uint8Array(await png.arrayBuffer()))
+    expect([decoded.width, decoded.height]).toEqual([1200, 440])
+    const etag = png.headers.get('etag')!
+    expect((await h.app.request('/dashboard/charts/usdc/replay.png', { headers: { ...credentials, 'If-None-Match': etag } })).status).toBe(304)
+
+    const csv = await h.app.request('/dashboard/replay.csv?asset=usdc', { headers: credentials })
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    const lines = (await csv.text()).split('\n')
+    expect(lines[0]).toStartWith('ts,asset,decision,reason')
+    // 2 days every 2 hours, both ends included
+    expect(lines.filter((line) => line.includes(',usdc,') && !line.startsWith('summary'))).toHaveLength(25)
+    expect(lines.at(-2)).toStartWith('summary,usdc,')
+  }, 120_000)
+
+  it('gives a logged-out visitor the shares and reasons only: no amount, no timeline, no rows', async () => {
+    const html = await (await h.app.request('/dashboard/replay?asset=usdc', { headers: htmx })).text()
+    expect(html).toContain('The rule said')
+    expect(html).toContain('Log in to see the amounts and the timeline.')
+    expect(html).not.toMatch(/\d\.\d\d USD/)
+    expect(html).not.toContain('replay.png')
+    expect(html).not.toContain('addr1')
+    expect((await h.app.request('/dashboard/charts/usdc/replay.png')).status).toBe(401)
+    expect((await h.app.request('/dashboard/replay.csv?asset=usdc')).status).toBe(401)
+  }, 120_000)
+
+  it('answers a page around the panel without HTMX, and 404 for an unknown asset', async () => {
+    const page = await (await h.app.request('/dashboard/replay?asset=djed', { headers: credentials })).text()
+    expect(page).toStartWith('<!doctype html>')
+    expect(page).toContain('Back to the dashboard')
+    expect((await h.app.request('/dashboard/replay?asset=btc', { headers: credentials })).status).toBe(404)
+    expect((await h.app.request('/dashboard/charts/btc/replay.png', { headers: credentials })).status).toBe(404)
+  }, 120_000)
+
+  it('is off with visualization.dashboard.replay.enabled: false', async () => {
+    const off = await harness({ visualization: { dashboard: { replay: { enabled: false } } } })
+    try {
+      await off.services.runEvaluation()
+      expect(await (await off.app.request('/dashboard?asset=usdc&view=replay')).text()).toContain('The Replay view is turned off')
+      expect((await off.app.request('/dashboard/replay?asset=usdc')).status).toBe(404)
+      expect((await off.app.request('/dashboard/charts/usdc/replay.png')).status).toBe(404)
+    } finally {
+      await off.close()
+    }
+  }, 60_000)
+})

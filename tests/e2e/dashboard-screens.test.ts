@@ -5,7 +5,7 @@
  * violations, the action sentence on every card, chart renders that load (the narrow ones on the
  * phone); with auth on under `public_view: summary`, no amount and no address for a logged-out
  * visitor. Screenshots of every state at both widths land in test-artifacts/screens/ (look at
- * them); two of them are README's (docs/images/, refreshed with UPDATE_README_SCREENSHOTS=1).
+ * them); three of them are README's (docs/images/, refreshed with UPDATE_README_SCREENSHOTS=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
@@ -131,8 +131,10 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
           for (const view of VIEW_NAMES) {
             await page.goto(`${trusted}/dashboard?asset=${asset}&view=${view}`)
             const label = `${asset}/${view}`
+            // the Replay view loads its panel after the page (the replay runs in its worker)
+            if (view === 'replay') await page.waitForSelector('#replay-content', { timeout: 120_000 })
             const widths = await chartsLoaded(page)
-            if (asset === 'usda') expect(await page.locator('#chart-unavailable').count(), label).toBe(1)
+            if (asset === 'usda' && view !== 'replay') expect(await page.locator('#chart-unavailable').count(), label).toBe(1)
             else for (const width of widths) expect(width, label).toBe(size === 'phone' ? 520 : 1200)
             expect(await overflow(page), `${label} overflows`).toBeLessThanOrEqual(0)
             const cards = await page.$$eval('.asset-card .card-action', (nodes) => nodes.map((node) => node.textContent ?? ''))
@@ -229,4 +231,21 @@ describe.skipIf(!available)('dashboard screens in Chromium', () => {
       await context.close()
     }
   }, 120_000)
+
+  it('README screenshot: the Replay view of USDC on a desktop', async () => {
+    const { context, page, problems } = await open('desktop', 'light')
+    await page.goto(`${trusted}/dashboard?asset=usdc&view=replay`)
+    await page.waitForSelector('#replay-content', { timeout: 120_000 })
+    const widths = await chartsLoaded(page)
+    expect(widths).toEqual([1200])
+    expect(await page.textContent('#replay-shares')).toMatch(/^The rule said Withdraw OK \d+ % of the time, Hold \d+ %/)
+    const path = join(ARTIFACTS, 'replay-desktop.png')
+    await page.locator('#replay').screenshot({ path })
+    if (process.env.UPDATE_README_SCREENSHOTS === '1') {
+      mkdirSync(README_IMAGES, { recursive: true })
+      copyFileSync(path, join(README_IMAGES, 'replay-desktop.png'))
+    }
+    expect(problems).toEqual([])
+    await context.close()
+  }, 180_000)
 })

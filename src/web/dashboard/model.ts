@@ -154,6 +154,8 @@ export interface AssetModel {
 export interface ChartModel {
   /** one compact message instead of charts (an ERROR has nothing to draw) */
   readonly unavailable: string | null
+  /** the Replay view in place of the main chart: the days it replays, or why it is off */
+  readonly replay: { readonly days: number } | { readonly disabled: string } | null
   readonly main: ChartVariants
   readonly prices: ChartVariants
   /** states the decision and the key values */
@@ -171,7 +173,7 @@ export interface ChartVariants {
   readonly narrow: ChartSize
 }
 
-function variants(asset: string, chart: 'main' | 'prices', name: string, sequence: number): ChartVariants {
+export function variants(asset: string, chart: keyof typeof CHART_SIZES, name: string, sequence: number): ChartVariants {
   const url = (theme: string, size: string) =>
     `/dashboard/charts/${encodeURIComponent(asset)}/${name}.png?${new URLSearchParams({ v: String(sequence), theme, size })}`
   return {
@@ -187,6 +189,11 @@ function variants(asset: string, chart: 'main' | 'prices', name: string, sequenc
 function reasonModels(reasons: readonly Reason[], seesAmounts: boolean): ReasonModel[] {
   // the engine's formula carries amounts: a viewer without them gets the sentence only
   return reasons.map((reason) => ({ code: reason.code, text: reason.text, action: reason.action, detail: seesAmounts ? reason.detail : '' }))
+}
+
+function replaySettings(config: Config): ChartModel['replay'] {
+  const { enabled, days } = config.visualization.dashboard.replay
+  return enabled ? { days } : { disabled: 'The Replay view is turned off (visualization.dashboard.replay.enabled: false).' }
 }
 
 /** Liqwid's own figure of what the collected wallets earned in an asset's market. */
@@ -265,6 +272,7 @@ export function assetModel(
     warnings: entry.warnings,
     chart: {
       unavailable: d.decision === -1 ? `No chart: ${insight.reasons[0]?.text ?? 'the evaluation failed'}` : null,
+      replay: view !== 'replay' ? null : replaySettings(config),
       main: variants(entry.asset, 'main', view, snapshot.sequence),
       prices: variants(entry.asset, 'prices', 'prices', snapshot.sequence),
       mainAlt: `${name} ${VIEWS[view].label} chart. Decision ${stateWord}: ${action.headline}.${seesAmounts ? ` Gain since t0 ${signedUsd(d.gUsd)} USD, position ${usd(d.vT1Usd)} USD at ${utc(d.t1)}.` : ''}`,

@@ -24,6 +24,8 @@ import { dashboardHref, pageModel, type DashboardQuery, type ReportedYieldLookup
 import { effectiveView, parseView, VIEWS, type ViewName } from '../../views/definitions.ts'
 import type { RecentHistory } from '../../history/recent.ts'
 import { registerHistoryPanel } from './history-panel.tsx'
+import { registerReplayRoutes } from './replay-panel.tsx'
+import type { ReplayViews } from '../../views/replay-view.ts'
 
 export interface DashboardDeps {
   readonly config: Config
@@ -37,6 +39,8 @@ export interface DashboardDeps {
   readonly history: RecentHistory | null
   /** starts an evaluation unless one runs; the page's polling shows its result */
   readonly evaluateNow: () => 'started' | 'running'
+  /** the Replay view's replays and timelines; null when visualization.dashboard.replay.enabled is false */
+  readonly replays: ReplayViews | null
 }
 
 const htmx = Bun.file(htmxPath)
@@ -120,11 +124,13 @@ export function registerDashboard(app: Hono, deps: DashboardDeps, policy: Access
   })
 
   registerHistoryPanel(app, config, deps.history, policy, deps.authEnabled)
+  // before the chart route, which would take replay.png for a chart of the evaluation
+  registerReplayRoutes(app, { config, latest, replays: deps.replays, authEnabled: deps.authEnabled }, policy)
 
   app.get('/dashboard/charts/:asset/:chart{[a-z_]+\\.png}', async (c) => {
     const chart = c.req.param('chart').slice(0, -'.png'.length)
     const view: ViewName | null = chart === 'prices' ? null : parseView(chart)
-    if (chart !== 'prices' && view === null) return c.text(`unknown chart ${chart}`, 404)
+    if ((chart !== 'prices' && view === null) || view === 'replay') return c.text(`unknown chart ${chart}`, 404)
     const viewer = await policy.viewer(c)
     const hidden = (view !== null && VIEWS[view].private) || config.runtime.auth.public_view === 'none'
     // no challenge: an <img> must not pop a browser prompt
