@@ -102,7 +102,7 @@ describe.skipIf(!built)('the x64 binary copied alone into an empty directory', (
   )
 
   it(
-    'serves readiness, the dashboard, a chart PNG and the metrics, and stops on SIGTERM',
+    'serves readiness, the dashboard, a chart PNG, the replay and the metrics, and stops on SIGTERM',
     async () => {
       // The shipped demo config, listening on a free loopback port: a file in the binary's directory.
       const config = YAML.parse(await Bun.file(join(ROOT, 'config/orchestrator_config.yaml')).text())
@@ -138,6 +138,13 @@ describe.skipIf(!built)('the x64 binary copied alone into an empty directory', (
         expect(png.status).toBe(200)
         expect(png.headers.get('content-type')).toBe('image/png')
         expect([...new Uint8Array(await png.arrayBuffer()).slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+        // the Replay view runs in the replay worker, an embedded entrypoint of its own
+        const replay = await fetch(`${base}/dashboard/replay?asset=usdc`, { headers: { 'HX-Request': 'true' } })
+        expect(replay.status).toBe(200)
+        expect(await replay.text()).toContain('id="replay-shares"')
+        const timeline = await fetch(`${base}/dashboard/charts/usdc/replay.png`)
+        expect(timeline.headers.get('content-type')).toBe('image/png')
 
         const metrics = await fetch(`${base}/metrics`)
         expect(metrics.status).toBe(200)
