@@ -19,6 +19,7 @@ export const USAGE = `usage: alert-orchestrator [--config PATH] [--log-level deb
        alert-orchestrator notify-test [--channel NAME] [--config PATH]
        alert-orchestrator replay --from ISO --to ISO --every DURATION [--asset NAME]…
                           [--set KEY=VALUE]… [--format table|csv|json] [--out FILE] [--config PATH]
+                          [--write-history] [--test-prefix]
 
 Watches Liqwid supply positions and publishes, per asset and wallet, how much can be withdrawn
 safely: Prometheus metrics, JSON and a dashboard.
@@ -58,6 +59,8 @@ safely: Prometheus metrics, JSON and a dashboard.
                              --set analysis.decision.gate.k_sigma=3; validated like the file
     --format FORMAT          table (default), csv or json
     --out FILE               write there instead of stdout
+    --write-history          also write each instant's rows (origin 'replay') to the decision
+                             history where it has no row for that asset and slot; not with --set
 
 
 Exit codes: 0 success, 1 an asset evaluated to ERROR (--once, replay), a failed source (collect), a
@@ -78,6 +81,8 @@ export interface ReplayArguments {
   sets: string[]
   format: string
   out: string | null
+  /** fill the decision history's empty slots with the replayed rows */
+  writeHistory: boolean
 }
 
 export interface CliOptions {
@@ -114,6 +119,7 @@ function parseFlags(argv: readonly string[]) {
         set: { type: 'string', multiple: true },
         format: { type: 'string' },
         out: { type: 'string' },
+        'write-history': { type: 'boolean' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
         once: { type: 'boolean' },
@@ -156,7 +162,9 @@ export function parseCommandLine(argv: readonly string[], env: Environment): Cli
   if (command !== 'replay') {
     // --from/--to are also the sync command's window
     const replayOnly =
-      command === 'sync' ? (['every', 'asset', 'set', 'format', 'out'] as const) : (['from', 'to', 'every', 'asset', 'set', 'format', 'out'] as const)
+      command === 'sync'
+        ? (['every', 'asset', 'set', 'format', 'out', 'write-history'] as const)
+        : (['from', 'to', 'every', 'asset', 'set', 'format', 'out', 'write-history'] as const)
     const misplaced = replayOnly.find((name) => values[name] !== undefined)
     if (misplaced) {
       const owner = misplaced === 'from' || misplaced === 'to' ? 'the replay and sync commands' : 'the replay command (alert-orchestrator replay …)'
@@ -219,5 +227,6 @@ function replayArguments(values: Record<string, string | boolean | string[] | un
     sets: (values.set as string[] | undefined) ?? [],
     format: (values.format as string | undefined) ?? 'table',
     out: (values.out as string | undefined) ?? null,
+    writeHistory: values['write-history'] === true,
   }
 }

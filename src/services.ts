@@ -225,7 +225,10 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
               : null,
           )
         : storePriceSources(config, reader)
-    if (asOf !== undefined) log.info('evaluating as of a past instant: rows up to it only, store prices only', { now: new Date(asOf).toISOString() })
+    if (asOf !== undefined)
+      log.info('evaluating as of a past instant: rows up to it only, store prices only, nothing recorded nor notified', {
+        now: new Date(asOf).toISOString(),
+      })
     const syncClient = endpoint ? createLiqwidClient({ endpoint, ...LIQWID_SYNC_TIMING }) : null
     const latest = new LatestEvaluation()
     const metrics = await createMetrics(config, { version: VERSION, commit: buildCommit() })
@@ -245,7 +248,8 @@ export async function startServices(loaded: LoadedConfig, options: ServiceOption
       metrics,
       diagnostics: config.visualization.diagnostics.enabled ? (next) => writeDiagnostics(config, chartCache, next) : null,
       prepare: demoWriter ? async (now) => void (await appendDemoSample(demoWriter, now, keyword)) : undefined,
-      afterPublish: [afterPublish],
+      // --once --now reproduces a past instant: the history and the notifier hear only of the present
+      afterPublish: asOf === undefined ? [afterPublish] : [],
     })
 
     // One evaluation at a time: "Evaluate now" while one runs joins it instead of starting another.

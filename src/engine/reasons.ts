@@ -46,6 +46,31 @@ export const REASON_CODES = {
 
 export type ReasonCode = keyof typeof REASON_CODES
 
+/** A few words per code, for counts of reasons ("HOLD ×12: unusual move of the position"). */
+export const REASON_LABELS: Readonly<Record<ReasonCode, string>> = {
+  no_reference: 'no reference withdrawal to measure from',
+  no_samples: 'no position samples since the range start',
+  no_wallets: 'no wallet with samples since the reference',
+  no_gain: 'no gain since the reference yet',
+  price_loss: 'a loss from the token’s price',
+  wallets_clamped: 'no wallet has a gain of its own',
+  unusual_move: 'an unusual move of the position (residual gate)',
+  no_opportunity: 'no opportunity (gate on_trigger: withdraw)',
+  gate_not_run: 'the safety check could not run',
+  price_mismatch: 'the price sources disagree',
+  reference_in_future: 'the reference lies in the future',
+  no_series: 'no samples since the reference',
+  invalid_transaction: 'an unusable deposit or withdrawal row',
+  data_unavailable: 'the data could not be read',
+  internal_error: 'the evaluation failed unexpectedly',
+  unclassified: 'another reason',
+}
+
+/** The label of a stored or replayed code; a code this version does not know is shown as is. */
+export function reasonLabel(code: string): string {
+  return Object.hasOwn(REASON_LABELS, code) ? REASON_LABELS[code as ReasonCode] : code
+}
+
 export interface Reason {
   readonly code: ReasonCode
   /** one plain sentence */
@@ -96,7 +121,7 @@ export function explainDecision(decision: AssetDecision, context: ReasonContext 
  * The engine joins its HOLD reasons with "; ". A reason can hold "; " itself inside parentheses
  * (the gate's explanation: "(σ 116 USD; alarm beyond 4×)"), so only a top-level "; " separates.
  */
-function topLevelParts(reason: string): string[] {
+export function topLevelParts(reason: string): string[] {
   const parts: string[] = []
   let depth = 0
   let start = 0

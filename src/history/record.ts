@@ -6,6 +6,7 @@
 import type { AssetDecision } from '../engine/decision.ts'
 import type { DecisionCode, EpochMs } from '../engine/types.ts'
 import { explainDecision } from '../engine/reasons.ts'
+import type { HistoryOrigin } from '../store/history-sql.ts'
 
 export interface DecisionRecord {
   /** the evaluation instant */
@@ -27,6 +28,8 @@ export interface DecisionRecord {
   readonly gateThresholdUsd: number | null
   readonly priceDeltaRel: number | null
   readonly durationMs: number
+  /** 'live' (the service after an evaluation) or 'replay' (`replay --write-history`) */
+  readonly origin: HistoryOrigin
   /** reference instant (for "gain since 27 Nov"); not stored, null when read back */
   readonly t0?: EpochMs | null
   /** wallets that contribute to the amount; not stored */
@@ -55,7 +58,7 @@ export function withdrawableUsd(decision: AssetDecision): number {
 
 const finiteOrNull = (value: number | null | undefined) => (value === null || value === undefined || !Number.isFinite(value) ? null : value)
 
-export function recordOf(decision: AssetDecision, at: EpochMs, durationMs: number): DecisionRecord {
+export function recordOf(decision: AssetDecision, at: EpochMs, durationMs: number, origin: HistoryOrigin = 'live'): DecisionRecord {
   const gate = decision.gateApplied ? decision.gate : null
   return {
     ts: at,
@@ -72,12 +75,13 @@ export function recordOf(decision: AssetDecision, at: EpochMs, durationMs: numbe
     gateThresholdUsd: finiteOrNull(gate?.thresholds?.upper),
     priceDeltaRel: finiteOrNull(decision.priceCompare?.deltaRel),
     durationMs: Math.max(0, Math.round(durationMs)),
+    origin,
     t0: decision.t0,
     walletCount: decision.wallets.filter((wallet) => wallet.wmaxUsd > 0).length,
   }
 }
 
 /** One record per asset of an evaluation, in the result's order. */
-export function recordsOf(result: EvaluatedAssets): DecisionRecord[] {
-  return result.assets.map((entry) => recordOf(entry.decision, result.at, result.durationMs))
+export function recordsOf(result: EvaluatedAssets, origin: HistoryOrigin = 'live'): DecisionRecord[] {
+  return result.assets.map((entry) => recordOf(entry.decision, result.at, result.durationMs, origin))
 }

@@ -8,8 +8,10 @@
  * it never hides the others.
  */
 import type { DecisionCode, EpochMs } from '../engine/types.ts'
-import { isMissingTable, type Row, type StoreClient } from '../store/client.ts'
+import { log } from '../log.ts'
+import { isMissingColumn, isMissingTable, type Row, type StoreClient } from '../store/client.ts'
 import * as sql from '../store/history-sql.ts'
+import type { Dialect } from '../store/sql.ts'
 import type { TableRef } from '../store/types.ts'
 import type { DecisionRecord } from './record.ts'
 
@@ -54,6 +56,7 @@ export class DecisionHistory {
       from: query.from ?? null,
       to: query.to ?? null,
       limit: Math.min(query.limit ?? MAX_HISTORY_ROWS, MAX_HISTORY_ROWS),
+      origin: query.origin ?? null,
     })
     const rows = await this.select('readHistory', statement)
     const records: DecisionRecord[] = []
@@ -66,7 +69,13 @@ export class DecisionHistory {
     return { records, problems }
   }
 
-  /** When `asset` last had `decision` (e.g. 1: its last WITHDRAW_OK), null if never in the retained rows. */
+  /** The instants of `asset`'s rows (any origin) in [from, to], oldest first. */
+  async instants(asset: string, from: EpochMs, to: EpochMs): Promise<EpochMs[]> {
+    const rows = await this.select('historyInstants', sql.historyInstantsStatement(await this.client.dialect(), this.table, asset, from, to))
+    return rows.map((row) => row.ts).filter((ts): ts is number => typeof ts === 'number' && Number.isFinite(ts))
+  }
+
+  /** When `asset` last had `decision` in a live row (e.g. 1: its last WITHDRAW_OK), null if never in the retained rows. */
   async lastWith(asset: string, decision: DecisionCode): Promise<EpochMs | null> {
     const rows = await this.select('lastDecision', sql.lastDecisionStatement(await this.client.dialect(), this.table, asset, decision))
     const ts = rows[0]?.last_ts
@@ -87,11 +96,29 @@ export class DecisionHistory {
       const dialect = await this.client.dialect()
       for (const statement of sql.createHistoryTableStatements(dialect, this.table))
         await this.client.query(`createHistoryTable ${this.table.name}`, statement, { retry: true })
+      await this.migrateOrigin(dialect)
     })().catch((error: unknown) => {
       this.ensured = null
       throw error
     })
     return this.ensured
+  }
+
+  /** A table created before `origin` existed gets the column (its rows are live rows). */
+  private async migrateOrigin(dialect: Dialect): Promise<void> {
+    const probe = () => this.client.query(`probeOrigin ${this.table.name}`, sql.originProbeStatement(dialect, this.table), { retry: true })
+    try {
+      await probe()
+    } catch (error) {
+      if (!isMissingColumn(error)) throw error
+      try {
+        await this.client.query(`addOriginColumn ${this.table.name}`, sql.addOriginColumnStatement(dialect, this.table))
+        log.info('decision history migrated: origin column added', { table: this.table.name })
+      } catch (addError) {
+        // Another process added it between the probe and here (SQLite: "duplicate column name").
+        await probe().catch(() => Promise.reject(addError))
+      }
+    }
   }
 
   private async select(kind: string, statement: string): Promise<Row[]> {
@@ -105,6 +132,7 @@ export class DecisionHistory {
 }
 
 const DECISION_CODES = new Set([1, 0, -1])
+const ORIGINS = new Set<unknown>(sql.HISTORY_ORIGINS)
 
 function optionalNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null
@@ -119,6 +147,10 @@ export function parseRow(row: Row): DecisionRecord | string {
   const decision = Number(row.decision)
   if (!DECISION_CODES.has(decision))
     return `history row ${asset} at ${new Date(ts).toISOString()} has decision ${String(row.decision)} (expected 1, 0 or -1)`
+  // NULL: a GreptimeDB row written before the column existed, by the live service
+  const origin = row.origin ?? 'live'
+  if (!ORIGINS.has(origin))
+    return `history row ${asset} at ${new Date(ts).toISOString()} has origin ${JSON.stringify(origin)} (expected live or replay)`
   return {
     ts,
     asset,
@@ -134,6 +166,7 @@ export function parseRow(row: Row): DecisionRecord | string {
     gateThresholdUsd: optionalNumber(row.gate_threshold_usd),
     priceDeltaRel: optionalNumber(row.price_delta_rel),
     durationMs: optionalNumber(row.duration_ms) ?? 0,
+    origin: origin as sql.HistoryOrigin,
     t0: null,
   }
 }

@@ -18,7 +18,7 @@ import { type Transition, TransitionTracker, type TransitionRules } from './rule
 
 /** Where the notifier reads the rows it replays. */
 export interface HistorySource {
-  read(query: { readonly to: EpochMs }): Promise<HistoryRead>
+  read(query: { readonly to: EpochMs; readonly origin: 'live' }): Promise<HistoryRead>
 }
 
 export interface NotifierDeps {
@@ -102,7 +102,8 @@ export class Notifier {
     this.restored = true
     if (this.deps.history === null) return
     try {
-      const read = await this.deps.history.read({ to: before })
+      // Replayed rows are what the rule would have said, never what was sent: only live rows count.
+      const read = await this.deps.history.read({ to: before, origin: 'live' })
       for (const problem of read.problems) log.warn('history row skipped while restoring the notifier', { problem })
       this.tracker.observe(read.records)
       log.info('notifier state restored from the decision history', { rows: read.records.length })

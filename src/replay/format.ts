@@ -24,6 +24,7 @@ function jsonRow(row: ReplayRow) {
     asset: row.asset,
     decision: row.decision,
     decision_name: DECISION_NAME[row.decision],
+    reason_code: row.reasonCode,
     reason: row.reason,
     withdrawable_usd: row.withdrawableUsd,
     wmax_usd: row.wmaxUsd,
@@ -38,6 +39,7 @@ const CSV_COLUMNS = [
   'ts',
   'asset',
   'decision',
+  'reason_code',
   'reason',
   'withdrawable_usd',
   'wmax_usd',
@@ -53,7 +55,7 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-/** The rows, a blank line, then one summary line per asset and reason (`section` tells which). */
+/** The rows, a blank line, then one summary line per asset and figure: reasons by code, then by kind. */
 function csv(rows: readonly ReplayRow[], summary: readonly AssetSummary[]): string {
   const lines = [CSV_COLUMNS.join(',')]
   for (const row of rows) {
@@ -70,6 +72,8 @@ function csv(rows: readonly ReplayRow[], summary: readonly AssetSummary[]): stri
     put('transitions_to_withdraw_ok', entry.transitionsToWithdrawOk)
     put('withdrawn_at_transitions_usd', entry.withdrawnAtTransitionsUsd)
     for (const [wallet, amount] of Object.entries(entry.withdrawnAtTransitionsByWallet)) put(`withdrawn_at_transitions_usd:${wallet}`, amount)
+    for (const { code, count } of entry.holdReasonCodes) put(`hold_reason_code:${code}`, count)
+    for (const { code, count } of entry.errorReasonCodes) put(`error_reason_code:${code}`, count)
     for (const { reason, count } of entry.holdReasons) put(`hold_reason:${reason}`, count)
     for (const { reason, count } of entry.errorReasons) put(`error_reason:${reason}`, count)
   }
@@ -104,8 +108,8 @@ function table(result: ReplayResult, summary: readonly AssetSummary[]): string {
     )
   for (const entry of summary) {
     const details = [
-      ...entry.holdReasons.map(({ reason, count }) => `  HOLD ×${count}: ${reason}`),
-      ...entry.errorReasons.map(({ reason, count }) => `  ERROR ×${count}: ${reason}`),
+      ...entry.holdReasonCodes.map(({ code, label, count }) => `  HOLD ×${count}: ${code} — ${label}`),
+      ...entry.errorReasonCodes.map(({ code, label, count }) => `  ERROR ×${count}: ${code} — ${label}`),
       ...Object.entries(entry.withdrawnAtTransitionsByWallet).map(
         ([wallet, amount]) => `  withdrawn at turns, ${shortWallet(wallet)}: ${usd(amount)} USD`,
       ),

@@ -7,6 +7,7 @@
 import type { Config } from '../config/resolve.ts'
 import type { EpochMs } from '../engine/types.ts'
 import { evaluate } from '../evaluation/evaluate.ts'
+import { explainDecision } from '../engine/reasons.ts'
 import { readerAsOf } from '../evaluation/reader.ts'
 import type { AssetEvaluation, EvaluationResult } from '../evaluation/result.ts'
 import { storePriceSources } from '../sources/configured.ts'
@@ -26,6 +27,10 @@ export interface ReplayRow {
   readonly at: EpochMs
   readonly asset: string
   readonly decision: -1 | 0 | 1
+  /** the deciding cause's stable code (src/engine/reasons.ts; 'ok' for WITHDRAW_OK), as in the history */
+  readonly reasonCode: string
+  /** the code of every cause, the deciding one first ([] for WITHDRAW_OK) */
+  readonly reasonCodes: readonly string[]
   readonly reason: string | null
   /** what the decision allows now: Σ W_max on WITHDRAW_OK, else 0 */
   readonly withdrawableUsd: number
@@ -62,7 +67,10 @@ export function replayInstants(request: ReplayRequest): EpochMs[] {
   return instants
 }
 
-export async function replay(config: Config, reader: SpanReader, request: ReplayRequest): Promise<ReplayResult> {
+/** Each instant's whole evaluation, as a live cycle would have produced it (for --write-history). */
+export type EvaluationListener = (result: EvaluationResult) => void
+
+export async function replay(config: Config, reader: SpanReader, request: ReplayRequest, onEvaluation?: EvaluationListener): Promise<ReplayResult> {
   const started = performance.now()
   const instants = replayInstants(request)
   const spans = await readSpans(config, reader, instants)
@@ -71,6 +79,7 @@ export async function replay(config: Config, reader: SpanReader, request: Replay
   for (const instant of instants) {
     const sliced = slicedReader(spans, instant, readerAsOf(reader, instant))
     previous = await evaluate(config, { reader: sliced, prices: storePriceSources(config, sliced) }, instant, previous)
+    onEvaluation?.(previous)
     for (const entry of previous.assets) rows.push(replayRow(instant, entry))
   }
   return { instants, rows, durationMs: performance.now() - started }
@@ -88,10 +97,13 @@ async function readSpans(config: Config, reader: SpanReader, instants: readonly 
 export function replayRow(at: EpochMs, entry: AssetEvaluation): ReplayRow {
   const { decision } = entry
   const allowed = decision.decision === 1
+  const reasonCodes = [...new Set(explainDecision(decision).map((reason) => reason.code))]
   return {
     at,
     asset: entry.asset,
     decision: decision.decision,
+    reasonCode: reasonCodes[0] ?? 'ok',
+    reasonCodes,
     reason: decision.reason,
     withdrawableUsd: allowed ? decision.wmaxUsd : 0,
     wmaxUsd: decision.wmaxUsd,

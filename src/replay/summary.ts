@@ -1,16 +1,29 @@
 /**
  * What a supplier reads from a replay, per asset: the share of instants in each decision, the
- * HOLD reasons by kind and count, how many times the decision turned to WITHDRAW_OK, and what
+ * HOLD reasons by code (src/engine/reasons.ts) and by kind (the engine's wording, numbers blanked)
+ * with their counts, how many times the decision turned to WITHDRAW_OK, and what
  * withdrawing the withdrawable amount at each of those turns would have taken, in all and per
  * wallet. (The replay does not model the withdrawal itself: each turn's amount is the gain the
  * rule saw since its reference at that instant.)
  */
+import { reasonLabel, topLevelParts } from '../engine/reasons.ts'
 import type { ReplayRow } from './replay.ts'
+
+export interface CodeCount {
+  readonly code: string
+  /** a few words for the code */
+  readonly label: string
+  /** instants with this cause (a HOLD with two causes counts for both) */
+  readonly count: number
+}
 
 export interface AssetSummary {
   readonly asset: string
   readonly instants: number
   readonly share: { readonly withdrawOk: number; readonly hold: number; readonly error: number }
+  /** HOLD causes by code, most frequent first */
+  readonly holdReasonCodes: readonly CodeCount[]
+  readonly errorReasonCodes: readonly CodeCount[]
   /** reason kind (the reason with its numbers blanked) → count, most frequent first */
   readonly holdReasons: readonly { readonly reason: string; readonly count: number }[]
   readonly errorReasons: readonly { readonly reason: string; readonly count: number }[]
@@ -48,6 +61,8 @@ function summarizeAsset(asset: string, rows: readonly ReplayRow[]): AssetSummary
     asset,
     instants: rows.length,
     share: { withdrawOk: share(count(1)), hold: share(count(0)), error: share(count(-1)) },
+    holdReasonCodes: codeCounts(rows.filter((row) => row.decision === 0)),
+    errorReasonCodes: codeCounts(rows.filter((row) => row.decision === -1)),
     holdReasons: reasonCounts(rows.filter((row) => row.decision === 0)),
     errorReasons: reasonCounts(rows.filter((row) => row.decision === -1)),
     transitionsToWithdrawOk: transitions,
@@ -68,6 +83,14 @@ export function reasonKind(reason: string): string {
 function reasonCounts(rows: readonly ReplayRow[]): { reason: string; count: number }[] {
   const counts = new Map<string, number>()
   for (const row of rows)
-    for (const part of (row.reason ?? 'no reason given').split('; ')) counts.set(reasonKind(part), (counts.get(reasonKind(part)) ?? 0) + 1)
+    for (const part of topLevelParts(row.reason ?? 'no reason given')) counts.set(reasonKind(part), (counts.get(reasonKind(part)) ?? 0) + 1)
   return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+}
+
+function codeCounts(rows: readonly ReplayRow[]): CodeCount[] {
+  const counts = new Map<string, number>()
+  for (const row of rows) for (const code of row.reasonCodes) counts.set(code, (counts.get(code) ?? 0) + 1)
+  return [...counts]
+    .map(([code, count]) => ({ code, label: reasonLabel(code), count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
 }

@@ -67,6 +67,7 @@ export function historyRowJson(record: DecisionRecord, viewer: Viewer) {
     gate_threshold_usd: amount(record.gateThresholdUsd),
     price_delta_rel: record.priceDeltaRel,
     evaluation_duration_ms: record.durationMs,
+    origin: record.origin,
   }
 }
 

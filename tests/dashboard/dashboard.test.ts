@@ -273,6 +273,9 @@ describe('dashboard Replay view', () => {
   it('gives a logged-out visitor the shares and reasons only: no amount, no timeline, no rows', async () => {
     const html = await (await h.app.request('/dashboard/replay?asset=usdc', { headers: htmx })).text()
     expect(html).toContain('The rule said')
+    // the causes in plain words, by code (the demo's USDC anomaly holds it at the newest instants)
+    expect(html).toContain('<h3>Why it held</h3>')
+    expect(html).toMatch(/<li data-code="unusual_move">An unusual move of the position \(residual gate\): \d+ times?<\/li>/)
     expect(html).toContain('Log in to see the amounts and the timeline.')
     expect(html).not.toMatch(/\d\.\d\d USD/)
     expect(html).not.toContain('replay.png')

@@ -1,12 +1,19 @@
 /**
  * The decision history table against PostgreSQL and the embedded store: append, read back in
- * order with filters, one row per asset and instant, the test prefix, pruning by age, and a bad row
- * that is skipped without hiding the others. The GreptimeDB DDL is checked as text.
+ * order with filters, one row per asset and instant, the test prefix, pruning by age, a bad row
+ * that is skipped without hiding the others, the origin of a row (live or replay) and the in-place
+ * migration of a table created before it. The GreptimeDB DDL is checked as text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { DecisionHistory } from '../../src/history/store.ts'
 import type { StoreClient } from '../../src/store/client.ts'
-import { createHistoryTableStatements, historyTable, insertHistoryStatement } from '../../src/store/history-sql.ts'
+import {
+  addOriginColumnStatement,
+  createHistoryTableStatements,
+  historyTable,
+  insertHistoryStatement,
+  originProbeStatement,
+} from '../../src/store/history-sql.ts'
 import { historyRecord } from '../support/history.ts'
 import { instantLiteral } from '../../src/store/sql.ts'
 import { SETUP_TIMEOUT_MS, storeTargets, type TestDatabase } from '../support/pg.ts'
@@ -22,6 +29,8 @@ describe('history SQL', () => {
     expect(ddl).toStartWith('CREATE TABLE IF NOT EXISTS orchestrator_decisions (ts TIMESTAMP(3) TIME INDEX, asset STRING,')
     expect(ddl).toEndWith('PRIMARY KEY (asset))')
     expect(insertHistoryStatement('greptime', historyTable(false), [historyRecord()])).not.toContain('ON CONFLICT')
+    expect(ddl).toContain('duration_ms DOUBLE, origin STRING,')
+    expect(addOriginColumnStatement('greptime', historyTable(false))).toBe('ALTER TABLE orchestrator_decisions ADD COLUMN origin STRING')
   })
 
   it('names the test twin under --test-prefix', () => {
@@ -96,6 +105,50 @@ for (const target of await storeTargets()) {
       expect((await fresh.read({ asset: 'djed' })).records.length).toBeGreaterThan(0)
       await client.query('drop', 'DROP TABLE IF EXISTS test_orchestrator_decisions')
       expect(await new DecisionHistory(client, { testPrefix: true }).read()).toEqual({ records: [], problems: [] })
+    })
+
+    it('tells replayed rows from live ones: filtered on read, never the last WITHDRAW_OK', async () => {
+      const history = new DecisionHistory(client, { testPrefix: true })
+      const at = Date.UTC(2026, 10, 29, 12)
+      await history.append([historyRecord({ ts: at, asset: 'usdt', decision: 0, reasonCode: 'price_mismatch' })])
+      await history.append([historyRecord({ ts: at + HOUR, asset: 'usdt', origin: 'replay' })])
+      expect((await history.read({ asset: 'usdt' })).records.map((r) => [r.ts, r.origin])).toEqual([
+        [at, 'live'],
+        [at + HOUR, 'replay'],
+      ])
+      expect((await history.read({ asset: 'usdt', origin: 'live' })).records.map((r) => r.ts)).toEqual([at])
+      expect((await history.read({ asset: 'usdt', origin: 'replay' })).records.map((r) => r.ts)).toEqual([at + HOUR])
+      expect(await history.lastWith('usdt', 1)).toBeNull()
+      expect(await history.instants('usdt', at, at + HOUR)).toEqual([at, at + HOUR])
+      expect(await history.instants('usdt', at + 1, at + HOUR - 1)).toEqual([])
+      await client.query('drop', 'DROP TABLE test_orchestrator_decisions')
+    })
+
+    it('adds origin in place to a table created before it, its rows reading as live', async () => {
+      const dialect = await client.dialect()
+      const old = historyTable(true)
+      const [create, ...indexes] = createHistoryTableStatements(dialect, old)
+      await client.query('create old', create!.replace(/, origin TEXT NOT NULL DEFAULT 'live'/, ''))
+      for (const statement of indexes) await client.query('index', statement)
+      await expect(client.query('probe', originProbeStatement(dialect, old))).rejects.toThrow(/origin/)
+      const at = Date.UTC(2026, 10, 30)
+      await client.query(
+        'insert old',
+        `INSERT INTO test_orchestrator_decisions (ts, asset, decision, reason_code, reason_text, withdrawable_usd, wmax_usd, duration_ms) VALUES (${instantLiteral(dialect, at)}, 'djed', 1, 'ok', '', 5, 5, 1)`,
+      )
+      // the first write migrates; two instances starting at once both succeed
+      await Promise.all([
+        new DecisionHistory(client, { testPrefix: true }).append([historyRecord({ ts: at + HOUR, origin: 'replay' })]),
+        new DecisionHistory(client, { testPrefix: true }).append([historyRecord({ ts: at + 2 * HOUR })]),
+      ])
+      const read = await new DecisionHistory(client, { testPrefix: true }).read({ from: at })
+      expect(read.problems).toEqual([])
+      expect(read.records.map((r) => [r.ts - at, r.origin])).toEqual([
+        [0, 'live'],
+        [HOUR, 'replay'],
+        [2 * HOUR, 'live'],
+      ])
+      await client.query('drop', 'DROP TABLE test_orchestrator_decisions')
     })
 
     it('skips a row it cannot read and keeps the others', async () => {

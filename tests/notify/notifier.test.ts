@@ -1,10 +1,12 @@
 /**
  * The notifier over a real decision history (embedded store) and a fake webhook: a restart
  * between two evaluations (a new Notifier on the same table) neither repeats a message nor loses a
- * change, including one that was still being confirmed when the service stopped.
+ * change, including one that was still being confirmed when the service stopped. Rows a replay
+ * filled in (`replay --write-history`) are never taken for what was notified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { DecisionCode } from '../../src/engine/types.ts'
+import { recordsOf } from '../../src/history/record.ts'
 import { historyAndNotificationsStep } from '../../src/history/step.ts'
 import { DecisionHistory } from '../../src/history/store.ts'
 import { captureLogs } from '../../src/log.ts'
@@ -94,5 +96,20 @@ describe('notifier restart', () => {
     ).toEqual(['withdraw_ok'])
     // the HOLD seen once before the restart is confirmed by the first evaluation after it
     expect(await lifetime(table, 2, [[13, 0]])).toEqual(['hold'])
+  })
+
+  it('restores from live rows only: a replayed row in between is not what was notified', async () => {
+    await client.query('drop', 'DROP TABLE IF EXISTS orchestrator_decisions')
+    const table = new DecisionHistory(client)
+    expect(
+      await lifetime(table, 1, [
+        [20, 1],
+        [21, 0],
+      ]),
+    ).toEqual(['withdraw_ok', 'hold'])
+    // while the service was down, a replay filled the next slot with WITHDRAW_OK
+    await table.append(recordsOf(evaluation(22, 1), 'replay'))
+    // the service last said HOLD: its first WITHDRAW_OK after the restart is news
+    expect(await lifetime(table, 1, [[23, 1]])).toEqual(['withdraw_ok'])
   })
 })

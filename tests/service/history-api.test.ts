@@ -1,13 +1,15 @@
 /**
  * `GET /api/history` and the dashboard's history fragment on a service that evaluated the known
  * market twice: rows in order, amounts only for an authenticated caller, clear 400s for bad
- * parameters, and the status strip with its tooltips.
+ * parameters, and the status strip with its tooltips (a replayed row's tick hatched).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Hono } from 'hono'
 import { SETUP_TIMEOUT_MS } from '../support/pg.ts'
 import { appWithConfig } from '../support/service/apps.ts'
-import { withConfig } from '../support/service/config.ts'
+import { HistoryPanel } from '../../src/web/dashboard/history-panel.tsx'
+import { HISTORY_T, historyRecord } from '../support/history.ts'
+import { baseConfig, loadTestConfig, withConfig } from '../support/service/config.ts'
 import { basicAuth, type EvaluatedMarket, startEvaluatedMarket } from '../support/service/services.ts'
 
 const USER = 'operator'
@@ -23,6 +25,7 @@ interface HistoryAnswer {
     asset: string
     decision_label: string
     reason_code: string
+    origin: string
     withdrawable_usd: number | null
     wmax_usd: number | null
     g_usd: number | null
@@ -54,7 +57,7 @@ describe('/api/history', () => {
     expect(body.count).toBe(2)
     expect(body.amounts).toBe(true)
     expect(body.rows[0]!.ts < body.rows[1]!.ts).toBe(true)
-    expect(body.rows[1]).toMatchObject({ asset: 'djed', decision_label: 'WITHDRAW_OK', reason_code: 'ok' })
+    expect(body.rows[1]).toMatchObject({ asset: 'djed', decision_label: 'WITHDRAW_OK', reason_code: 'ok', origin: 'live' })
     expect(body.rows[1]!.withdrawable_usd).toBeGreaterThan(0)
     expect(body.rows[1]!.withdrawable_usd).toBe(body.rows[1]!.wmax_usd)
   })
@@ -103,6 +106,24 @@ describe('/api/history', () => {
     expect(html).toContain('class="tick ok"')
     expect(html).not.toContain('<svg')
     expect(html).toContain('Log in to see the amounts over time.')
+  })
+})
+
+describe('the status strip with replayed rows', () => {
+  it('hatches the ticks a replay filled in, says so in their tooltip and explains the hatching once', () => {
+    const { config } = loadTestConfig(baseConfig({}))
+    const records = [
+      historyRecord({ ts: HISTORY_T }),
+      historyRecord({ ts: HISTORY_T + 3_600_000, decision: 0, reasonCode: 'no_gain', reasonText: 'non-positive gains since t0', origin: 'replay' }),
+    ]
+    const views = new Map(config.domain.assets.map((asset) => [asset, { records: asset === 'djed' ? records : [], lastWithdrawOk: HISTORY_T }]))
+    const html = String(HistoryPanel({ config, views, selected: 'djed', showAmounts: false, now: HISTORY_T + 7_200_000 }))
+    expect(html).toContain('class="tick ok"')
+    expect(html).toMatch(/class="tick hold replayed" title="[^"]+ — HOLD \(replayed\) — non-positive gains since t0"/)
+    expect(html).toContain('Hatched ticks were filled in by a replay')
+    const liveOnly = new Map(config.domain.assets.map((asset) => [asset, { records: [records[0]!], lastWithdrawOk: null }]))
+    const live = String(HistoryPanel({ config, views: liveOnly, selected: 'djed', showAmounts: false, now: HISTORY_T }))
+    expect(live).not.toContain('Hatched')
   })
 })
 

@@ -19,6 +19,7 @@ export function historyRecord(overrides: Partial<DecisionRecord> = {}): Decision
     gateThresholdUsd: 2.4,
     priceDeltaRel: 0.001,
     durationMs: 412,
+    origin: 'live',
     t0: null,
     ...overrides,
   }

@@ -2,7 +2,8 @@
 /**
  * The dashboard's history panel, a self-contained fragment (`GET /dashboard/history?asset=`) the
  * page loads and polls on its own: per asset a status strip of the last 48 evaluations (one
- * coloured tick each, its time, decision and reason in the tooltip) and "last WITHDRAW_OK 3 h ago";
+ * coloured tick each, its time, decision and reason in the tooltip; hatched when `replay
+ * --write-history` filled it in) and "last WITHDRAW_OK 3 h ago" (live rows only);
  * for the selected asset a small chart of the withdrawable amount and the gain over the retained
  * history (amounts only for a viewer allowed to see them, like the decisions). It reads the
  * in-memory recent history, never the database.
@@ -46,8 +47,8 @@ const Strip: FC<{ records: readonly DecisionRecord[]; timezone: string }> = ({ r
   <span class="strip" role="img" aria-label={`last ${records.length} evaluations`}>
     {records.slice(-STRIP_LENGTH).map((record) => (
       <span
-        class={`tick ${TICK_CLASS[record.decision]}`}
-        title={`${stamp(record.ts, timezone)} — ${DECISION_LABEL[record.decision]}${record.reasonText ? ` — ${record.reasonText}` : ''}`}
+        class={`tick ${TICK_CLASS[record.decision]}${record.origin === 'replay' ? ' replayed' : ''}`}
+        title={`${stamp(record.ts, timezone)} — ${DECISION_LABEL[record.decision]}${record.origin === 'replay' ? ' (replayed)' : ''}${record.reasonText ? ` — ${record.reasonText}` : ''}`}
       />
     ))}
   </span>
@@ -131,6 +132,12 @@ export const HistoryPanel: FC<{
           })}
         </tbody>
       </table>
+      {[...views.values()].some((view) => view.records.slice(-STRIP_LENGTH).some((record) => record.origin === 'replay')) ? (
+        <p class="muted">
+          <span class="tick hold replayed" aria-hidden="true" /> Hatched ticks were filled in by a replay (<code>replay --write-history</code>): what
+          the rule would have said then, not what the service said.
+        </p>
+      ) : null}
       {selectedView === undefined ? null : showAmounts ? (
         <AmountChart records={selectedView.records} timezone={timezone} />
       ) : (

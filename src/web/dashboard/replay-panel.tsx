@@ -83,25 +83,38 @@ const Turns: FC<{ replayed: AssetReplay; seesAmounts: boolean; authenticated: bo
   )
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** The causes by code in plain words; the engine's own wording (numbers blanked) behind a disclosure. */
 const Reasons: FC<{ replayed: AssetReplay }> = ({ replayed }) => {
-  const { holdReasons, errorReasons } = replayed.summary
-  if (holdReasons.length === 0 && errorReasons.length === 0) return null
+  const { holdReasonCodes, errorReasonCodes, holdReasons, errorReasons } = replayed.summary
+  if (holdReasonCodes.length === 0 && errorReasonCodes.length === 0) return null
   return (
-    <details id="replay-reasons">
-      <summary>Why it held ({holdReasons.length + errorReasons.length} kinds of reason)</summary>
+    <section id="replay-reasons">
+      <h3>Why it held</h3>
       <ul>
-        {holdReasons.map(({ reason, count }) => (
-          <li>
-            Hold {times(count)}: <code>{reason}</code>
+        {holdReasonCodes.map(({ code, label, count }) => (
+          <li data-code={code}>
+            {capitalised(label)}: {times(count)}
           </li>
         ))}
-        {errorReasons.map(({ reason, count }) => (
-          <li>
-            Error {times(count)}: <code>{reason}</code>
+        {errorReasonCodes.map(({ code, label, count }) => (
+          <li data-code={code}>
+            Error, {label}: {times(count)}
           </li>
         ))}
       </ul>
-    </details>
+      <details>
+        <summary>The engine’s wording</summary>
+        <ul>
+          {[...holdReasons, ...errorReasons].map(({ reason, count }) => (
+            <li>
+              {times(count)}: <code>{reason}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
   )
 }
 

@@ -4,8 +4,11 @@
  * section of a configuration, so the service opens them through its own code path.
  *
  * `demoStoreDir()` hands out a copy of an embedded store already filled with the demo market.
- * The seeded store is built once and kept in the temp directory for a few hours (the service itself regenerates a demo older than 6 hours, and appends the samples
- * since the last one, so a copy up to a few hours old behaves like a fresh one).
+ * The seeded store is built once and kept in the temp directory for half an hour, so the runs of
+ * one `make test` share it while the next run (CI's included) seeds its own: the service appends
+ * the samples since the last one, which keeps the four demo states, but the USDC anomaly ages
+ * into the gate's baseline and its margin falls from ~25 to ~4 within three hours (README,
+ * "the residual gate"), and tests assert the margin of a fresh demo.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -72,7 +75,7 @@ export async function storeBackends(): Promise<StoreBackend[]> {
 export { PG_URL, postgresUnavailable }
 
 /** A seeded demo store older than this is rebuilt. */
-const DEMO_TEMPLATE_MAX_AGE_MS = 3 * 3_600_000
+const DEMO_TEMPLATE_MAX_AGE_MS = 30 * 60_000
 let demoTemplate: Promise<string> | null = null
 
 function demoTemplateDir(): Promise<string> {
