@@ -122,11 +122,15 @@ export class DecisionHistory {
   }
 
   private async select(kind: string, statement: string): Promise<Row[]> {
+    const query = () => this.client.query(`${kind} ${this.table.name}`, statement, { retry: true })
     try {
-      return await this.client.query(`${kind} ${this.table.name}`, statement, { retry: true })
+      return await query()
     } catch (error) {
       if (isMissingTable(error)) return []
-      throw error
+      // A table from before `origin`, read before this version's first write: migrate, then read.
+      if (!isMissingColumn(error)) throw error
+      await this.ensureTable()
+      return await query()
     }
   }
 }

@@ -136,6 +136,11 @@ for (const target of await storeTargets()) {
         'insert old',
         `INSERT INTO test_orchestrator_decisions (ts, asset, decision, reason_code, reason_text, withdrawable_usd, wmax_usd, duration_ms) VALUES (${instantLiteral(dialect, at)}, 'djed', 1, 'ok', '', 5, 5, 1)`,
       )
+      // a read first (the dashboard and the notifier read at start) migrates, then reads
+      const before = new DecisionHistory(client, { testPrefix: true })
+      expect((await before.read({ origin: 'live' })).records.map((r) => [r.ts - at, r.origin])).toEqual([[0, 'live']])
+      expect(await before.lastWith('djed', 1)).toBe(at)
+      await client.query('undo', 'ALTER TABLE test_orchestrator_decisions DROP COLUMN origin')
       // the first write migrates; two instances starting at once both succeed
       await Promise.all([
         new DecisionHistory(client, { testPrefix: true }).append([historyRecord({ ts: at + HOUR, origin: 'replay' })]),
