@@ -16,9 +16,19 @@ import type { Authenticator } from './auth.ts'
 import { dashboardErrorPage, registerDashboard, type DashboardDeps } from './dashboard/routes.tsx'
 import type { DecisionHistory } from '../history/store.ts'
 import { historyJson } from './history-api.ts'
-import { accessLog, installErrorHandling, jsonNoStore, limitBody, refuseCrossSite, rejectWrongMethod, securityHeaders } from './http.ts'
+import { DecisionsBodies } from './decisions-body.ts'
+import {
+  accessLog,
+  installErrorHandling,
+  jsonNoStore,
+  jsonTextNoStore,
+  limitBody,
+  refuseCrossSite,
+  rejectWrongMethod,
+  securityHeaders,
+} from './http.ts'
 import type { Metrics } from './metrics.ts'
-import { assetsJson, decisionsJson } from './present.ts'
+import { assetsJson } from './present.ts'
 import { hostCheck, sameOriginWrites } from './host-check.ts'
 
 export interface WebDeps {
@@ -89,7 +99,8 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.get('/api/assets', (c) => jsonNoStore(c, assetsJson(deps.config.domain.assets, c.req.query('asset'))))
   app.get('/api/history', async (c) => jsonNoStore(c, await historyJson(c, deps.config, deps.history, await policy.viewer(c), Date.now())))
-  app.get('/api/decisions', async (c) => jsonNoStore(c, decisionsJson(deps.config, deps.latest.current, await policy.viewer(c), Date.now())))
+  const decisions = new DecisionsBodies(deps.config, deps.latest)
+  app.get('/api/decisions', async (c) => jsonTextNoStore(c, await decisions.text(await policy.viewer(c), Date.now())))
   app.get('/api/config/normalized', async (c) => {
     await policy.require(c, 'read')
     return c.body(deps.normalizedConfigJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })

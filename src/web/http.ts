@@ -75,10 +75,12 @@ export const limitBody = (): MiddlewareHandler =>
 
 /** JSON responses are never cached: they describe the latest evaluation. */
 export function jsonNoStore(c: Context, body: unknown, status: 200 | 201 | 202 | ErrorStatus | 500 = 200) {
-  return c.body(JSON.stringify(body, finiteOrNull), status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-  })
+  return jsonTextNoStore(c, JSON.stringify(body, finiteOrNull), status)
+}
+
+/** The same for a body already serialized. */
+export function jsonTextNoStore(c: Context, text: string, status: 200 | 201 | 202 | ErrorStatus | 500 = 200) {
+  return c.body(text, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
 }
 
 /** Non-finite numbers are not JSON: they become null. */

@@ -1,7 +1,8 @@
 /**
  * HTTP hygiene of every route, in-process through `app.request` (STYLE.md): security headers on
  * every response, `no-store` on every JSON answer, JSON 404s under /api/, 405 with Allow, HEAD on
- * the metrics path, body limits, and null for non-finite numbers.
+ * the metrics path, body limits, null for non-finite numbers, and a `/api/decisions` body built
+ * once per evaluation whose data age still follows the clock.
  */
 import { postSync } from '../support/service/sync-job.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
@@ -215,5 +216,30 @@ describe('HTTP hygiene', () => {
     const djed = (JSON.parse(text) as Record<string, Record<string, unknown>>).djed!
     expect([djed.wmax_usd, djed.t0_ts]).toEqual([null, null])
     expect((djed.wallet_breakdown as { v_t1_usd: unknown }[]).map((wallet) => wallet.v_t1_usd)).toEqual([null, null])
+  })
+
+  it('builds /api/decisions once per evaluation: the data age follows the clock, a new evaluation replaces the rest', async () => {
+    const real = harness.services.latest.current!.result
+    const latest = new LatestEvaluation()
+    latest.publish(real)
+    const app = createWebApp({ ...harness.services.web, latest })
+    const read = async () => (await (await app.request('/api/decisions')).json()) as Record<string, Record<string, unknown>>
+    const first = await read()
+    await Bun.sleep(20)
+    const second = await read()
+    expect(Number(second.djed!.data_age_seconds)).toBeGreaterThan(Number(first.djed!.data_age_seconds))
+    const { data_age_seconds: _firstAge, ...firstRest } = first.djed!
+    const { data_age_seconds: _secondAge, ...secondRest } = second.djed!
+    expect(secondRest).toEqual(firstRest)
+    // the next evaluation decides otherwise: the answer says so at once
+    latest.publish({
+      ...real,
+      assets: real.assets.map((entry) => ({
+        ...entry,
+        decision: { ...entry.decision, decision: 0, reason: 'residual gate triggered: r=9 > k·σ=3' },
+      })),
+    })
+    const third = await read()
+    expect([third.djed!.decision, third.djed!.reason_code]).toEqual([0, 'unusual_move'])
   })
 })
