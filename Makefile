@@ -45,7 +45,7 @@ format: $(STAMP) ## format every file with Biome (biome.json)
 check: typecheck lint test ## typecheck + lint + tests
 
 build: $(STAMP) ## compile dist/alert-orchestrator-linux-{x64,arm64}
-	$(BUN) scripts/build.ts
+	$(BUN) deploy/build.ts
 
 # Best-effort Debian installs for test-binary and bench: apt-get as root or with passwordless
 # sudo; otherwise say so, and the tests/measurements that need the tools skip themselves.
@@ -71,11 +71,11 @@ test-binary: build ## build, then test the binaries (x64 here, arm64 under qemu)
 
 bench: $(STAMP) ## print the performance figures of PRODUCT §7 (needs PostgreSQL on 127.0.0.1:5432)
 	@command -v wrk >/dev/null || { $(call APT_INSTALL,wrk); }
-	$(BUN) scripts/build.ts --target x64
-	$(BUN) scripts/bench.ts $(BENCH_ARGS)
+	$(BUN) deploy/build.ts --target x64
+	$(BUN) tests/bench/bench.ts $(BENCH_ARGS)
 
 bench-gate: $(STAMP) ## print the residual gate's detection bench (seeded; no database needed)
-	$(BUN) scripts/bench-gate.ts $(BENCH_ARGS)
+	$(BUN) tests/bench/gate.ts $(BENCH_ARGS)
 
 clean: ## remove build output and the local demo store
 	rm -rf dist data output

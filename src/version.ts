@@ -1,5 +1,5 @@
 /**
- * Version and commit of this build. `scripts/build.ts` bakes both into the compiled binary with
+ * Version and commit of this build. `deploy/build.ts` bakes both into the compiled binary with
  * `define`; when running from source the version comes from package.json and the commit from git.
  */
 import packageJson from '../package.json' with { type: 'json' }

@@ -1,6 +1,6 @@
 /**
  * Where a Worker's script is. From source it sits beside the module that starts it; in a compiled
- * binary a worker exists only if scripts/build.ts listed it as an entrypoint, under its path
+ * binary a worker exists only if deploy/build.ts listed it as an entrypoint, under its path
  * relative to src/ in the binary's file system (/$bunfs/root/). Modules of a binary share the
  * entry point's URL (/$bunfs/root/<binary>) — except with bytecode, where `import.meta.url` is
  * the path the module was built from — so the embedded copy is looked for first, whatever the URL.
@@ -25,5 +25,5 @@ export function workerScriptUrl(moduleUrl: string, besideModule: string, inBinar
     if (existsSync(decodeURIComponent(url.pathname))) return url
   }
   const source = `src/${inBinary.replace(/\.js$/, '.ts')}`
-  throw new AppError('internal', `${source} is not embedded in this binary: add it to the build entrypoints (scripts/build.ts)`)
+  throw new AppError('internal', `${source} is not embedded in this binary: add it to the build entrypoints (deploy/build.ts)`)
 }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { configReferenceMarkdown, configReferenceRows, REFERENCE_END, REFERENCE_START } from './reference.ts'
 
 describe('configuration reference', () => {
-  it('is the same in README.md as generated from the schema (run bun scripts/config-reference.ts --write)', () => {
+  it('is the same in README.md as generated from the schema (run bun tests/tools/config-reference.ts --write)', () => {
     const readme = readFileSync(resolve(import.meta.dir, '../../README.md'), 'utf8')
     const block = readme.slice(readme.indexOf(REFERENCE_START), readme.indexOf(REFERENCE_END) + REFERENCE_END.length)
     expect(block).toBe(configReferenceMarkdown())

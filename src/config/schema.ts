@@ -5,7 +5,7 @@
  * problem is reported at once.
  *
  * This file is the single source of truth for keys and defaults; README's configuration
- * reference is generated from it (scripts/config-reference.ts).
+ * reference is generated from it (tests/tools/config-reference.ts).
  */
 import { z } from 'zod'
 import { ALIGNMENT_METHODS } from '../engine/settings.ts'

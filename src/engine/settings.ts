@@ -28,7 +28,7 @@ export type GateSigmaEstimator = (typeof GATE_SIGMA_ESTIMATORS)[number]
 /**
  * The gate's defaults that depend on what a trigger means. `withdraw` keeps the predecessor's fit
  * (every point, σ = std, k = 2: the golden cases run it). `hold` uses the configuration the
- * detection bench (scripts/bench-gate.ts, README "Residual gate: measured detection") selects by
+ * detection bench (tests/bench/gate.ts, README "Residual gate: measured detection") selects by
  * the rule stated there.
  */
 export const GATE_DEFAULTS_BY_ON_TRIGGER = {

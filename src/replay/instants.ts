@@ -3,7 +3,7 @@
  * engine sees only rows with `ts ≤ t` (samples, transactions, the tagged reference withdrawal as of
  * t), exactly what a live evaluation at t would have read. Pure: no I/O, no clock.
  *
- * The detection bench (scripts/bench-gate.ts) runs the gate through it over synthetic months; the
+ * The detection bench (tests/bench/gate.ts) runs the gate through it over synthetic months; the
  * replay command (read the store once, slice per instant) is meant to be a reader in front of it.
  * Slicing is a binary search per instant, so a replay costs instants × the engine, not × the data.
  */

@@ -1,6 +1,6 @@
 /**
  * The replay worker's entry point (runner.ts starts it). A compiled binary must list this file as
- * an additional entrypoint of `bun build --compile` (scripts/build.ts), or the worker cannot start.
+ * an additional entrypoint of `bun build --compile` (deploy/build.ts), or the worker cannot start.
  */
 import { serveWorkerRequests } from '../worker-pool.ts'
 import { type ReplayJob, runReplayJob } from './job.ts'

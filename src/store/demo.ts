@@ -8,7 +8,7 @@
  *
  * 30 days of 15-minute samples ending at `now`; while serving, `appendDemoSample` adds the
  * samples since the last stored one, continuing the same deterministic pattern (synthetic.ts).
- * The same writer path produces benchmark workloads (`scripts/gen-workload.ts`).
+ * The same writer path produces benchmark workloads (`tests/bench/gen-workload.ts`).
  *
  * A seed or an append is one transaction: a reader (or a `--once` next to a server) sees the
  * whole dataset or none of it, and two processes appending at once cannot both write a sample

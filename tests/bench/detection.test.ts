@@ -1,10 +1,10 @@
 /**
- * The detection bench's own parts (scripts/bench/detection.ts): the synthetic months are
+ * The detection bench's own parts (tests/bench/parts/detection.ts): the synthetic months are
  * deterministic, the anomalies are where and as large as the schedule says, and the scoring counts
- * what it claims to. The bench's figures themselves are printed by `bun scripts/bench-gate.ts`.
+ * what it claims to. The bench's figures themselves are printed by `bun tests/bench/gate.ts`.
  */
 import { describe, expect, it } from 'bun:test'
-import { anomalySchedule, chooseDefault, MODEL, qualifies, STEP_MS, scoreMonth, summarize, syntheticMonth } from '../../scripts/bench/detection.ts'
+import { anomalySchedule, chooseDefault, MODEL, qualifies, STEP_MS, scoreMonth, summarize, syntheticMonth } from './parts/detection.ts'
 
 const steps = (size: number) => Array.from({ length: 8 }, () => ({ kind: 'step up' as const, size }))
 

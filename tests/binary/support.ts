@@ -13,7 +13,7 @@ export const ROOT = resolve(import.meta.dir, '../..')
 export const DIST = join(ROOT, 'dist')
 export const binaryPath = (arch: 'x64' | 'arm64') => join(DIST, `alert-orchestrator-linux-${arch}`)
 
-/** `alert-orchestrator 0.1.0 (commit 15f3c521f171-dirty)`: the defines of scripts/build.ts. */
+/** `alert-orchestrator 0.1.0 (commit 15f3c521f171-dirty)`: the defines of deploy/build.ts. */
 export const VERSION_LINE = /^alert-orchestrator (\d+\.\d+\.\d+\S*) \(commit ([0-9a-f]{7,40}(?:-dirty)?|unknown)\)$/
 /** One `--once` line per asset (PRODUCT §4). */
 export const ONCE_LINE = /^([a-z0-9]+): decision=(-1|0|1), wmax_usd=(-?\d+\.\d\d)(?: \((\d+) wallets?\))?(?: \[reason: (.+)\])?$/

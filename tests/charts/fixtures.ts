@@ -1,7 +1,7 @@
 /**
  * Realistic chart inputs, deterministic (seeded noise): what the web layer will hand the charts
  * for a supply position, its residual gate and its price sources. Shared by the chart tests and
- * scripts/bench-charts.ts.
+ * tests/bench/charts.ts.
  */
 
 import type { DensityCurve, DiagnosticChartInput, GateThresholds, PriceChartInput, TimeSeries } from '../../src/charts/types.ts'

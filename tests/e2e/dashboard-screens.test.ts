@@ -5,7 +5,7 @@
  * violations, the action sentence on every card, chart renders that load (the narrow ones on the
  * phone); with auth on under `public_view: summary`, no amount and no address for a logged-out
  * visitor. Screenshots of every state at both widths land in test-artifacts/screens/ (look at
- * them); three of them are README's (docs/images/, refreshed with UPDATE_README_SCREENSHOTS=1).
+ * them); three of them are README's (tests/e2e/screens/, refreshed with UPDATE_README_SCREENSHOTS=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
@@ -21,7 +21,7 @@ import { embeddedDir } from '../support/pg.ts'
 
 const ROOT = resolve(import.meta.dir, '../..')
 const ARTIFACTS = join(ROOT, 'test-artifacts/screens')
-const README_IMAGES = join(ROOT, 'docs/images')
+const README_IMAGES = join(ROOT, 'tests/e2e/screens')
 const available = chromiumAvailable
 const AXE = await Bun.file(join(ROOT, 'node_modules/axe-core/axe.min.js')).text()
 const ASSETS = ['djed', 'usdm', 'usdc', 'usdt', 'usda'] as const

@@ -20,11 +20,11 @@
  * the next reference 14 hours after the anomaly and 50 hours in which the anomaly leaves the
  * gate's window; nothing outside the quiet stretch and the horizons is scored.
  */
-import { loadConfigText } from '../../src/config/load.ts'
-import type { AssetDecision } from '../../src/engine/decision.ts'
-import { seededRandom } from '../../src/engine/test-fixtures.ts'
-import type { EpochMs } from '../../src/engine/types.ts'
-import { type AssetHistory, decideAtEachInstant } from '../../src/replay/instants.ts'
+import { loadConfigText } from '../../../src/config/load.ts'
+import type { AssetDecision } from '../../../src/engine/decision.ts'
+import { seededRandom } from '../../../src/engine/test-fixtures.ts'
+import type { EpochMs } from '../../../src/engine/types.ts'
+import { type AssetHistory, decideAtEachInstant } from '../../../src/replay/instants.ts'
 
 export const MINUTE_MS = 60_000
 export const STEP_MS = 15 * MINUTE_MS

@@ -1,8 +1,8 @@
 /**
  * What one evaluation reads from the store (PRODUCT §7), next to its floors, on a workload made
- * by scripts/gen-workload.ts:
+ * by tests/bench/gen-workload.ts:
  *
- *   bun scripts/measure-store.ts --url postgres://postgres@127.0.0.1:5432/ao_bench [--runs 5]
+ *   bun tests/bench/measure-store.ts --url postgres://postgres@127.0.0.1:5432/ao_bench [--runs 5]
  *
  * - store:   per asset, concurrently for all assets, the readers one evaluation calls:
  *            assetAggregate, transactions and walletSamples over the last 30 days;
@@ -15,11 +15,11 @@
  */
 
 import { parseArgs } from 'node:util'
-import { PostgresClient } from '../src/store/postgres-client.ts'
-import { StoreReader } from '../src/store/reader.ts'
-import * as sql from '../src/store/sql.ts'
-import { TableNames } from '../src/store/tables.ts'
-import type { TimeRange } from '../src/store/types.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
+import { StoreReader } from '../../src/store/reader.ts'
+import * as sql from '../../src/store/sql.ts'
+import { TableNames } from '../../src/store/tables.ts'
+import type { TimeRange } from '../../src/store/types.ts'
 
 const DAYS = 30
 const DAY_MS = 86_400_000
@@ -32,7 +32,7 @@ const { values } = parseArgs({
   },
 })
 if (!values.url) {
-  console.error('usage: bun scripts/measure-store.ts --url postgres://… [--runs 5]')
+  console.error('usage: bun tests/bench/measure-store.ts --url postgres://… [--runs 5]')
   process.exit(2)
 }
 const url = values.url

@@ -1,27 +1,27 @@
 /**
  * The performance figures of PRODUCT §7, as ONE table on stdout (progress goes to stderr):
  *
- *   bun scripts/bench.ts [--url postgres://postgres@127.0.0.1:5432/ao_bench] [--runs 7]
+ *   bun tests/bench/bench.ts [--url postgres://postgres@127.0.0.1:5432/ao_bench] [--runs 7]
  *                        [--rate 500] [--page-rate 50] [--http-seconds 10] [--skip-http] [--drop]
  *                        [--soak-minutes 10]
  *
  * 1. Workload L in PostgreSQL (bench/workload.ts: reused when it has the right shape, else made by
- *    scripts/gen-workload.ts in a database of its own).
+ *    tests/bench/gen-workload.ts in a database of its own).
  * 2. Evaluation = `startServices` + `runEvaluation` in a child process (bench/evaluate.ts): the
  *    cycle `--once` runs, warm, median of --runs; peak RSS of that process. Next to it, the read
  *    floor (bench/floor.ts: the same SELECTs replayed through the same driver right after each
  *    evaluation, in the same process) and the median of the paired ratios; the
  *    engine's share (pure computation, from the evaluation's own timings); the compiled binary's
- *    `--once` from a cold start; the colleagues' store measurements (scripts/measure-store.ts).
+ *    `--once` from a cold start; the colleagues' store measurements (tests/bench/measure-store.ts).
  * 3. The same evaluation on the small embedded demo store (SQLite), and the embedded store's cold
  *    start and footprint (bench/cold-start.ts): the binary alone in an empty folder, `make run`
  *    on a fresh copy to ready, RSS while serving the demo with charts for --soak-minutes.
- * 4. Chart render time (scripts/bench-charts.ts).
+ * 4. Chart render time (tests/bench/charts.ts).
  * 5. HTTP latency while evaluations run every 3 s: the compiled binary serving the demo store,
  *    then workload L; /metrics and /api/decisions at --rate req/s, the dashboard page and its
  *    fragment at --page-rate; an open-loop constant-rate generator and wrk (bench/load.ts).
  *    Start-to-ready of the binary: spawn → first 200 of /readyz.
- * 6. After the table, the residual gate's detection bench (scripts/bench-gate.ts): its own table.
+ * 6. After the table, the residual gate's detection bench (tests/bench/gate.ts): its own table.
  *
  * A benchmark reports, it does not gate: the exit status is 0 unless a step could not run.
  * Wall-clock figures depend on the machine and on what else runs on it; the header says both.
@@ -31,12 +31,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { PostgresClient } from '../src/store/postgres-client.ts'
-import { PGLITE_FIGURES, makeRunToReady, onceFromEmptyFolder, servingMemory } from './bench/cold-start.ts'
-import { openLoop, wrk, wrkAvailable, type LoadResult } from './bench/load.ts'
-import { startServer } from './bench/serve.ts'
-import { Table, median, ms, mb } from './bench/table.ts'
-import { ROOT, WORKLOAD_L, WORKLOAD_L_ROWS, dropWorkload, ensureWorkloadL, freePort, writeDemoConfig, writeWorkloadConfig } from './bench/workload.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
+import { PGLITE_FIGURES, makeRunToReady, onceFromEmptyFolder, servingMemory } from './parts/cold-start.ts'
+import { openLoop, wrk, wrkAvailable, type LoadResult } from './parts/load.ts'
+import { startServer } from './parts/serve.ts'
+import { Table, median, ms, mb } from './parts/table.ts'
+import { ROOT, WORKLOAD_L, WORKLOAD_L_ROWS, dropWorkload, ensureWorkloadL, freePort, writeDemoConfig, writeWorkloadConfig } from './parts/workload.ts'
 
 const { values } = parseArgs({
   options: {
@@ -101,7 +101,7 @@ async function postgresVersion(): Promise<string> {
 async function ensureBinary(): Promise<void> {
   if (existsSync(BINARY)) return
   progress('dist/alert-orchestrator-linux-x64 missing: building it')
-  await bunScript(['scripts/build.ts', '--target', 'x64'])
+  await bunScript(['deploy/build.ts', '--target', 'x64'])
 }
 
 async function workloadL(): Promise<void> {
@@ -117,11 +117,11 @@ async function workloadL(): Promise<void> {
   const statements = join(work, 'statements.json')
   progress(`evaluation on workload L: warm-up + ${runs} runs (startServices + runEvaluation, in-process), each followed by the read floor`)
   const evaluation = lastJson<EvaluationRun>(
-    await bunScript(['scripts/bench/evaluate.ts', '--config', config, '--runs', String(runs), '--statements', statements, '--floor-url', url]),
+    await bunScript(['tests/bench/parts/evaluate.ts', '--config', config, '--runs', String(runs), '--statements', statements, '--floor-url', url]),
   )
   progress('read floor on its own, for its RSS')
   const floorAlone = lastJson<{ ms: number[]; maxRssKb: number }>(
-    await bunScript(['scripts/bench/floor.ts', '--url', url, '--statements', statements, '--runs', '3']),
+    await bunScript(['tests/bench/parts/floor.ts', '--url', url, '--statements', statements, '--runs', '3']),
   )
   const evaluationMs = median(evaluation.samples.map((s) => s.evaluateMs))
   const floorMs = median(evaluation.samples.map((s) => s.floorMs!))
@@ -158,15 +158,15 @@ async function workloadL(): Promise<void> {
 
   await replayOfWorkloadL(config)
 
-  progress("scripts/measure-store.ts (the store's readers and 30-day floors)")
-  const measured = (await bunScript(['scripts/measure-store.ts', '--url', url, '--runs', '5'])).split('\n')
+  progress("tests/bench/measure-store.ts (the store's readers and 30-day floors)")
+  const measured = (await bunScript(['tests/bench/measure-store.ts', '--url', url, '--runs', '5'])).split('\n')
   const describe: Record<string, string> = {
     store: 'readers over 30 days (aggregate, transactions, wallet samples)',
     driver: 'all raw rows of 30 days, plain SELECT, same driver',
     'psql-raw': 'the same raw rows through psql \\copy',
     'psql-reader-sql': "the readers' SQL through psql \\copy",
   }
-  table.section('scripts/measure-store.ts: 30-day reads, median of 5')
+  table.section('tests/bench/measure-store.ts: 30-day reads, median of 5')
   for (const line of measured.filter((l) => l.startsWith('variant='))) {
     const f = fields(line)
     if (!f.median_ms) continue
@@ -227,9 +227,9 @@ async function embeddedStore(): Promise<void> {
   // The first start of an embedded store creates it and writes the demo market: measured apart,
   // so the timed process shows the steady state of a daemon on an existing store.
   progress('embedded demo store: first start (new store + demo market)')
-  const first = lastJson<EvaluationRun>(await bunScript(['scripts/bench/evaluate.ts', '--config', config, '--demo', '--runs', '1']))
+  const first = lastJson<EvaluationRun>(await bunScript(['tests/bench/parts/evaluate.ts', '--config', config, '--demo', '--runs', '1']))
   progress(`evaluation on the embedded demo store: warm-up + ${runs} runs`)
-  const evaluation = lastJson<EvaluationRun>(await bunScript(['scripts/bench/evaluate.ts', '--config', config, '--demo', '--runs', String(runs)]))
+  const evaluation = lastJson<EvaluationRun>(await bunScript(['tests/bench/parts/evaluate.ts', '--config', config, '--demo', '--runs', String(runs)]))
   const wallets = evaluation.samples[0]!.wallets
   table.note(`small workload: the demo market in the embedded store (SQLite), 4 assets, ${wallets} wallets, 30 days @ 15 min`)
   table.section('Evaluation of the small workload (embedded store)')
@@ -287,8 +287,8 @@ async function coldStart(): Promise<void> {
 }
 
 async function charts(): Promise<void> {
-  progress('chart render (scripts/bench-charts.ts)')
-  const lines = (await bunScript(['scripts/bench-charts.ts', '--runs', '20', '--warmup', '5'])).split('\n')
+  progress('chart render (tests/bench/charts.ts)')
+  const lines = (await bunScript(['tests/bench/charts.ts', '--runs', '20', '--warmup', '5'])).split('\n')
   const find = (name: string) => fields(lines.find((line) => line.startsWith(`bench=${name} `)))
   const workload = fields(lines.find((line) => line.startsWith('workload=')))
   table.note(`charts: the 3-panel diagnostic of workload L, ${workload.points ?? '?'} points, ${workload.size ?? '?'} px; median / p95 of 20 renders`)
@@ -413,8 +413,8 @@ try {
   )
   console.log(table.render())
   // the gate's detection figures are not timings: their own table, seeded and deterministic
-  progress('gate detection (scripts/bench-gate.ts)')
-  console.log(`\n${await bunScript(['scripts/bench-gate.ts'])}`)
+  progress('gate detection (tests/bench/gate.ts)')
+  console.log(`\n${await bunScript(['tests/bench/gate.ts'])}`)
 } finally {
   rmSync(work, { recursive: true, force: true })
   if (values.drop) await dropWorkload(url)

@@ -1,9 +1,9 @@
 /**
- * The residual gate's detection bench (scripts/bench/detection.ts): detection rate and delay per
+ * The residual gate's detection bench (tests/bench/parts/detection.ts): detection rate and delay per
  * anomaly kind and size, and false alarms per week, for a few gate configurations, as ONE markdown
  * table on stdout (progress on stderr), followed by the configuration the README's rule selects.
  *
- *   bun scripts/bench-gate.ts [--instances 20] [--seed 20]
+ *   bun tests/bench/gate.ts [--instances 20] [--seed 20]
  *
  * Seeded and deterministic: the same arguments print the same table on any machine. `make bench`
  * runs it after the performance figures; README "Residual gate: measured detection" holds its output.
@@ -25,7 +25,7 @@ import {
   scoreMonth,
   summarize,
   syntheticMonth,
-} from './bench/detection.ts'
+} from './parts/detection.ts'
 
 const { values } = parseArgs({ options: { instances: { type: 'string', default: '20' }, seed: { type: 'string', default: '20' } } })
 const instances = Math.max(1, Number(values.instances) || 20)

@@ -2,7 +2,7 @@
  * Benchmark workloads (PRODUCT §7) from the demo's synthetic market, written through the store's
  * writers into PostgreSQL (or GreptimeDB). Workload L:
  *
- *   bun scripts/gen-workload.ts --url postgres://postgres@127.0.0.1:5432/ao_bench \
+ *   bun tests/bench/gen-workload.ts --url postgres://postgres@127.0.0.1:5432/ao_bench \
  *     --assets 4 --wallets 25 --days 30 --step 5 --replace
  *
  * = 4 assets × 25 wallets × 30 days at 5-minute samples = 864,000 position rows, plus deposits,
@@ -12,11 +12,11 @@
  */
 
 import { parseArgs } from 'node:util'
-import { AppError, describeError } from '../src/errors.ts'
-import { PostgresClient } from '../src/store/postgres-client.ts'
-import { type WrittenRows, writeSyntheticAsset } from '../src/store/demo.ts'
-import { DAY_MS, MINUTE_MS, alignDown, workloadAssets } from '../src/store/synthetic.ts'
-import { StoreWriter } from '../src/store/writer.ts'
+import { AppError, describeError } from '../../src/errors.ts'
+import { PostgresClient } from '../../src/store/postgres-client.ts'
+import { type WrittenRows, writeSyntheticAsset } from '../../src/store/demo.ts'
+import { DAY_MS, MINUTE_MS, alignDown, workloadAssets } from '../../src/store/synthetic.ts'
+import { StoreWriter } from '../../src/store/writer.ts'
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +40,7 @@ function positive(name: string, text: string | undefined): number {
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: bun scripts/gen-workload.ts --url postgres://… [--assets 4] [--wallets 25] [--days 30] [--step 5] [--now ISO] [--seed s] [--replace]`,
+    `${message}\nusage: bun tests/bench/gen-workload.ts --url postgres://… [--assets 4] [--wallets 25] [--days 30] [--step 5] [--now ISO] [--seed s] [--replace]`,
   )
   process.exit(2)
 }

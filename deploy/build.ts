@@ -1,7 +1,7 @@
 /**
  * Compiles the single-file executables (PRODUCT §1):
  *
- *   bun scripts/build.ts [--target x64|arm64]... [--outdir dist]
+ *   bun deploy/build.ts [--target x64|arm64]... [--outdir dist]
  *
  * → dist/alert-orchestrator-linux-x64 and dist/alert-orchestrator-linux-arm64 (both by default).
  *

@@ -4,13 +4,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { configReferenceMarkdown, REFERENCE_END, REFERENCE_START } from '../src/config/reference.ts'
+import { configReferenceMarkdown, REFERENCE_END, REFERENCE_START } from '../../src/config/reference.ts'
 
 const markdown = configReferenceMarkdown()
 if (!process.argv.includes('--write')) {
   console.log(markdown)
 } else {
-  const path = resolve(import.meta.dir, '../README.md')
+  const path = resolve(import.meta.dir, '../../README.md')
   const readme = readFileSync(path, 'utf8')
   const start = readme.indexOf(REFERENCE_START)
   const end = readme.indexOf(REFERENCE_END)

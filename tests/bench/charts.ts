@@ -5,16 +5,16 @@
  * `key=value` line per measurement. While the worker renders, it also samples the main thread's
  * event-loop lag, which is what `/metrics` latency would feel.
  *
- *   bun scripts/bench-charts.ts [--runs 20] [--warmup 5]
+ *   bun tests/bench/charts.ts [--runs 20] [--warmup 5]
  *
  * Exit status 0 always: a benchmark reports, it does not gate.
  */
 
 import { availableParallelism, loadavg } from 'node:os'
-import { diagnosticScene } from '../src/charts/diagnostic.ts'
-import { renderDiagnosticPng, sceneToSvg, svgToPng } from '../src/charts/render.ts'
-import { createChartRenderer } from '../src/charts/renderer.ts'
-import { workloadLDiagnostic } from '../tests/charts/fixtures.ts'
+import { diagnosticScene } from '../../src/charts/diagnostic.ts'
+import { renderDiagnosticPng, sceneToSvg, svgToPng } from '../../src/charts/render.ts'
+import { createChartRenderer } from '../../src/charts/renderer.ts'
+import { workloadLDiagnostic } from '../charts/fixtures.ts'
 
 const TARGET_MS = 150
 

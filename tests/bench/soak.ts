@@ -3,16 +3,16 @@
  * charts rendered after each, as a browser would ask for them) and prints the resident set size
  * every `--every` evaluations, to show it does not grow.
  *
- *   bun scripts/soak.ts [--evaluations 120] [--every 12]
+ *   bun tests/bench/soak.ts [--evaluations 120] [--every 12]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfigTree } from '../src/config/load.ts'
-import { setLogLevel } from '../src/log.ts'
-import { startServices } from '../src/services.ts'
-import { createWebApp } from '../src/web/app.ts'
+import { loadConfigTree } from '../../src/config/load.ts'
+import { setLogLevel } from '../../src/log.ts'
+import { startServices } from '../../src/services.ts'
+import { createWebApp } from '../../src/web/app.ts'
 
 const { values } = parseArgs({ options: { evaluations: { type: 'string', default: '120' }, every: { type: 'string', default: '12' } } })
 const total = Number(values.evaluations)

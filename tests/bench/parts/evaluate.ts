@@ -1,7 +1,7 @@
 /**
  * Benchmark child: the `--once` evaluation, in-process and warm, the way the daemon runs it.
  *
- *   bun scripts/bench/evaluate.ts --config PATH [--demo] [--runs 7] [--floor-url postgres://…] [--statements OUT.json]
+ *   bun tests/bench/parts/evaluate.ts --config PATH [--demo] [--runs 7] [--floor-url postgres://…] [--statements OUT.json]
  *
  * `startServices` + `runEvaluation` — the same cycle `--once` and the scheduler run: every asset,
  * every wallet, the gate, the price comparison, metrics update; no charts (charts render only when
@@ -15,9 +15,9 @@
 
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { loadConfigFile } from '../../src/config/load.ts'
-import { setLogLevel } from '../../src/log.ts'
-import { startServices } from '../../src/services.ts'
+import { loadConfigFile } from '../../../src/config/load.ts'
+import { setLogLevel } from '../../../src/log.ts'
+import { startServices } from '../../../src/services.ts'
 import { createFloor, type Floor } from './floor.ts'
 
 const { values } = parseArgs({
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     'floor-url': { type: 'string' },
   },
 })
-if (!values.config) throw new Error('usage: bun scripts/bench/evaluate.ts --config PATH [--demo] [--runs 7] [--statements OUT.json]')
+if (!values.config) throw new Error('usage: bun tests/bench/parts/evaluate.ts --config PATH [--demo] [--runs 7] [--statements OUT.json]')
 const runs = Math.max(1, Number(values.runs) || 7)
 
 setLogLevel('warn')

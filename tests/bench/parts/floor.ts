@@ -8,11 +8,11 @@
  * evaluate.ts runs it between its own evaluations (same process, same moment, so a busy machine
  * slows both alike). On its own, for its RSS (Bun + driver only):
  *
- *   bun scripts/bench/floor.ts --url postgres://… --statements FILE.json [--runs 7] [--pool 4]
+ *   bun tests/bench/parts/floor.ts --url postgres://… --statements FILE.json [--runs 7] [--pool 4]
  */
 
 import { parseArgs } from 'node:util'
-import { PostgresClient } from '../../src/store/postgres-client.ts'
+import { PostgresClient } from '../../../src/store/postgres-client.ts'
 
 export interface RecordedStatement {
   readonly kind: string
@@ -43,7 +43,7 @@ if (import.meta.main) {
       pool: { type: 'string', default: '4' },
     },
   })
-  if (!values.url || !values.statements) throw new Error('usage: bun scripts/bench/floor.ts --url … --statements FILE.json [--runs 7] [--pool 4]')
+  if (!values.url || !values.statements) throw new Error('usage: bun tests/bench/parts/floor.ts --url … --statements FILE.json [--runs 7] [--pool 4]')
   const statements = (await Bun.file(values.statements).json()) as RecordedStatement[]
   const floor = createFloor(values.url, statements, Number(values.pool) || 4)
   try {

@@ -1,7 +1,7 @@
 /**
  * Workload L for the benchmark (PRODUCT §7): 4 assets × 25 wallets × 30 days at 5-minute samples
  * = 864,000 position rows in a dedicated PostgreSQL database (default `ao_bench`), written by the
- * colleagues' generator (scripts/gen-workload.ts). An existing database is reused when it has
+ * colleagues' generator (tests/bench/gen-workload.ts). An existing database is reused when it has
  * exactly that shape and its last sample is recent (the evaluation reads up to "now", so an old
  * workload would be evaluated on stale data); otherwise it is dropped and generated again.
  *
@@ -13,9 +13,9 @@
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import YAML from 'yaml'
-import { PostgresClient } from '../../src/store/postgres-client.ts'
+import { PostgresClient } from '../../../src/store/postgres-client.ts'
 
-export const ROOT = resolve(import.meta.dir, '../..')
+export const ROOT = resolve(import.meta.dir, '../../..')
 export const WORKLOAD_L = { assets: 4, wallets: 25, days: 30, stepMinutes: 5 } as const
 export const WORKLOAD_L_ROWS = WORKLOAD_L.assets * WORKLOAD_L.wallets * ((WORKLOAD_L.days * 24 * 60) / WORKLOAD_L.stepMinutes)
 /** The four position tables gen-workload writes for 4 assets. */
@@ -92,7 +92,7 @@ export async function ensureWorkloadL(url: string, log: (line: string) => void):
   const generator = Bun.spawn(
     [
       process.execPath,
-      join(ROOT, 'scripts/gen-workload.ts'),
+      join(ROOT, 'tests/bench/gen-workload.ts'),
       '--url',
       url,
       '--replace',
