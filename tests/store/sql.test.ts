@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { AppError } from '../../src/errors.ts'
+import { seededRandom } from '../../src/engine/test-fixtures.ts'
 import { parseTimestampMs } from '../../src/store/postgres-client.ts'
 import * as sql from '../../src/store/sql.ts'
 import * as txIdSql from '../../src/store/tx-id-sql.ts'
@@ -238,13 +239,31 @@ describe('timestamp text', () => {
     ['2025-11-03 09:30:00-05:30', Date.UTC(2025, 10, 3, 15)],
     ['2025-11-03T15:00:00', Date.UTC(2025, 10, 3, 15)],
     ['0042-01-01 00:00:00', new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(42)],
+    ['2025-11-03 15:00:00.12', Date.UTC(2025, 10, 3, 15, 0, 0, 120)],
+    ['2025-11-03 15:00:00.1234', Date.UTC(2025, 10, 3, 15, 0, 0, 123)],
+    ['2024-02-29 23:59:59.999', Date.UTC(2024, 1, 29, 23, 59, 59, 999)],
+    ['12025-11-03 15:00:00', Date.UTC(12025, 10, 3, 15)],
   ])('reads %p as UTC', (text, expected) => {
     expect(parseTimestampMs(text)).toBe(expected)
+  })
+
+  it('reads every plain timestamp a UTC session sends to the millisecond, whatever its fraction digits', () => {
+    const random = seededRandom(7)
+    for (let i = 0; i < 2_000; i++) {
+      const ms = Date.UTC(1970, 0, 1) + Math.floor(random() * 100 * 365 * 86_400_000)
+      const micros = String(Math.floor(random() * 1_000_000)).padStart(6, '0')
+      const digits = i % 7 // 0: no fraction, 1–6 fraction digits
+      const text = `${new Date(ms - (ms % 1000)).toISOString().slice(0, 19).replace('T', ' ')}${digits === 0 ? '' : `.${micros.slice(0, digits)}`}`
+      const expected = ms - (ms % 1000) + (digits === 0 ? 0 : Number(micros.slice(0, digits).padEnd(3, '0').slice(0, 3)))
+      expect(parseTimestampMs(text), text).toBe(expected)
+    }
   })
 
   it('maps infinities and rejects what it cannot read', () => {
     expect(parseTimestampMs('infinity')).toBe(Number.POSITIVE_INFINITY)
     expect(parseTimestampMs('-infinity')).toBe(Number.NEGATIVE_INFINITY)
     expect(parseTimestampMs('0001-01-01 00:00:00 BC')).toBeNaN()
+    for (const text of ['2025-11-03 15:00:0x', '2025-11-03 15:00:00.', '2025-1a-03 15:00:00', '2025-11-03 15:00:00.12x'])
+      expect(parseTimestampMs(text), text).toBeNaN()
   })
 })
