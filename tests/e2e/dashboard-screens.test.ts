@@ -70,8 +70,23 @@ async function chartsLoaded(page: Page): Promise<number[]> {
   return page.$$eval('img.chart', (images) => images.map((img) => (img as HTMLImageElement).naturalWidth))
 }
 
+/**
+ * How far the page reaches past the screen's right edge. The stylesheet hides the page's own
+ * horizontal overflow, so scrollWidth alone misses content cut off at the edge: every element
+ * counts, except inside a region that scrolls or clips on purpose (a wide table's scroller).
+ */
 async function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  return page.evaluate(() => {
+    const clipped = (element: Element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement)
+        if (getComputedStyle(parent).overflowX !== 'visible') return true
+      return false
+    }
+    let right = document.documentElement.scrollWidth
+    for (const element of document.body.querySelectorAll('*'))
+      if (!clipped(element)) right = Math.max(right, Math.ceil(element.getBoundingClientRect().right))
+    return right - window.innerWidth
+  })
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
